@@ -1,0 +1,148 @@
+// Package rundir is the run directory contract (DESIGN.md §5): the JSON
+// schemas and the file names that lab bench writes and lab report and
+// lab compare read. It is the only thing the report knows about a run.
+package rundir
+
+import (
+	"strconv"
+	"time"
+)
+
+// File names inside a run directory.
+const (
+	RunFile         = "run.json"
+	BenchFile       = "bench.txt"
+	StatsBeforeFile = "stats-before.json"
+	StatsAfterFile  = "stats-after.json"
+	CPUProfileFile  = "cpu.pb.gz"
+	WallProfileFile = "wall.pb.gz"
+	AllocsFile      = "allocs.pb.gz"
+	ReportDir       = "report"
+)
+
+// RoundJSON and RoundHlog name one measured trial of a server.
+func RoundJSON(k int) string { return "round-" + strconv.Itoa(k) + ".json" }
+func RoundHlog(k int) string { return "round-" + strconv.Itoa(k) + ".hlog" }
+
+// Percentiles is the latency summary of lab load --json, in nanoseconds.
+type Percentiles struct {
+	Mean float64 `json:"mean"`
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	P999 float64 `json:"p999"`
+	Max  float64 `json:"max"`
+}
+
+// LoadResult is the output of lab load --json (DESIGN.md §4). The keys
+// up to SendLag are the contract; the rest are additions.
+type LoadResult struct {
+	URL           string            `json:"url"`
+	Conns         int               `json:"conns"`
+	Rate          float64           `json:"rate"`
+	Mode          string            `json:"mode"`
+	DurationS     float64           `json:"duration_s"`
+	Requests      int64             `json:"requests"`
+	Errors        map[string]int64  `json:"errors"` // by class: connect, read, write, timeout, reset, parse, status_<code>
+	ThroughputRPS float64           `json:"throughput_rps"`
+	Latency       Percentiles       `json:"latency_ns"`
+	Service       Percentiles       `json:"service_ns"`
+	SendLag       Percentiles       `json:"send_lag_ns"`
+	Connected     int               `json:"connected"`            // connections actually established
+	Statuses      map[string]int64  `json:"statuses,omitempty"`   // responses by status code
+	WarmupS       float64           `json:"warmup_s"`             // excluded from everything above
+	WarmupReqs    int64             `json:"warmup_requests"`      // requests completed during warm-up
+	LoadCPU       float64           `json:"load_cpu_utilization"` // generator CPU / (wall * cpus it may use)
+	Warnings      []string          `json:"warnings,omitempty"`   // e.g. "generator fell behind"
+	Extra         map[string]string `json:"extra,omitempty"`
+}
+
+// Stats is the subset of a server's /stats JSON (DESIGN.md §4) a run keeps.
+type Stats struct {
+	Stage               string            `json:"stage"`
+	UptimeMS            int64             `json:"uptime_ms"`
+	RequestsTotal       uint64            `json:"requests_total"`
+	RequestsOK          uint64            `json:"requests_ok"`
+	RequestsError       uint64            `json:"requests_error"`
+	BytesReceived       uint64            `json:"bytes_received"`
+	BytesSent           uint64            `json:"bytes_sent"`
+	ConnectionsActive   uint64            `json:"connections_active"`
+	ConnectionsAccepted uint64            `json:"connections_accepted"`
+	ConnectionsRejected uint64            `json:"connections_rejected"`
+	HeapAllocs          uint64            `json:"heap_allocs"`
+	GCCycles            uint64            `json:"gc_cycles"`
+	Syscalls            map[string]uint64 `json:"syscalls"`
+}
+
+// Estimate is a median across rounds with its confidence interval.
+type Estimate struct {
+	Center float64 `json:"center"`
+	Lo     float64 `json:"lo"`
+	Hi     float64 `json:"hi"`
+	N      int     `json:"n"`
+}
+
+// Run is run.json.
+type Run struct {
+	Version  int             `json:"version"` // 1
+	Started  time.Time       `json:"started"`
+	Finished time.Time       `json:"finished"`
+	Scenario Scenario        `json:"scenario"`
+	Env      Env             `json:"env"`
+	Servers  []ServerSummary `json:"servers"`         // ladder order, then references
+	Notes    []string        `json:"notes,omitempty"` // e.g. "nginx not installed: skipped"
+}
+
+// Scenario is the load a run applied to every server.
+type Scenario struct {
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Path        string  `json:"path"` // e.g. /plaintext
+	Mode        string  `json:"mode"` // keepalive | close | pipeline=N
+	Conns       int     `json:"conns"`
+	Rate        float64 `json:"rate"`                // req/s; 0 = closed loop
+	RateRule    string  `json:"rate_rule,omitempty"` // how the rate was derived, when it adapts
+	WarmupS     float64 `json:"warmup_s"`
+	DurationS   float64 `json:"duration_s"`
+	Rounds      int     `json:"rounds"`
+	Quick       bool    `json:"quick"`
+	NagleShow   bool    `json:"nagle_show,omitempty"` // the run includes the Nagle split-write demonstration
+}
+
+// Env is the environment of a run (DESIGN.md §7).
+type Env struct {
+	Hostname   string            `json:"hostname"`
+	Kernel     string            `json:"kernel"`
+	CPUModel   string            `json:"cpu_model"`
+	NumCPU     int               `json:"num_cpu"`
+	GoVersion  string            `json:"go_version"`
+	GitCommit  string            `json:"git_commit"`
+	GOGC       string            `json:"gogc"`
+	GOMAXPROCS int               `json:"gomaxprocs"` // of each server
+	ServerCPUs string            `json:"server_cpus"`
+	LoadCPUs   string            `json:"load_cpus"`
+	Sysctls    map[string]string `json:"sysctls"`
+}
+
+// ServerSummary is one server's results across rounds.
+type ServerSummary struct {
+	Name       string `json:"name"`
+	Kind       string `json:"kind"` // "stage" or "reference"
+	Summary    string `json:"summary,omitempty"`
+	Failed     bool   `json:"failed"`
+	FailReason string `json:"fail_reason,omitempty"`
+	Rounds     int    `json:"rounds"` // measured trials that produced a result
+
+	Throughput Estimate            `json:"throughput_rps"`
+	Latency    map[string]Estimate `json:"latency_ns"` // mean, p50, p90, p99, p999, max
+	Service    map[string]Estimate `json:"service_ns"`
+	SendLagP99 Estimate            `json:"send_lag_p99_ns"`
+
+	Requests           int64              `json:"requests"`                       // measured requests, all rounds
+	AllocsPerRequest   *float64           `json:"allocs_per_request,omitempty"`   // nil when the server has no /stats
+	SyscallsPerRequest map[string]float64 `json:"syscalls_per_request,omitempty"` // by kind, plus "total"
+	CPUPerRequestUS    *float64           `json:"cpu_us_per_request,omitempty"`   // rusage user+sys
+	GCCycles           *uint64            `json:"gc_cycles,omitempty"`
+	Profiles           []string           `json:"profiles,omitempty"` // files present in the server's folder
+	Warnings           []string           `json:"warnings,omitempty"`
+}

@@ -1,0 +1,140 @@
+// Package core is the lab's one epoll reactor. It owns the listener, the
+// connection table, readiness, timers, limits, graceful shutdown and the
+// syscall counters. It knows nothing about HTTP: a protocol plugs in through
+// Handler, and stages differ only through Config and the strategies in it.
+//
+// CONTRACT NOTE (for implementers): the exported names in this file are what
+// the HTTP glue (stages/httpd), the echo protocol and the stage ladder compile
+// against. Keep them; add freely.
+package core
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Defaults for every limit. Each is a named setting in Config.
+const (
+	DefaultBacklog        = 1024
+	DefaultMaxConns       = 10_000
+	DefaultReadBufferSize = 16 << 10         // first read buffer of a connection
+	DefaultReadBufferMax  = 1<<20 + 32<<10   // growth limit: body limit + header limits
+	DefaultHeaderTimeout  = 10 * time.Second // slowloris guard: time to read one request
+	DefaultIdleTimeout    = 60 * time.Second // keep-alive: time between requests
+	DefaultWriteTimeout   = 10 * time.Second // time for pending output to drain
+	DefaultDrainTimeout   = 5 * time.Second  // graceful shutdown deadline
+	DefaultMaxEvents      = 256              // epoll_wait batch
+	DefaultPendingMax     = 4 << 20          // pending output per connection before it is closed
+)
+
+// Config is everything a reactor needs. Zero values take the defaults above.
+type Config struct {
+	Addr           string        // "127.0.0.1:8080" or "[::1]:8080"; port 0 picks a free port
+	Backlog        int           // listen(2) backlog
+	MaxConns       int           // connections over this are accepted, closed at once and counted
+	ReadBufferSize int           // initial read buffer per connection
+	ReadBufferMax  int           // a connection whose unconsumed input would exceed this is closed
+	PendingMax     int           // unflushed output per connection over this closes it
+	HeaderTimeout  time.Duration // reading a request (phase Reading)
+	IdleTimeout    time.Duration // between requests (phase Idle)
+	WriteTimeout   time.Duration // output pending (phase Writing)
+	DrainTimeout   time.Duration // graceful shutdown deadline
+	MaxEvents      int           // events per epoll_wait
+
+	// NoDelay sets TCP_NODELAY on accepted sockets (one setsockopt each).
+	// False leaves the kernel default: Nagle on.
+	NoDelay bool
+
+	// Buffers supplies read buffers. nil means HeapBuffers: a fresh buffer
+	// for every request, as a first version does.
+	Buffers BufferPool
+
+	Logger *slog.Logger // nil: slog.Default(); never used on the hot path
+}
+
+// BufferPool is the read-buffer strategy. The core calls Get when a
+// connection needs a buffer to read into and Put when the buffer holds no
+// unconsumed bytes (after every complete request, and on close).
+type BufferPool interface {
+	Get(size int) []byte // len(b) == size or more
+	Put(b []byte)
+}
+
+// Handler is a protocol. All calls happen on the reactor goroutine, in order,
+// for one connection at a time.
+type Handler interface {
+	// Open is called once after accept, before any Data.
+	Open(c *Conn)
+	// Data hands the unconsumed input. The handler returns how many bytes it
+	// consumed; the rest is handed again, followed by new bytes, on the next
+	// call. in is only valid during the call.
+	Data(c *Conn, in []byte) (consumed int)
+	// Close is called once when the connection is gone, for any reason.
+	Close(c *Conn)
+}
+
+// Phase selects which timeout guards a connection.
+type Phase uint8
+
+const (
+	PhaseReading Phase = iota // HeaderTimeout: a request has started or the connection is new
+	PhaseIdle                 // IdleTimeout: between requests
+	PhaseWriting              // WriteTimeout: set by the core while output is pending
+)
+
+// SyscallKind names every syscall the core counts.
+type SyscallKind uint8
+
+const (
+	SysRead SyscallKind = iota
+	SysWrite
+	SysWritev
+	SysAccept
+	SysClose
+	SysEpollWait
+	SysEpollCtl
+	SysSetsockopt
+	SysShutdown
+	NumSyscallKinds
+)
+
+// Stats is a snapshot of the counters. It is safe to take from any goroutine.
+type Stats struct {
+	ConnectionsAccepted uint64
+	ConnectionsActive   uint64
+	ConnectionsRejected uint64
+	BytesReceived       uint64
+	BytesSent           uint64
+	StaleEvents         uint64 // events for an fd whose generation moved on
+	Timeouts            uint64 // connections closed by a timer
+	Syscalls            [NumSyscallKinds]uint64
+}
+
+// SyscallMap returns the syscall counts keyed by kind name ("read", "write",
+// "writev", "accept4", "close", "epoll_wait", "epoll_ctl", "setsockopt",
+// "shutdown").
+//
+// Implemented in counters.go.
+// func (s Stats) SyscallMap() map[string]uint64
+
+// The Conn and Reactor APIs (implemented in conn.go and reactor.go):
+//
+//	type Conn struct{ ... }
+//	func (c *Conn) Write(p []byte)       // write inline now; on a partial write copy the rest to
+//	                                      // pending output and arm EPOLLOUT. Never retains p.
+//	func (c *Conn) CloseAfterWrite()     // close once pending output is flushed; input after
+//	                                      // this call is never handed to Data again
+//	func (c *Conn) SetPhase(p Phase)     // PhaseReading or PhaseIdle; the core handles Writing
+//	func (c *Conn) Session() any         // protocol state, set by the handler
+//	func (c *Conn) SetSession(s any)
+//	func (c *Conn) Now() time.Time       // the reactor's clock, read once per epoll_wait return
+//	func (c *Conn) Fd() int
+//	func (c *Conn) Draining() bool       // graceful shutdown has begun: finish this request, then close
+//
+//	func New(cfg Config, h Handler) (*Reactor, error) // socket, bind, listen, epoll; not yet serving
+//	func (r *Reactor) Addr() string                    // the bound address, port resolved
+//	func (r *Reactor) Serve() error                    // the loop, on the calling goroutine (locks the OS
+//	                                                    // thread); returns nil after a graceful shutdown
+//	func (r *Reactor) Shutdown()                       // any goroutine: begin graceful drain, wake the loop
+//	func (r *Reactor) Close()                          // any goroutine: stop now, close everything
+//	func (r *Reactor) Stats() Stats                    // any goroutine
