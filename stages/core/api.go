@@ -25,6 +25,7 @@ const (
 	DefaultDrainTimeout   = 5 * time.Second  // graceful shutdown deadline
 	DefaultMaxEvents      = 256              // epoll_wait batch
 	DefaultPendingMax     = 4 << 20          // pending output per connection before it is closed
+	DefaultLingerTimeout  = 2 * time.Second  // after CloseAfterWrite: wait for the peer's FIN
 )
 
 // Config is everything a reactor needs. Zero values take the defaults above.
@@ -40,6 +41,7 @@ type Config struct {
 	WriteTimeout   time.Duration // output pending (phase Writing)
 	DrainTimeout   time.Duration // graceful shutdown deadline
 	MaxEvents      int           // events per epoll_wait
+	LingerTimeout  time.Duration // after CloseAfterWrite + shutdown(SHUT_WR): wait for the peer's FIN
 
 	// NoDelay sets TCP_NODELAY on accepted sockets (one setsockopt each).
 	// False leaves the kernel default: Nagle on.
@@ -130,6 +132,7 @@ type Stats struct {
 //	func (c *Conn) Now() time.Time       // the reactor's clock, read once per epoll_wait return
 //	func (c *Conn) Fd() int
 //	func (c *Conn) Draining() bool       // graceful shutdown has begun: finish this request, then close
+//	func (c *Conn) Pending() int         // bytes of output not yet accepted by the kernel
 //
 //	func New(cfg Config, h Handler) (*Reactor, error) // socket, bind, listen, epoll; not yet serving
 //	func (r *Reactor) Addr() string                    // the bound address, port resolved
@@ -138,3 +141,4 @@ type Stats struct {
 //	func (r *Reactor) Shutdown()                       // any goroutine: begin graceful drain, wake the loop
 //	func (r *Reactor) Close()                          // any goroutine: stop now, close everything
 //	func (r *Reactor) Stats() Stats                    // any goroutine
+//	func (r *Reactor) Config() Config                  // the effective configuration, defaults filled in

@@ -1,0 +1,146 @@
+package core
+
+import "time"
+
+// outKeepMax bounds the pending-output capacity a slot keeps after it
+// drains: a connection that once queued megabytes should not pin them.
+const outKeepMax = 64 << 10
+
+// Conn is one accepted connection as the protocol sees it. The core owns it:
+// the same *Conn is reused for the next connection on the same fd, so a
+// handler must not keep it after Close. All methods must be called from
+// Handler callbacks (the reactor goroutine).
+type Conn struct {
+	r    *Reactor
+	fd   int
+	gen  uint32 // bumped by table.open; epoll data carries it in Pad
+	open bool   // in the table, registered with epoll
+
+	// Input: buf[start:end] is read but not yet consumed by the handler.
+	buf        []byte
+	start, end int
+
+	// Output: out[outOff:] is waiting for EPOLLOUT.
+	out    []byte
+	outOff int
+	armed  bool // EPOLLOUT is in the registered event mask
+
+	fresh      bool  // nothing read yet: the first request's header timeout runs
+	inReady    bool  // the kernel may hold unread input (edge seen, or last read was full)
+	peerShut   bool  // EPOLLRDHUP seen: the peer will send nothing more
+	rdEOF      bool  // every byte the peer will ever send has been read
+	closeAfter bool  // CloseAfterWrite: no more input for Data; close once flushed
+	lingering  bool  // write side shut down; waiting for the peer's FIN
+	dead       bool  // fatal error seen; close at the next safe point
+	closing    bool  // handler Close is running: writes are dropped
+	phaseSet   bool  // the handler called SetPhase during this callback
+	resume     Phase // the phase to return to when pending output drains
+
+	// Timer list links (fd indices, see timers.go).
+	phase      Phase
+	linked     bool
+	prev, next int32
+	deadline   int64 // reactor clock, nanoseconds
+
+	session any
+}
+
+// init prepares a freshly opened slot, keeping what the table owns (gen,
+// open) and the pending-output capacity, so accept allocates nothing.
+func (c *Conn) init(r *Reactor, fd int) {
+	out := c.out[:0]
+	if cap(out) > outKeepMax {
+		out = nil
+	}
+	*c = Conn{r: r, fd: fd, gen: c.gen, open: c.open, out: out,
+		fresh: true, resume: PhaseReading, prev: noFd, next: noFd}
+}
+
+// Write sends p now with one write(2) when nothing is pending. Whatever the
+// kernel does not take is copied to pending output and EPOLLOUT is armed
+// (after the callback returns); later writes queue behind it to keep order.
+// p is never retained. Pending output over Config.PendingMax, or a write
+// error, closes the connection after the callback returns.
+func (c *Conn) Write(p []byte) {
+	if len(p) == 0 || c.dead || c.closing || !c.open {
+		return
+	}
+	if c.pending() > 0 {
+		c.queue(p)
+		return
+	}
+	n, err := c.r.sysWrite(c.fd, p)
+	if n > 0 {
+		c.r.ctr.bytesOut.Add(uint64(n))
+	}
+	if n == len(p) {
+		return
+	}
+	if !retryable(err) {
+		c.dead = true
+		return
+	}
+	c.queue(p[max(n, 0):])
+}
+
+// queue copies p behind the pending output.
+func (c *Conn) queue(p []byte) {
+	if c.pending()+len(p) > c.r.cfg.PendingMax {
+		c.dead = true
+		return
+	}
+	if c.outOff > 0 && c.outOff >= cap(c.out)/2 {
+		// Reclaim the flushed front instead of growing the buffer.
+		c.out = c.out[:copy(c.out, c.out[c.outOff:])]
+		c.outOff = 0
+	}
+	c.out = append(c.out, p...)
+}
+
+// pending is the number of output bytes the kernel has not yet accepted.
+func (c *Conn) pending() int { return len(c.out) - c.outOff }
+
+// Pending reports the bytes of output not yet accepted by the kernel.
+func (c *Conn) Pending() int { return c.pending() }
+
+// CloseAfterWrite closes the connection once pending output is flushed.
+// From this call on, no input is handed to Data again: the rest of the
+// current input and anything that arrives later is read and discarded.
+func (c *Conn) CloseAfterWrite() { c.closeAfter = true }
+
+// SetPhase declares which timeout guards the connection: PhaseReading
+// (HeaderTimeout) while a request is incomplete, PhaseIdle (IdleTimeout)
+// between requests. Entering the phase the connection is already in keeps
+// the running deadline; switching restarts it. While output is pending the
+// core keeps the connection in PhaseWriting and enters p once it drains.
+//
+// A Data call that does not call SetPhase leaves the choice to the core:
+// consumed nothing → still Reading; consumed everything → Idle; consumed
+// some with bytes left → Reading with a fresh deadline (a request completed).
+func (c *Conn) SetPhase(p Phase) {
+	if p != PhaseReading && p != PhaseIdle {
+		return
+	}
+	c.phaseSet = true
+	c.resume = p
+	if c.pending() == 0 {
+		c.r.setPhase(c, p)
+	}
+}
+
+// Session returns the protocol state set with SetSession.
+func (c *Conn) Session() any { return c.session }
+
+// SetSession stores protocol state on the connection; the core clears it
+// after Close.
+func (c *Conn) SetSession(s any) { c.session = s }
+
+// Now is the reactor's clock, read once per epoll_wait return.
+func (c *Conn) Now() time.Time { return c.r.now }
+
+// Fd is the connection's file descriptor (for logs; do not close it).
+func (c *Conn) Fd() int { return c.fd }
+
+// Draining reports that graceful shutdown has begun: the protocol should
+// finish the current request and then close (CloseAfterWrite).
+func (c *Conn) Draining() bool { return c.r.draining }

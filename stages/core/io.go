@@ -1,0 +1,222 @@
+package core
+
+import "golang.org/x/sys/unix"
+
+// discardSize is the scratch buffer for input that will never be processed
+// (after CloseAfterWrite): it is read only to keep the peer's writes flowing
+// and the kernel receive queue empty, so the final close sends FIN, not RST.
+const discardSize = 64 << 10
+
+// retryable reports whether a write that did not take everything can be
+// finished later via EPOLLOUT.
+func retryable(err error) bool {
+	return err == nil || err == unix.EAGAIN || err == unix.EINTR
+}
+
+// readConn reads while the kernel may hold input, handing each chunk to the
+// handler. It stops while output is pending (backpressure: a peer that does
+// not read its responses gets no more requests processed); inReady stays
+// set so the read resumes once the output drains.
+func (r *Reactor) readConn(c *Conn) {
+	defer r.discardIfClosing(c)
+	for c.inReady && !c.dead && !c.rdEOF && !c.closeAfter && c.pending() == 0 {
+		space, ok := r.readSpace(c)
+		if !ok {
+			c.dead = true // the unconsumed input would exceed ReadBufferMax
+			return
+		}
+		n, err := r.sysRead(c.fd, c.buf[c.end:])
+		c.inReady = false
+		switch {
+		case err == unix.EAGAIN:
+			r.releaseEmptyBuf(c)
+			return
+		case err == unix.EINTR:
+			c.inReady = true
+			continue
+		case err != nil:
+			c.dead = true
+			return
+		case n == 0:
+			c.rdEOF = true
+			r.releaseEmptyBuf(c)
+			return
+		}
+		// The one-read rule. In edge-triggered mode a read that returns less
+		// than the space offered has emptied the socket's receive queue at
+		// that instant. Any byte that arrives later is a new arrival, and
+		// every arrival raises a new EPOLLIN edge, so there is nothing to
+		// gain from reading again just to collect EAGAIN: that would be a
+		// second syscall per request for no data. Only a full read leaves
+		// the queue possibly non-empty, and then we read again.
+		c.inReady = n == space
+		if !c.inReady && c.peerShut {
+			// EPOLLRDHUP came with or before this data and the queue is now
+			// empty: the FIN is behind the last byte, so this is EOF too.
+			c.rdEOF = true
+		}
+		r.ctr.bytesIn.Add(uint64(n))
+		c.end += n
+		r.deliver(c)
+	}
+}
+
+// readSpace makes room to read into and returns how much there is. It gets a
+// buffer from the pool if the connection holds none, compacts unconsumed
+// bytes to the front of a full buffer, and doubles a buffer the handler
+// could not consume anything from, up to ReadBufferMax.
+func (r *Reactor) readSpace(c *Conn) (int, bool) {
+	if c.buf == nil {
+		c.buf = r.cfg.Buffers.Get(r.cfg.ReadBufferSize)
+		c.start, c.end = 0, 0
+	}
+	if c.end == len(c.buf) && c.start > 0 {
+		c.end = copy(c.buf, c.buf[c.start:c.end])
+		c.start = 0
+	}
+	if c.end == len(c.buf) && !r.growBuf(c) {
+		return 0, false
+	}
+	return len(c.buf) - c.end, true
+}
+
+func (r *Reactor) growBuf(c *Conn) bool {
+	size := len(c.buf)
+	if size >= r.cfg.ReadBufferMax {
+		return false
+	}
+	nb := r.cfg.Buffers.Get(min(2*size, r.cfg.ReadBufferMax))
+	c.end = copy(nb, c.buf[c.start:c.end])
+	c.start = 0
+	r.cfg.Buffers.Put(c.buf) // its bytes now live in nb
+	c.buf = nb
+	return true
+}
+
+// deliver hands the unconsumed input to the handler and applies what it
+// consumed.
+func (r *Reactor) deliver(c *Conn) {
+	if c.phase != PhaseReading {
+		// Bytes arrived after idling (or after output drained): a request
+		// has begun and the header timeout starts now.
+		r.setPhase(c, PhaseReading)
+		c.resume = PhaseReading
+	}
+	in := c.buf[c.start:c.end]
+	c.fresh = false
+	c.phaseSet = false
+	k := r.h.Data(c, in)
+	if k < 0 || k > len(in) {
+		r.log.Error("core: handler consumed an impossible byte count; closing",
+			"fd", c.fd, "consumed", k, "len", len(in))
+		c.dead = true
+		return
+	}
+	c.start += k
+	if c.closeAfter {
+		c.start = c.end // input after CloseAfterWrite is never processed
+	}
+	if !c.phaseSet {
+		r.inferPhase(c, k)
+	}
+	r.releaseEmptyBuf(c)
+}
+
+// inferPhase picks the phase for a handler that does not call SetPhase.
+func (r *Reactor) inferPhase(c *Conn, consumed int) {
+	switch {
+	case consumed == 0:
+		return // still reading the same request: keep its deadline
+	case c.start < c.end:
+		c.resume = PhaseReading
+		if c.pending() == 0 {
+			r.restartPhase(c, PhaseReading) // one request done, the next begun
+		}
+	default:
+		c.resume = PhaseIdle
+		if c.pending() == 0 {
+			r.setPhase(c, PhaseIdle)
+		}
+	}
+}
+
+// releaseEmptyBuf returns the read buffer to the pool once it holds no
+// unconsumed byte, so idle connections pin no buffer.
+func (r *Reactor) releaseEmptyBuf(c *Conn) {
+	if c.buf != nil && c.start == c.end {
+		r.releaseBuf(c)
+	}
+}
+
+func (r *Reactor) releaseBuf(c *Conn) {
+	if c.buf == nil {
+		return
+	}
+	r.cfg.Buffers.Put(c.buf)
+	c.buf, c.start, c.end = nil, 0, 0
+}
+
+// discardIfClosing drops input that can no longer be processed — including
+// what is still queued when CloseAfterWrite came in the middle of a full
+// read — right away, so a peer blocked on a full window can go on to read
+// its response.
+func (r *Reactor) discardIfClosing(c *Conn) {
+	if c.closeAfter {
+		r.discardInput(c)
+	}
+}
+
+// discardInput reads and drops input after CloseAfterWrite: the peer may be
+// blocked writing (a pipelined request after a bad one) and would then never
+// read our response; and unread input at close(2) makes the kernel send RST,
+// which can destroy the response before the peer reads it.
+func (r *Reactor) discardInput(c *Conn) {
+	for c.inReady && !c.dead && !c.rdEOF {
+		n, err := r.sysRead(c.fd, r.scratch)
+		c.inReady = false
+		switch {
+		case err == unix.EAGAIN:
+			return
+		case err == unix.EINTR:
+			c.inReady = true
+			continue
+		case err != nil:
+			c.dead = true
+			return
+		case n == 0:
+			c.rdEOF = true
+			return
+		}
+		r.ctr.bytesIn.Add(uint64(n))
+		c.inReady = n == len(r.scratch) // short read: drained (see readConn)
+		if !c.inReady && c.peerShut {
+			c.rdEOF = true
+		}
+	}
+}
+
+// flush writes pending output on EPOLLOUT. A short write means the send
+// buffer is full; the next EPOLLOUT edge comes when it has room again.
+func (r *Reactor) flush(c *Conn) {
+	for c.pending() > 0 {
+		p := c.out[c.outOff:]
+		n, err := r.sysWrite(c.fd, p)
+		if n > 0 {
+			c.outOff += n
+			r.ctr.bytesOut.Add(uint64(n))
+		}
+		switch {
+		case err == unix.EINTR:
+			continue
+		case !retryable(err):
+			c.dead = true
+			return
+		case n < len(p):
+			return
+		}
+	}
+	c.out, c.outOff = c.out[:0], 0
+	if cap(c.out) > outKeepMax {
+		c.out = nil
+	}
+}
