@@ -1,6 +1,234 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
 
-// cmdServe is a placeholder until its owner lands it.
-func cmdServe(args []string) error { return errors.New("not built yet") }
+	"latencylab/internal/cpuset"
+	"latencylab/profiles"
+	"latencylab/stages"
+	"latencylab/stages/app"
+	"latencylab/stages/core"
+	"latencylab/stages/echo"
+	"latencylab/stages/http1"
+	"latencylab/stages/httpd"
+	"latencylab/stages/reference"
+)
+
+// serveFlags is the command line of lab serve.
+type serveFlags struct {
+	stage, addr, app, proto, nagle, cpu, control string
+	splitWrite                                   bool
+	core                                         core.Config
+	maxBody                                      int64
+}
+
+func newServeFlags() (*flag.FlagSet, *serveFlags) {
+	f := &serveFlags{}
+	fs := newFlagSet("serve", "[flags]\n\nServes a stage of the ladder (see lab stages) or a reference server\n("+
+		strings.Join(reference.Names(), ", ")+") until SIGINT/SIGTERM. The first signal drains gracefully\n"+
+		"within --drain-timeout; a second exits at once.")
+	fs.StringVar(&f.stage, "stage", stages.Default, "stage to serve: "+strings.Join(append(stages.Names(), reference.Names()...), ", "))
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (port 0 picks a free one)")
+	fs.StringVar(&f.app, "app", "hello", "app: hello (/plaintext, /, /stats) or echo (JSON description of any request)")
+	fs.StringVar(&f.proto, "proto", "http", "protocol on the core: http, or echo (raw TCP echo: proves the core knows no HTTP)")
+	fs.StringVar(&f.nagle, "nagle", "stage", "Nagle on accepted sockets: stage (the stage's choice), on, or off")
+	fs.BoolVar(&f.splitWrite, "split-write", false, "write each response's header block and body in two writes (the Nagle demonstration)")
+	fs.IntVar(&f.core.Backlog, "backlog", 0, "listen backlog (0: the stage's)")
+	fs.IntVar(&f.core.MaxConns, "max-conns", core.DefaultMaxConns, "connections over this are accepted, closed at once and counted")
+	fs.IntVar(&f.core.ReadBufferSize, "read-buffer", core.DefaultReadBufferSize, "initial read buffer per connection, bytes")
+	fs.DurationVar(&f.core.HeaderTimeout, "header-timeout", core.DefaultHeaderTimeout, "time allowed to read one request (slowloris guard)")
+	fs.DurationVar(&f.core.IdleTimeout, "idle-timeout", core.DefaultIdleTimeout, "keep-alive idle time between requests")
+	fs.DurationVar(&f.core.WriteTimeout, "write-timeout", core.DefaultWriteTimeout, "time allowed for pending output to drain")
+	fs.DurationVar(&f.core.DrainTimeout, "drain-timeout", core.DefaultDrainTimeout, "graceful shutdown deadline")
+	fs.Int64Var(&f.maxBody, "max-body", http1.DefaultMaxBodyBytes, "largest request body accepted, bytes (413 above)")
+	fs.StringVar(&f.cpu, "cpu", "", "pin the server to these CPUs (e.g. 0 or 0-1); GOMAXPROCS follows")
+	fs.StringVar(&f.control, "control", "", "control endpoint HOST:PORT for profiling (POST /profile/start, /profile/stop?dir=DIR)")
+	return fs, f
+}
+
+// cmdServe runs lab serve.
+func cmdServe(args []string) error {
+	fs, f := newServeFlags()
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	f.core.Logger = logger
+	if f.cpu != "" {
+		set, err := cpuset.Parse(f.cpu)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		if err := cpuset.PinProcess(set); err != nil {
+			return err
+		}
+	}
+	srv, err := newServer(f)
+	if err != nil {
+		return err
+	}
+	if f.control != "" {
+		stop, err := startControl(f.control, logger)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		defer stop()
+	}
+	logger.Info("listening", "stage", f.stage, "proto", f.proto, "addr", srv.Addr(), "url", "http://"+srv.Addr()+"/")
+	return serveUntilSignal(srv, logger)
+}
+
+// server is what lab serve runs: a stage, the echo protocol or a reference.
+type server interface {
+	Addr() string
+	Serve() error
+	Shutdown()
+	Close()
+}
+
+func newServer(f *serveFlags) (server, error) {
+	if f.proto != "http" && f.proto != "echo" {
+		return nil, usageError{fmt.Sprintf("--proto %q: want http or echo", f.proto)}
+	}
+	if f.app != "hello" && f.app != "echo" {
+		return nil, usageError{fmt.Sprintf("--app %q: want hello or echo", f.app)}
+	}
+	if isReference(f.stage) {
+		return newReference(f)
+	}
+	st, ok := stages.Lookup(f.stage)
+	if !ok {
+		return nil, usageError{fmt.Sprintf("unknown stage %q (stages: %s; references: %s)",
+			f.stage, strings.Join(stages.Names(), ", "), strings.Join(reference.Names(), ", "))}
+	}
+	cfg, err := coreConfig(f, st)
+	if err != nil {
+		return nil, err
+	}
+	if f.proto == "echo" {
+		r, err := core.New(cfg, echo.New())
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	hc := httpd.Config{Stage: st.Name, Core: cfg, Strategies: st.HTTP, SplitWrite: f.splitWrite, Limits: http1.DefaultLimits()}
+	hc.Limits.MaxBodyBytes = f.maxBody
+	if f.app == "echo" {
+		hc.App = func(app.StatsFunc) app.Handler { return app.Echo{} }
+	}
+	return httpd.New(hc)
+}
+
+// coreConfig applies the stage's core strategies, then the flags that
+// override them.
+func coreConfig(f *serveFlags, st stages.Stage) (core.Config, error) {
+	cfg := f.core
+	backlog := cfg.Backlog
+	st.Apply(&cfg)
+	if backlog > 0 {
+		cfg.Backlog = backlog
+	}
+	cfg.Addr = f.addr
+	switch f.nagle {
+	case "stage":
+	case "on":
+		cfg.NoDelay = false
+	case "off":
+		cfg.NoDelay = true
+	default:
+		return cfg, usageError{fmt.Sprintf("--nagle %q: want stage, on or off", f.nagle)}
+	}
+	return cfg, nil
+}
+
+func isReference(name string) bool {
+	for _, n := range reference.Names() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// referenceServer adapts a reference server to the server interface.
+type referenceServer struct {
+	reference.Server
+	drain time.Duration
+}
+
+func (r referenceServer) Shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), r.drain)
+	defer cancel()
+	_ = r.Server.Shutdown(ctx)
+}
+
+func (r referenceServer) Close() { _ = r.Server.Shutdown(context.Background()) }
+
+func newReference(f *serveFlags) (server, error) {
+	if f.proto != "http" || f.app != "hello" || f.splitWrite || f.nagle != "stage" {
+		return nil, usageError{"reference servers serve the hello app over http only; --proto, --app, --split-write and --nagle do not apply"}
+	}
+	s, err := reference.New(f.stage, f.addr)
+	if err != nil {
+		return nil, err
+	}
+	return referenceServer{Server: s, drain: f.core.DrainTimeout}, nil
+}
+
+// serveUntilSignal serves until the first SIGINT/SIGTERM starts a graceful
+// drain; a second signal exits at once.
+func serveUntilSignal(srv server, logger *slog.Logger) error {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve() }()
+	select {
+	case err := <-done:
+		return err
+	case sig := <-sigs:
+		logger.Info("draining", "signal", sig.String())
+		go srv.Shutdown()
+	}
+	select {
+	case err := <-done:
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		logger.Info("stopped")
+		return err
+	case sig := <-sigs:
+		logger.Warn("second signal: exiting now", "signal", sig.String())
+		os.Exit(1)
+		return nil
+	}
+}
+
+// startControl serves the profiling control endpoint on its own net/http
+// listener, apart from the server under test.
+func startControl(addr string, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("control endpoint %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: profiles.NewController(logger), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	logger.Info("control endpoint", "addr", ln.Addr().String())
+	return func() { _ = hs.Close() }, nil
+}

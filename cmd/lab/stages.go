@@ -1,6 +1,23 @@
 package main
 
-import "errors"
+import (
+	"fmt"
+	"os"
 
-// cmdStages is a placeholder until its owner lands it.
-func cmdStages(args []string) error { return errors.New("not built yet") }
+	"latencylab/stages"
+)
+
+// cmdStages prints the ladder in order: NAME<TAB>summary.
+func cmdStages(args []string) error {
+	fs := newFlagSet("stages", "\n\nPrints the stage ladder in order, one stage per line: NAME<TAB>summary.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"stages takes no arguments"}
+	}
+	for _, s := range stages.Ladder() {
+		fmt.Fprintf(os.Stdout, "%s\t%s\n", s.Name, s.Summary)
+	}
+	return nil
+}

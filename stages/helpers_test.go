@@ -1,0 +1,122 @@
+package stages
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"latencylab/stages/app"
+	"latencylab/stages/core"
+	"latencylab/stages/http1"
+	"latencylab/stages/httpd"
+)
+
+// ioTimeout bounds every socket operation of a test, so a server bug fails
+// the test instead of hanging it.
+const ioTimeout = 5 * time.Second
+
+// testServer is a stage served in-process on a loopback port.
+type testServer struct {
+	*httpd.Server
+	done chan error
+}
+
+// serverOption adjusts a test server's configuration.
+type serverOption func(*httpd.Config)
+
+func withEcho() serverOption {
+	return func(c *httpd.Config) { c.App = func(app.StatsFunc) app.Handler { return app.Echo{} } }
+}
+
+func withCore(f func(*core.Config)) serverOption {
+	return func(c *httpd.Config) { f(&c.Core) }
+}
+
+// startStage serves st on 127.0.0.1:0 until the test ends.
+func startStage(t testing.TB, st Stage, opts ...serverOption) *testServer {
+	t.Helper()
+	cfg := httpd.Config{Stage: st.Name, Strategies: st.HTTP, Limits: http1.DefaultLimits()}
+	st.Apply(&cfg.Core)
+	cfg.Core.Addr = "127.0.0.1:0"
+	cfg.Core.DrainTimeout = 2 * time.Second
+	cfg.Core.Logger = slog.New(slog.DiscardHandler)
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv, err := httpd.New(cfg)
+	if err != nil {
+		t.Fatalf("start %s: %v", st.Name, err)
+	}
+	ts := &testServer{Server: srv, done: make(chan error, 1)}
+	go func() { ts.done <- srv.Serve() }()
+	t.Cleanup(func() { ts.stop(t) })
+	return ts
+}
+
+// stop shuts the server down and waits for Serve to return.
+func (ts *testServer) stop(t testing.TB) {
+	ts.Shutdown()
+	select {
+	case <-ts.done:
+	case <-time.After(10 * time.Second):
+		t.Errorf("server did not stop within 10s of Shutdown")
+		ts.Close()
+	}
+}
+
+// dial opens a client connection with deadlines.
+func dial(t testing.TB, addr string) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, ioTimeout)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	_ = c.SetDeadline(time.Now().Add(ioTimeout))
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// readResponses reads n responses (HEAD-aware through methods) from br.
+func readResponses(t testing.TB, br *bufio.Reader, methods ...string) []*http.Response {
+	t.Helper()
+	var out []*http.Response
+	for _, m := range methods {
+		resp, err := http.ReadResponse(br, &http.Request{Method: m})
+		if err != nil {
+			t.Fatalf("reading response %d (%s): %v", len(out)+1, m, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatalf("reading body of response %d: %v", len(out)+1, err)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		out = append(out, resp)
+	}
+	return out
+}
+
+// closedByPeer reports whether the server closes the connection with no
+// further bytes: the next read sees EOF (or a reset).
+func closedByPeer(br *bufio.Reader) (bool, []byte) {
+	extra, err := io.ReadAll(br)
+	if err == nil || errors.Is(err, io.EOF) || isReset(err) {
+		return len(extra) == 0, extra
+	}
+	return false, extra
+}
+
+func isReset(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && !op.Timeout()
+}
+
+func bodyOf(r *http.Response) string {
+	b, _ := io.ReadAll(r.Body)
+	return string(b)
+}

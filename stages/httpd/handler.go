@@ -1,0 +1,156 @@
+package httpd
+
+import (
+	"strconv"
+	"sync/atomic"
+
+	"latencylab/stages/app"
+	"latencylab/stages/core"
+	"latencylab/stages/http1"
+)
+
+// continueLine is the interim response to "Expect: 100-continue".
+var continueLine = []byte("HTTP/1.1 100 Continue\r\n\r\n")
+
+// handler is HTTP/1.1 as a core.Handler: it parses, runs the app, encodes
+// and decides persistence. Everything runs on the reactor goroutine; the
+// counters are atomic only so that snapshots may be taken elsewhere.
+type handler struct {
+	strat   Strategies
+	objects Objects
+	encoder Encoder
+	app     app.Handler
+	limits  http1.Limits
+	date    http1.DateCache
+
+	requestsOK    atomic.Uint64
+	requestsError atomic.Uint64
+	rejected      [600]atomic.Uint64 // parser rejections by status
+}
+
+func newHandler(strat Strategies, a app.Handler, limits http1.Limits) *handler {
+	return &handler{
+		strat:   strat,
+		objects: strat.Objects(),
+		encoder: strat.Encoder(),
+		app:     a,
+		limits:  limits,
+	}
+}
+
+func (h *handler) Open(c *core.Conn) {
+	c.SetSession(h.objects.Session(h.limits))
+}
+
+func (h *handler) Close(c *core.Conn) {
+	s, ok := c.Session().(*Session)
+	if !ok {
+		return
+	}
+	if s.ex != nil {
+		h.objects.Release(s.ex)
+	}
+	h.objects.ReleaseSession(s)
+	c.SetSession(nil)
+}
+
+// Data answers every complete request in the input, in order. Pipelined
+// requests are answered one by one as they are parsed.
+func (h *handler) Data(c *core.Conn, in []byte) int {
+	s := c.Session().(*Session)
+	consumed := 0
+	for consumed < len(in) && !s.closing {
+		if s.ex == nil {
+			s.ex = h.objects.Exchange()
+			c.SetPhase(core.PhaseReading)
+		}
+		n, perr := s.parser.Parse(in[consumed:], &s.ex.Req)
+		if perr != nil {
+			h.reject(c, s, perr)
+			return len(in) // no byte after a bad request is processed
+		}
+		if n == 0 {
+			if s.parser.TakeContinue() {
+				c.Write(continueLine)
+			}
+			break
+		}
+		consumed += n
+		// While draining, every request already read is answered; the
+		// connection closes after the last one buffered.
+		h.respond(c, s, c.Draining() && consumed == len(in))
+	}
+	if s.closing {
+		return len(in)
+	}
+	return consumed
+}
+
+// respond runs the app for the complete request in s and writes the answer.
+// last forces this response to be the connection's final one.
+func (h *handler) respond(c *core.Conn, s *Session, last bool) {
+	ex := s.ex
+	h.objects.Parsed(ex)
+	req, resp := &ex.Req, &ex.Resp
+	resp.Status, resp.Minor = 200, 1
+	h.app.Serve(req, resp)
+
+	keep := h.strat.KeepAlive && req.KeepAlive && !last
+	resp.Head = string(req.Method) == "HEAD"
+	resp.Close = !keep
+	resp.Echo10 = keep && req.Minor == 0
+	h.encoder.Encode(c, resp, h.date.Get(c.Now()))
+	h.count(resp.Status)
+
+	s.ex = nil
+	h.objects.Release(ex)
+	if !keep {
+		s.closing = true
+		c.CloseAfterWrite()
+		return
+	}
+	c.SetPhase(core.PhaseIdle)
+}
+
+// reject answers a request the parser refused, then closes.
+func (h *handler) reject(c *core.Conn, s *Session, perr *http1.Error) {
+	resp := &s.ex.Resp
+	resp.Reset()
+	resp.Status, resp.Minor, resp.Close = perr.Status, 1, true
+	resp.Set("Content-Type", "text/plain; charset=utf-8")
+	resp.Body = rejectBody(perr.Status)
+	h.encoder.Encode(c, resp, h.date.Get(c.Now()))
+	h.count(perr.Status)
+	if perr.Status < len(h.rejected) {
+		h.rejected[perr.Status].Add(1)
+	}
+	h.objects.Release(s.ex)
+	s.ex = nil
+	s.closing = true
+	c.CloseAfterWrite()
+}
+
+func (h *handler) count(status int) {
+	if status < 400 {
+		h.requestsOK.Add(1)
+		return
+	}
+	h.requestsError.Add(1)
+}
+
+// rejections returns the parser rejections by status, for /stats.
+func (h *handler) rejections() map[string]uint64 {
+	out := make(map[string]uint64)
+	for code := range h.rejected {
+		if n := h.rejected[code].Load(); n > 0 {
+			out[strconv.Itoa(code)] = n
+		}
+	}
+	return out
+}
+
+// rejectBody is the status text and a newline; a few bytes of garbage per
+// rejection are fine on this path.
+func rejectBody(status int) []byte {
+	return []byte(http1.StatusText(status) + "\n")
+}

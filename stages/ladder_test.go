@@ -1,0 +1,183 @@
+package stages
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
+	"runtime/metrics"
+	"strings"
+	"testing"
+
+	"latencylab/stages/app"
+)
+
+func TestLadderOrderAndNames(t *testing.T) {
+	want := []string{"naive", "nodelay", "keepalive", "pools", "stackbuf"}
+	if got := strings.Join(Names(), ","); got != strings.Join(want, ",") {
+		t.Fatalf("ladder %s, want %s", got, strings.Join(want, ","))
+	}
+	if _, ok := Lookup(Default); !ok || Default != "stackbuf" {
+		t.Fatalf("default stage %q is not the best stage of the ladder", Default)
+	}
+	for _, s := range Ladder() {
+		if s.Summary == "" || strings.Contains(s.Summary, "\n") {
+			t.Errorf("%s: summary must be one non-empty line", s.Name)
+		}
+	}
+}
+
+// get sends one keep-alive GET /plaintext on c and checks the answer.
+func get(t *testing.T, c net.Conn, br *bufio.Reader) {
+	t.Helper()
+	if _, err := c.Write([]byte("GET /plaintext HTTP/1.1\r\n" + host + "\r\n")); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	if r := readResponses(t, br, "GET")[0]; r.StatusCode != 200 {
+		t.Fatalf("status %d", r.StatusCode)
+	}
+}
+
+// Each stage differs from its predecessor in the declared way: nodelay sets
+// TCP_NODELAY (one setsockopt per connection), keepalive keeps the
+// connection, the rest keep it too.
+func TestStageDeltas(t *testing.T) {
+	for _, st := range Ladder() {
+		t.Run(st.Name, func(t *testing.T) {
+			ts := startStage(t, st)
+			listenerOnly := ts.Stats().Syscalls["setsockopt"] // the listener's own options
+			c := dial(t, ts.Addr())
+			br := bufio.NewReader(c)
+			get(t, c, br)
+			closed, _ := closedByPeerAfterRequest(t, c, br)
+			if closed == st.HTTP.KeepAlive {
+				t.Errorf("after one request: closed=%v, keepalive strategy=%v", closed, st.HTTP.KeepAlive)
+			}
+			stats := ts.Stats()
+			wantSetsockopt := uint64(0)
+			if st.Core.NoDelay {
+				wantSetsockopt = stats.ConnectionsAccepted
+			}
+			if got := stats.Syscalls["setsockopt"] - listenerOnly; got != wantSetsockopt {
+				t.Errorf("setsockopt calls %d, want %d (NoDelay=%v, accepted %d)", got, wantSetsockopt, st.Core.NoDelay, stats.ConnectionsAccepted)
+			}
+		})
+	}
+}
+
+// closedByPeerAfterRequest sends a second request and reports whether the
+// server had already closed the connection.
+func closedByPeerAfterRequest(t *testing.T, c net.Conn, br *bufio.Reader) (bool, error) {
+	t.Helper()
+	_, _ = c.Write([]byte("GET /plaintext HTTP/1.1\r\n" + host + "\r\n"))
+	line, err := br.ReadString('\n')
+	if err != nil {
+		return true, err
+	}
+	if !strings.HasPrefix(line, "HTTP/1.1 200") {
+		t.Fatalf("second request answered %q", line)
+	}
+	return false, nil
+}
+
+// The declared syscall target of keepalive onward: one read and one write
+// per non-pipelined request, and no epoll_ctl per request.
+func TestSyscallsPerRequest(t *testing.T) {
+	const n = 200
+	for _, st := range Ladder()[2:] {
+		t.Run(st.Name, func(t *testing.T) {
+			ts := startStage(t, st)
+			c := dial(t, ts.Addr())
+			br := bufio.NewReader(c)
+			get(t, c, br) // connection setup is not per request
+			before := ts.Stats().Syscalls
+			for i := 0; i < n; i++ {
+				get(t, c, br)
+			}
+			after := ts.Stats().Syscalls
+			for kind, want := range map[string]uint64{"read": n, "write": n, "epoll_ctl": 0, "accept4": 0, "close": 0} {
+				if got := after[kind] - before[kind]; got != want {
+					t.Errorf("%s: %d calls for %d requests, want %d", kind, got, n, want)
+				}
+			}
+		})
+	}
+}
+
+// heapAllocs reads the process's allocation count (tiny allocations included).
+func heapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// The pools and stackbuf request path allocates nothing in steady state,
+// while keepalive (their predecessor) allocates per request. The client is
+// a raw connection with fixed buffers, so the process-wide count is the
+// server's.
+func TestAllocationsPerRequest(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
+	const n = 20_000
+	req := []byte("GET /plaintext HTTP/1.1\r\n" + host + "\r\n")
+	for _, st := range Ladder()[2:] {
+		t.Run(st.Name, func(t *testing.T) {
+			ts := startStage(t, st)
+			c := dial(t, ts.Addr())
+			buf := make([]byte, 4096)
+			roundTrip := func() {
+				if _, err := c.Write(req); err != nil {
+					t.Fatal(err)
+				}
+				// One read returns the whole ~150-byte response on loopback;
+				// keep reading until it ends with the body.
+				for got := 0; !bytes.HasSuffix(buf[:got], []byte("Hello, World!")); {
+					m, err := c.Read(buf[got:])
+					if err != nil && err != io.EOF {
+						t.Fatal(err)
+					}
+					got += m
+				}
+			}
+			for i := 0; i < 1000; i++ { // warm the pools
+				roundTrip()
+			}
+			before := heapAllocs()
+			for i := 0; i < n; i++ {
+				roundTrip()
+			}
+			perRequest := float64(heapAllocs()-before) / n
+			t.Logf("%s: %.4f heap allocations per request", st.Name, perRequest)
+			zeroAlloc := st.Name == "pools" || st.Name == "stackbuf"
+			if zeroAlloc && perRequest > 0.01 {
+				t.Errorf("%s allocates %.4f per request, want <= 0.01", st.Name, perRequest)
+			}
+			if !zeroAlloc && perRequest < 3 {
+				t.Errorf("%s allocates %.4f per request; its heap strategy should allocate several objects", st.Name, perRequest)
+			}
+		})
+	}
+}
+
+// stats of a stage come out through /stats with the contract's keys.
+func TestStatsEndpoint(t *testing.T) {
+	ts := startStage(t, Ladder()[4])
+	c := dial(t, ts.Addr())
+	br := bufio.NewReader(c)
+	get(t, c, br)
+	if _, err := c.Write([]byte("GET /stats HTTP/1.1\r\n" + host + "\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	body := bodyOf(readResponses(t, br, "GET")[0])
+	for _, key := range []string{"stage", "uptime_ms", "requests_total", "requests_ok", "requests_error", "bytes_received", "bytes_sent",
+		"connections_active", "connections_accepted", "connections_rejected", "heap_allocs", "gc_cycles", "syscalls"} {
+		if !strings.Contains(body, `"`+key+`":`) {
+			t.Errorf("/stats lacks %q: %s", key, body)
+		}
+	}
+	if !strings.Contains(body, `"stage":"stackbuf"`) || !strings.Contains(body, `"read":`) {
+		t.Errorf("/stats: %s", body)
+	}
+	var _ app.Stats // the document type
+}

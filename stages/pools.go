@@ -1,0 +1,23 @@
+package stages
+
+import (
+	"latencylab/stages/core"
+	"latencylab/stages/httpd"
+)
+
+// pools takes read buffers, sessions, requests, responses and the response
+// buffer from free lists and resets them instead of freeing them (seed 004,
+// "Pools de memória"). In steady state no request allocates.
+func pools() Stage {
+	s := keepalive()
+	s.Name = "pools"
+	s.Summary = "keepalive + pooled buffers and request/response objects, reset not freed: no allocation per request"
+	s.Core.Buffers = pooledBuffers
+	s.HTTP.Objects = httpd.NewPooledObjects
+	s.HTTP.Encoder = httpd.NewPooledEncoder
+	return s
+}
+
+func pooledBuffers() core.BufferPool {
+	return core.NewPooledBuffers(core.DefaultReadBufferSize, core.DefaultMaxConns)
+}

@@ -1,0 +1,63 @@
+// Package stages is the ladder: one small file per stage, each the previous
+// stage plus one change, declared as the strategies it plugs into the one
+// core (stages/core) and the one HTTP layer (stages/httpd). Read the stage
+// files in ladder order to see the whole journey; README.md beside them
+// tells what each step changed, what the seed claimed and what the lab
+// measured.
+package stages
+
+import (
+	"latencylab/stages/core"
+	"latencylab/stages/httpd"
+)
+
+// Stage is one rung of the ladder.
+type Stage struct {
+	Name    string
+	Summary string // one line, printed by `lab stages`
+	Core    CoreStrategies
+	HTTP    httpd.Strategies
+}
+
+// CoreStrategies are the socket- and buffer-level choices of a stage.
+type CoreStrategies struct {
+	NoDelay bool                   // TCP_NODELAY on accepted sockets
+	Backlog int                    // listen(2) backlog
+	Buffers func() core.BufferPool // read buffers
+}
+
+// Default is the stage `lab serve` runs when none is named: the best one.
+const Default = "stackbuf"
+
+// Ladder returns the stages in order.
+func Ladder() []Stage {
+	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf()}
+}
+
+// Lookup finds a stage of the ladder by name.
+func Lookup(name string) (Stage, bool) {
+	for _, s := range Ladder() {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Stage{}, false
+}
+
+// Names lists the ladder's names in order.
+func Names() []string {
+	var names []string
+	for _, s := range Ladder() {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// Apply sets the stage's core strategies on cfg.
+func (s Stage) Apply(cfg *core.Config) {
+	cfg.NoDelay = s.Core.NoDelay
+	cfg.Backlog = s.Core.Backlog
+	cfg.Buffers = s.Core.Buffers()
+}
+
+func heapBuffers() core.BufferPool { return core.HeapBuffers{} }
