@@ -18,6 +18,10 @@ func pools() Stage {
 	return s
 }
 
-func pooledBuffers() core.BufferPool {
-	return core.NewPooledBuffers(core.DefaultReadBufferSize, core.DefaultMaxConns)
+// pooledBuffers keeps up to maxKeptBuffers idle buffers: enough for every
+// connection of a default-sized server to have one in flight.
+func pooledBuffers(size int) core.BufferPool {
+	return core.NewPooledBuffers(size, maxKeptBuffers)
 }
+
+const maxKeptBuffers = core.DefaultMaxConns

@@ -23,7 +23,7 @@ type Stage struct {
 type CoreStrategies struct {
 	NoDelay bool                   // TCP_NODELAY on accepted sockets
 	Backlog int                    // listen(2) backlog
-	Buffers func() core.BufferPool // read buffers
+	Buffers func(size int) core.BufferPool // read buffers of the given size
 }
 
 // Default is the stage `lab serve` runs when none is named: the best one.
@@ -53,11 +53,17 @@ func Names() []string {
 	return names
 }
 
-// Apply sets the stage's core strategies on cfg.
+// Apply sets the stage's core strategies on cfg. Read buffers take
+// cfg.ReadBufferSize (or the default), so a pool holds buffers of the size
+// the core asks for.
 func (s Stage) Apply(cfg *core.Config) {
 	cfg.NoDelay = s.Core.NoDelay
 	cfg.Backlog = s.Core.Backlog
-	cfg.Buffers = s.Core.Buffers()
+	size := cfg.ReadBufferSize
+	if size <= 0 {
+		size = core.DefaultReadBufferSize
+	}
+	cfg.Buffers = s.Core.Buffers(size)
 }
 
-func heapBuffers() core.BufferPool { return core.HeapBuffers{} }
+func heapBuffers(int) core.BufferPool { return core.HeapBuffers{} }
