@@ -21,8 +21,8 @@ type Stage struct {
 
 // CoreStrategies are the socket- and buffer-level choices of a stage.
 type CoreStrategies struct {
-	NoDelay bool                   // TCP_NODELAY on accepted sockets
-	Backlog int                    // listen(2) backlog
+	NoDelay bool                           // TCP_NODELAY on accepted sockets
+	Backlog int                            // listen(2) backlog
 	Buffers func(size int) core.BufferPool // read buffers of the given size
 }
 
