@@ -1,6 +1,51 @@
 package main
 
-import "errors"
+import (
+	"flag"
+	"fmt"
+	"os"
 
-// cmdCompare is a placeholder until its owner lands it.
-func cmdCompare(args []string) error { return errors.New("not built yet") }
+	"latencylab/reports"
+)
+
+// cmdCompare compares two runs, or two servers, and prints markdown; the
+// charts and profile diffs go to --out.
+func cmdCompare(args []string) error {
+	fs := newFlagSet("compare", "[--out DIR] RUN_A[:SERVER] RUN_B[:SERVER]\n\n"+
+		"Without :SERVER every server present in both runs is compared. Files go to --out,\n"+
+		"by default RUN_B/report/compare-<basename of RUN_A>[-<server A>-vs-<server B>]/.")
+	out := fs.String("out", "", "output folder for COMPARE.md, spectrum chart and profile diffs")
+	verbose := fs.Bool("v", false, "log progress to stderr")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		fs.Usage()
+		return usageError{"want RUN_A[:SERVER] RUN_B[:SERVER]"}
+	}
+	a, b := reports.ParseTarget(pos[0]), reports.ParseTarget(pos[1])
+	res, err := reports.Compare(a, b, *out, reports.Options{Logger: cliLogger(*verbose)})
+	if err != nil {
+		return err
+	}
+	fmt.Print(res.Markdown)
+	fmt.Fprintln(os.Stderr, "files:", res.Dir)
+	return nil
+}
+
+// parseInterspersed lets flags follow the positional arguments
+// (lab compare A B --out X), which the flag package alone stops at.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}

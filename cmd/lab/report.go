@@ -1,6 +1,40 @@
 package main
 
-import "errors"
+import (
+	"fmt"
+	"log/slog"
+	"os"
 
-// cmdReport is a placeholder until its owner lands it.
-func cmdReport(args []string) error { return errors.New("not built yet") }
+	"latencylab/reports"
+)
+
+// cmdReport renders RUN_DIR/report/ from a run directory alone.
+func cmdReport(args []string) error {
+	fs := newFlagSet("report", "RUN_DIR")
+	verbose := fs.Bool("v", false, "log progress to stderr")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usageError{"want exactly one RUN_DIR"}
+	}
+	out, err := reports.Report(fs.Arg(0), reports.Options{Logger: cliLogger(*verbose)})
+	if err != nil {
+		return err
+	}
+	for _, n := range out.Notes {
+		fmt.Fprintln(os.Stderr, "note:", n)
+	}
+	fmt.Println(out.Markdown)
+	return nil
+}
+
+// cliLogger logs warnings, or everything with -v, to stderr.
+func cliLogger(verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,68 @@
+package rundir
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	want := &Run{
+		Version:  1,
+		Started:  time.Now().UTC().Truncate(time.Second),
+		Scenario: Scenario{Name: "ladder", Rounds: 2},
+		Servers:  []ServerSummary{{Name: "naive", Kind: "stage", Rounds: 2}},
+	}
+	if err := want.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestRoundsAndStats(t *testing.T) {
+	dir := t.TempDir()
+	for _, k := range []int{2, 1, 10} {
+		lr := &LoadResult{Requests: int64(k)}
+		if err := WriteJSON(filepath.Join(dir, "naive", RoundJSON(k)), lr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Files that look like rounds but are not must be ignored.
+	if err := os.WriteFile(filepath.Join(dir, "naive", "round-x.json"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := Rounds(dir, "naive")
+	if err != nil || !reflect.DeepEqual(ks, []int{1, 2, 10}) {
+		t.Fatalf("Rounds = %v, %v", ks, err)
+	}
+	lr, err := ReadRound(dir, "naive", 10)
+	if err != nil || lr.Requests != 10 {
+		t.Fatalf("ReadRound = %+v, %v", lr, err)
+	}
+	if ks, err := Rounds(dir, "absent"); err != nil || ks != nil {
+		t.Fatalf("Rounds(absent) = %v, %v", ks, err)
+	}
+	st := &Stats{Stage: "naive", Syscalls: map[string]uint64{"read": 3}}
+	if err := WriteStats(dir, "naive", StatsAfterFile, st); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadStats(dir, "naive", StatsAfterFile)
+	if err != nil || !reflect.DeepEqual(got, st) {
+		t.Fatalf("ReadStats = %+v, %v", got, err)
+	}
+	if !Exists(dir, "naive", StatsAfterFile) || Exists(dir, "naive", StatsBeforeFile) {
+		t.Fatal("Exists is wrong")
+	}
+	if _, err := Read(filepath.Join(dir, "nope")); err == nil {
+		t.Fatal("Read of a missing run must fail")
+	}
+}

@@ -1,0 +1,100 @@
+package profiles
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"latencylab/harness/rundir"
+)
+
+// serveController runs the endpoint on a real loopback listener, as lab
+// serve --control does.
+func serveController(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: NewController(nil), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+func post(t *testing.T, u string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Post(u, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+func TestControllerOverHTTP(t *testing.T) {
+	base := serveController(t)
+	dir := t.TempDir()
+	stop := base + "/profile/stop?dir=" + url.QueryEscape(dir)
+
+	expect := func(u string, want int) []byte {
+		t.Helper()
+		code, body := post(t, u)
+		if code != want {
+			t.Fatalf("POST %s = %d %s, want %d", u, code, body, want)
+		}
+		return body
+	}
+	expect(stop, http.StatusConflict) // not running
+	expect(base+"/profile/start", http.StatusOK)
+	expect(base+"/profile/start", http.StatusConflict) // already running
+	burnHash(200 * time.Millisecond)
+	expect(base+"/profile/stop?dir=relative/dir", http.StatusBadRequest)
+	expect(base+"/profile/stop?dir="+url.QueryEscape(filepath.Join(dir, "missing")), http.StatusBadRequest)
+	expect(base+"/profile/stop", http.StatusBadRequest)
+	// A bad dir must not have thrown the window away.
+	body := expect(stop, http.StatusOK)
+
+	var files []string
+	if err := json.Unmarshal(body, &files); err != nil {
+		t.Fatalf("stop body %q: %v", body, err)
+	}
+	want := []string{
+		filepath.Join(dir, rundir.CPUProfileFile),
+		filepath.Join(dir, rundir.WallProfileFile),
+		filepath.Join(dir, rundir.AllocsFile),
+	}
+	if !reflect.DeepEqual(files, want) {
+		t.Fatalf("files = %v, want %v", files, want)
+	}
+	for _, f := range files {
+		mustRead(t, f)
+	}
+	expect(stop, http.StatusConflict) // stopped again
+}
+
+func TestControllerRejectsGET(t *testing.T) {
+	base := serveController(t)
+	resp, err := http.Get(base + "/profile/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("GET start = %d", resp.StatusCode)
+	}
+	if _, err := os.Stat(filepath.Join(t.TempDir(), rundir.CPUProfileFile)); err == nil {
+		t.Fatal("unexpected file")
+	}
+}

@@ -1,0 +1,149 @@
+package profiles
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/google/pprof/profile"
+)
+
+// Change is one function's value in the base and the new profile, for the
+// sample type a DiffTable is about.
+type Change struct {
+	Func     string
+	BaseFlat int64 // value with the function on top of the stack
+	NewFlat  int64
+	BaseCum  int64 // value with the function anywhere on the stack
+	NewCum   int64
+}
+
+// DeltaFlat and DeltaCum are new minus base.
+func (c Change) DeltaFlat() int64 { return c.NewFlat - c.BaseFlat }
+func (c Change) DeltaCum() int64  { return c.NewCum - c.BaseCum }
+
+// DiffTable lists the functions whose value changed most between the base
+// and the new profile of a diff.
+type DiffTable struct {
+	SampleType string // e.g. "cpu"
+	Unit       string // e.g. "nanoseconds"
+	BaseTotal  int64
+	NewTotal   int64
+	Rows       []Change // by |DeltaFlat| descending, then |DeltaCum|
+}
+
+// TopChanges tabulates a profile made by Diff: samples labelled as diff
+// base count (negated back) for the base, the others for the new
+// profile. It reads the default sample type, as pprof would show it.
+func TopChanges(diff *profile.Profile, n int) DiffTable {
+	idx := defaultIndex(diff)
+	t := DiffTable{SampleType: diff.SampleType[idx].Type, Unit: diff.SampleType[idx].Unit}
+	byFunc := map[string]*Change{}
+	get := func(name string) *Change {
+		if byFunc[name] == nil {
+			byFunc[name] = &Change{Func: name}
+		}
+		return byFunc[name]
+	}
+	for _, s := range diff.Sample {
+		v, base := s.Value[idx], s.DiffBaseSample()
+		if base {
+			v = -v
+		}
+		t.addTotal(v, base)
+		frames := stackFuncs(s)
+		if len(frames) == 0 {
+			continue
+		}
+		addTo(get(frames[0]), v, base, true)
+		for _, f := range dedupe(frames) {
+			addTo(get(f), v, base, false)
+		}
+	}
+	t.Rows = topRows(byFunc, n)
+	return t
+}
+
+func (t *DiffTable) addTotal(v int64, base bool) {
+	if base {
+		t.BaseTotal += v
+	} else {
+		t.NewTotal += v
+	}
+}
+
+func addTo(c *Change, v int64, base, flat bool) {
+	switch {
+	case flat && base:
+		c.BaseFlat += v
+	case flat:
+		c.NewFlat += v
+	case base:
+		c.BaseCum += v
+	default:
+		c.NewCum += v
+	}
+}
+
+// topRows keeps the n functions that moved most; ties are broken by name
+// so that the table is the same from run to run.
+func topRows(byFunc map[string]*Change, n int) []Change {
+	rows := make([]Change, 0, len(byFunc))
+	for _, c := range byFunc {
+		if c.DeltaFlat() != 0 || c.DeltaCum() != 0 {
+			rows = append(rows, *c)
+		}
+	}
+	slices.SortFunc(rows, func(a, b Change) int {
+		return cmp.Or(
+			cmp.Compare(abs(b.DeltaFlat()), abs(a.DeltaFlat())),
+			cmp.Compare(abs(b.DeltaCum()), abs(a.DeltaCum())),
+			cmp.Compare(a.Func, b.Func))
+	})
+	return rows[:min(n, len(rows))]
+}
+
+// stackFuncs lists the function names of a sample, leaf first, inlined
+// frames included (Location.Line is innermost first).
+func stackFuncs(s *profile.Sample) []string {
+	var names []string
+	for _, loc := range s.Location {
+		for _, ln := range loc.Line {
+			if ln.Function != nil {
+				names = append(names, ln.Function.Name)
+			}
+		}
+	}
+	return names
+}
+
+// dedupe keeps the first occurrence of each name, so recursion counts a
+// sample once towards a function's cumulative value, as pprof does.
+func dedupe(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	out := names[:0:0]
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// defaultIndex picks the sample type pprof shows by default: the
+// profile's declared default, else the last one.
+func defaultIndex(p *profile.Profile) int {
+	for i, st := range p.SampleType {
+		if st.Type == p.DefaultSampleType {
+			return i
+		}
+	}
+	return len(p.SampleType) - 1
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

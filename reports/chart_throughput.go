@@ -1,0 +1,80 @@
+package reports
+
+import (
+	"image/color"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"latencylab/harness/rundir"
+)
+
+// throughputFigure: median throughput per server, bars colored by kind,
+// with the across-rounds confidence interval as error bars.
+func throughputFigure(servers []*serverData) (figure, bool) {
+	var shown []*serverData
+	for _, s := range servers {
+		if s.usable() && s.Throughput.Center > 0 {
+			shown = append(shown, s)
+		}
+	}
+	if len(shown) == 0 {
+		return figure{}, false
+	}
+	return figure{name: "throughput", alt: "throughput per server with confidence intervals",
+		w: chartW, h: chartH, draw: func(dc draw.Canvas) { drawThroughput(dc, shown) }}, true
+}
+
+func drawThroughput(dc draw.Canvas, servers []*serverData) {
+	p := newPlot("Throughput per server (median across rounds, CI bars)", "server", "throughput (requests/s)")
+	leg := newLegend()
+	var names []string
+	var est []rundir.Estimate
+	inLegend := map[string]bool{}
+	w := barWidth(len(servers), 1)
+	for i, s := range servers {
+		names, est = append(names, s.Name), append(est, s.Throughput)
+		bar, err := plotter.NewBarChart(plotter.Values{s.Throughput.Center}, w)
+		if err != nil {
+			continue
+		}
+		bar.XMin = float64(i)
+		bar.Color, bar.LineStyle.Width = kindColor(s.Kind), 0
+		p.Add(bar)
+		if !inLegend[s.Kind] {
+			inLegend[s.Kind] = true
+			leg.Add(s.Kind, bar)
+		}
+	}
+	addCI(p, est, color.Gray{Y: 40}, 1)
+	nominalX(p, names)
+	// Headroom over the tallest bar or interval, so neither meets the frame.
+	p.Y.Min, p.Y.Max = 0, 1.08*maxHi(est)
+	drawBeside(dc, leg, p.Draw)
+}
+
+func maxHi(est []rundir.Estimate) float64 {
+	var hi float64
+	for _, e := range est {
+		hi = max(hi, e.Center, e.Hi)
+	}
+	return hi
+}
+
+// kindColor tells ladder stages from reference servers.
+func kindColor(kind string) color.Color { return plotutil.Color(kindIndex(kind)) }
+
+func kindIndex(kind string) int {
+	if kind == "reference" {
+		return 2
+	}
+	return 0
+}
+
+// barWidth fits groups of k bars per category into the plot width.
+func barWidth(categories, k int) vg.Length {
+	avail := chartW * 0.7 / vg.Length(categories*k)
+	return min(avail*0.8, vg.Points(48))
+}

@@ -1,0 +1,104 @@
+package reports
+
+import (
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Timeline grid geometry: up to three panels a row, each this tall.
+const (
+	timelineCols   = 3
+	timelinePanelH = 3.2 * vg.Inch
+)
+
+// timelineSize is the figure size for n panels.
+func timelineSize(n int) (w, h vg.Length) {
+	rows := (n + timelineCols - 1) / timelineCols
+	return chartW, vg.Length(rows)*timelinePanelH + vg.Inch/2
+}
+
+// timelineFigure: p50 and p99 latency per second of the measured window,
+// one panel per server with .hlog data.
+func timelineFigure(servers []*serverData) (figure, bool) {
+	var shown []*serverData
+	for _, s := range servers {
+		if len(s.seconds) > 0 {
+			shown = append(shown, s)
+		}
+	}
+	if len(shown) == 0 {
+		return figure{}, false
+	}
+	w, h := timelineSize(len(shown))
+	return figure{name: "timeline", alt: "p50 and p99 latency per second, per server", w: w, h: h,
+		draw: func(dc draw.Canvas) { drawTimeline(dc, shown) }}, true
+}
+
+func drawTimeline(dc draw.Canvas, servers []*serverData) {
+	cols := min(timelineCols, len(servers))
+	rows := (len(servers) + cols - 1) / cols
+	grid := make([][]*plot.Plot, rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, cols)
+	}
+	for i, s := range servers {
+		grid[i/cols][i%cols] = timelinePanel(s)
+	}
+	leg := newLegend()
+	for i, label := range []string{"p50", "p99"} {
+		l, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
+		styleTimeline(l, i)
+		leg.Add(label, l)
+	}
+	drawBeside(dc, leg, func(c draw.Canvas) {
+		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(14), PadY: vg.Points(14),
+			PadTop: vg.Points(6), PadBottom: vg.Points(6)}
+		canvases := plot.Align(grid, tiles, c)
+		for r := range grid {
+			for col, p := range grid[r] {
+				if p != nil {
+					p.Draw(canvases[r][col])
+				}
+			}
+		}
+	})
+}
+
+// timelinePanel plots one server's per-second percentiles.
+func timelinePanel(s *serverData) *plot.Plot {
+	p := newPlot(s.Name, "time in window (s)", "latency (ms, log)")
+	p.Title.TextStyle.Font.Size = labelSize
+	var all []plotter.XYs
+	for i, pick := range []func(secondStat) float64{
+		func(st secondStat) float64 { return st.P50NS },
+		func(st secondStat) float64 { return st.P99NS },
+	} {
+		var xys plotter.XYs
+		for _, st := range s.seconds {
+			xys = append(xys, plotter.XY{X: st.T, Y: pick(st) / 1e6})
+		}
+		xys = positive(xys)
+		if line, pts, err := plotter.NewLinePoints(xys); err == nil && len(xys) > 0 {
+			styleTimeline(line, i)
+			pts.Color, pts.Shape = line.Color, plotutil.Shape(i)
+			p.Add(line, pts)
+		}
+		all = append(all, xys)
+	}
+	lo, hi := yBounds(all...)
+	logAxis(&p.Y, lo, hi)
+	first, last := s.seconds[0].T, s.seconds[len(s.seconds)-1].T
+	pad := max(first, 0.05)
+	p.X.Min, p.X.Max = 0, last+pad
+	return p
+}
+
+func styleTimeline(l *plotter.Line, i int) {
+	l.Color, l.Width = plotutil.Color(i), vg.Points(1.5)
+	if i == 1 {
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	}
+}

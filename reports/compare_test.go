@@ -1,0 +1,78 @@
+package reports
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCompareRuns(t *testing.T) {
+	t.Parallel()
+	runA, runB := fixtures(t)
+	out, err := Compare(Target{Dir: runA}, Target{Dir: runB}, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(runB, "report", "compare-"+filepath.Base(runA)); out.Dir != want {
+		t.Errorf("out dir %s, want %s", out.Dir, want)
+	}
+	checkPNG(t, filepath.Join(out.Dir, "spectrum.png"), pixels(chartW), pixels(chartH))
+	checkSVG(t, filepath.Join(out.Dir, "spectrum.svg"))
+	for _, f := range []string{"diff/naive-vs-naive.pb.gz", "diff/naive-vs-naive.html", "diff/keepalive-vs-keepalive.html", CompareFile} {
+		mustExist(t, filepath.Join(out.Dir, f))
+	}
+	checkLinks(t, out.Dir, out.Markdown)
+	if readFile(t, filepath.Join(out.Dir, CompareFile)) != out.Markdown {
+		t.Error("COMPARE.md differs from the returned markdown")
+	}
+	for _, want := range []string{"| metric | A | B | delta | test |", "| throughput |", "| latency p99 |",
+		"n=2+6", "allocs/req", "Why — top CPU profile changes"} {
+		if !strings.Contains(out.Markdown, want) {
+			t.Errorf("compare output lacks %q", want)
+		}
+	}
+	// A failed server present in both runs compares as "no results".
+	if !strings.Contains(out.Markdown, "nginx") {
+		t.Error("nginx pair missing")
+	}
+}
+
+// Two servers of one run: the ladder step as a comparison.
+func TestCompareServersOfOneRun(t *testing.T) {
+	t.Parallel()
+	_, runB := fixtures(t)
+	out, err := Compare(Target{Dir: runB, Server: "naive"}, Target{Dir: runB, Server: "keepalive"}, t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"naive → keepalive", "p=", "n=6"} {
+		if !strings.Contains(out.Markdown, want) {
+			t.Errorf("compare output lacks %q:\n%s", want, out.Markdown)
+		}
+	}
+	mustExist(t, filepath.Join(out.Dir, "diff", "naive-vs-keepalive.html"))
+	if _, err := Compare(Target{Dir: runB, Server: "nope"}, Target{Dir: runB}, t.TempDir(), Options{}); err == nil {
+		t.Error("an unknown server must be an error")
+	}
+}
+
+func TestParseTarget(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		arg  string
+		want Target
+	}{
+		{"runs/x", Target{Dir: "runs/x"}},
+		{"runs/x:naive", Target{Dir: "runs/x", Server: "naive"}},
+		{"c:/runs/x", Target{Dir: "c:/runs/x"}},
+		{dir, Target{Dir: dir}},
+	} {
+		if got := ParseTarget(c.arg); got != c.want {
+			t.Errorf("ParseTarget(%q) = %+v, want %+v", c.arg, got, c.want)
+		}
+	}
+	a, b := Target{Dir: "runs/a", Server: "naive"}, Target{Dir: "runs/b"}
+	if got := DefaultCompareDir(a, b); got != filepath.Join("runs/b", "report", "compare-a-naive-vs-naive") {
+		t.Errorf("DefaultCompareDir = %s", got)
+	}
+}

@@ -1,0 +1,154 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Latencies in .hlog files are nanoseconds (lab load records latency_ns).
+const (
+	hlogLowestNS  = 1
+	hlogHighestNS = int64(time.Hour)
+	hlogSigFigs   = 3
+)
+
+// readHlog returns the interval histograms of one .hlog file, in order.
+func readHlog(path string) ([]*hdr.Histogram, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	defer f.Close()
+	r := hdr.NewHistogramLogReader(f)
+	var hs []*hdr.Histogram
+	for {
+		h, err := r.NextIntervalHistogram()
+		if err != nil {
+			return nil, fmt.Errorf("reports: read %s: %w", path, err)
+		}
+		if h == nil {
+			return hs, nil
+		}
+		hs = append(hs, h)
+	}
+}
+
+// newHist makes an empty histogram wide enough for any latency the
+// generator can record.
+func newHist() *hdr.Histogram { return hdr.New(hlogLowestNS, hlogHighestNS, hlogSigFigs) }
+
+// mergeAll merges every interval of every log into one histogram.
+func mergeAll(logs [][]*hdr.Histogram) *hdr.Histogram {
+	m := newHist()
+	for _, hs := range logs {
+		for _, h := range hs {
+			m.Merge(h)
+		}
+	}
+	return m
+}
+
+// secondStat is latency over one second of the measured window, all
+// rounds merged: second s of round 1 with second s of round 2, and so on,
+// so that a stall common to every round (GC, a timer) stands out.
+type secondStat struct {
+	T     float64 // middle of the bucket, seconds from the log's first interval
+	P50NS float64
+	P99NS float64
+	Count int64
+}
+
+// perSecond buckets intervals by whole seconds since each log's start.
+// Windows shorter than two seconds (quick runs) would give one point, so
+// those keep the log's own interval length instead. A bucket the logs
+// cover for less than half of it on average (the ragged end of a window)
+// is left out: its few samples would plot as noise.
+func perSecond(logs [][]*hdr.Histogram) []secondStat {
+	width := bucketMS(logs)
+	var buckets []*hdr.Histogram
+	var coveredMS []int64
+	for _, hs := range logs {
+		for _, h := range hs {
+			b := int((h.StartTimeMs() - hs[0].StartTimeMs()) / width)
+			for len(buckets) <= b {
+				buckets, coveredMS = append(buckets, newHist()), append(coveredMS, 0)
+			}
+			buckets[b].Merge(h)
+			coveredMS[b] += h.EndTimeMs() - h.StartTimeMs()
+		}
+	}
+	var out []secondStat
+	for b, h := range buckets {
+		if h.TotalCount() == 0 || 2*coveredMS[b] < int64(len(logs))*width {
+			continue
+		}
+		out = append(out, secondStat{
+			T: (float64(b) + 0.5) * float64(width) / 1000, Count: h.TotalCount(),
+			P50NS: float64(h.ValueAtQuantile(50)), P99NS: float64(h.ValueAtQuantile(99)),
+		})
+	}
+	return out
+}
+
+// bucketMS is one second, or the first interval's length when no log
+// spans two seconds.
+func bucketMS(logs [][]*hdr.Histogram) int64 {
+	var spanMS, firstMS int64
+	for _, hs := range logs {
+		if len(hs) == 0 {
+			continue
+		}
+		spanMS = max(spanMS, hs[len(hs)-1].EndTimeMs()-hs[0].StartTimeMs())
+		if firstMS == 0 {
+			firstMS = hs[0].EndTimeMs() - hs[0].StartTimeMs()
+		}
+	}
+	if spanMS >= 2000 || firstMS <= 0 {
+		return 1000
+	}
+	return firstMS
+}
+
+// spectrumPoint is one point of an HdrHistogram percentile plot.
+type spectrumPoint struct {
+	X  float64 // 1/(1-p): 2 at the median, 100 at p99
+	NS float64
+}
+
+// spectrum samples the latency at 1/(1-p) spaced evenly on a log axis,
+// 24 points a decade plus the labelled percentiles exactly (p50, p90,
+// p99, …), up to the resolution the sample count allows (1/(1-p) ≤
+// count); the maximum closes the curve there.
+func spectrum(h *hdr.Histogram) []spectrumPoint {
+	n := float64(h.TotalCount())
+	if n < 2 {
+		return nil
+	}
+	var pts []spectrumPoint
+	for _, x := range spectrumXs(n) {
+		p := 100 * (1 - 1/x)
+		pts = append(pts, spectrumPoint{X: x, NS: float64(h.ValueAtQuantile(p))})
+	}
+	return append(pts, spectrumPoint{X: n, NS: float64(h.Max())})
+}
+
+// spectrumXs lists the x positions below n, ascending.
+func spectrumXs(n float64) []float64 {
+	const perDecade = 24
+	var xs []float64
+	for i := 0; math.Pow(10, float64(i)/perDecade) < n; i++ {
+		xs = append(xs, math.Pow(10, float64(i)/perDecade))
+	}
+	for _, x := range []float64{2, 10, 100, 1e3, 1e4, 1e5, 1e6} {
+		if x < n {
+			xs = append(xs, x)
+		}
+	}
+	slices.Sort(xs)
+	return slices.CompactFunc(xs, func(a, b float64) bool { return math.Abs(a-b) < 1e-9*a })
+}

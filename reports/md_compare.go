@@ -1,0 +1,81 @@
+package reports
+
+import (
+	"fmt"
+	"slices"
+)
+
+// compareMarkdown is the comparison document; links are relative to its
+// output folder.
+func compareMarkdown(a, b Target, pairs []pairCmp, chart chartRef) string {
+	var m md
+	m.h1("latencylab compare")
+	m.para("A = `%s`, B = `%s`. Per-round samples, medians ± the %.0f%% confidence interval, Mann-Whitney U test at α = %.2f (golang.org/x/perf/benchmath, as benchstat); \"~\" means no significant difference.",
+		a, b, 100*compareConfidence, 0.05)
+	var warns []string
+	for _, p := range pairs {
+		warns = append(warns, writePair(&m, p)...)
+	}
+	m.h2("Percentile spectrum")
+	if chart.name == "" {
+		m.para("_%s_", chart.note)
+	} else {
+		m.image(chart.alt, chart.name)
+	}
+	if len(warns) > 0 {
+		m.h2("Statistical notes")
+		slices.Sort(warns)
+		m.bullets(slices.Compact(warns))
+	}
+	return m.String()
+}
+
+// writePair writes one server pair and returns benchmath's warnings.
+func writePair(m *md, p pairCmp) []string {
+	m.h2(fmt.Sprintf("%s → %s", p.la, p.lb))
+	if p.note != "" {
+		m.para("_No comparison: %s._", p.note)
+	}
+	var warns []string
+	var rows [][]string
+	for _, r := range p.metrics {
+		rows = append(rows, []string{r.metric.name, r.summary(r.a), r.summary(r.b), r.delta(), r.cmp.String()})
+		warns = append(warns, r.warnings()...)
+	}
+	if len(rows) > 0 {
+		m.table([]string{"metric", "A", "B", "delta", "test"}, "lrrrl", rows)
+	}
+	writeCosts(m, p)
+	if p.diff == nil {
+		m.para("_No profile diff: %s._", p.diffNote)
+		return warns
+	}
+	m.para("Why — top CPU profile changes A → B: [diff flame graph](%s), [diff profile](%s) (`go tool pprof -http=: %s`):",
+		p.diff.HTML, p.diff.Profile, p.diff.Profile)
+	m.raw(p.diff.Table.Markdown())
+	return warns
+}
+
+// writeCosts shows per-request costs: one value per run, so no test.
+func writeCosts(m *md, p pairCmp) {
+	ca, cb := p.a.perRequest(), p.b.perRequest()
+	var rows [][]string
+	for _, c := range []struct {
+		name string
+		x, y *float64
+	}{{"allocs/req", ca.allocs, cb.allocs}, {"syscalls/req", ca.syscallTotal(), cb.syscallTotal()}, {"CPU µs/req", ca.cpuUS, cb.cpuUS}} {
+		if c.x == nil && c.y == nil {
+			continue
+		}
+		change := "—"
+		if c.x != nil && c.y != nil {
+			change = fmtChange(*c.x, *c.y)
+		}
+		rows = append(rows, []string{c.name, fmtPtr(c.x, fmtNum), fmtPtr(c.y, fmtNum), change})
+	}
+	if len(rows) == 0 {
+		return
+	}
+	m.para("Per-request costs (one value per run, no significance test):")
+	m.table([]string{"cost", "A", "B", "change"}, "lrrr", rows)
+}

@@ -1,0 +1,58 @@
+package reports
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"latencylab/harness/rundir"
+)
+
+// writeEnv: where and how the run was made (DESIGN.md §7.7).
+func writeEnv(m *md, run *rundir.Run) {
+	m.h2("Environment and scenario")
+	e := run.Env
+	rows := [][]string{
+		{"machine", fmt.Sprintf("%s — %s, %d CPUs", orDash(e.Hostname), orDash(e.CPUModel), e.NumCPU)},
+		{"kernel", orDash(e.Kernel)},
+		{"Go", orDash(e.GoVersion)},
+		{"git commit", orDash(e.GitCommit)},
+		{"GOGC / GOMAXPROCS (server)", fmt.Sprintf("%s / %d", orDash(e.GOGC), e.GOMAXPROCS)},
+		{"CPUs: server / load generator", fmt.Sprintf("%s / %s", orDash(e.ServerCPUs), orDash(e.LoadCPUs))},
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.Sysctls)) {
+		rows = append(rows, []string{"sysctl " + k, e.Sysctls[k]})
+	}
+	rows = append(rows, []string{"run", fmt.Sprintf("%s → %s (%s)",
+		run.Started.Format(time.RFC3339), run.Finished.Format(time.RFC3339), run.Finished.Sub(run.Started).Round(time.Second))})
+	m.table([]string{"", ""}, "ll", rows)
+	writeScenario(m, run.Scenario)
+}
+
+func writeScenario(m *md, sc rundir.Scenario) {
+	rate := "closed loop (as fast as responses come back)"
+	if sc.Rate > 0 {
+		rate = fmt.Sprintf("open loop at %s, latency from the intended send time", fmtRate(sc.Rate))
+	}
+	if sc.RateRule != "" {
+		rate += " — " + sc.RateRule
+	}
+	m.para("**Scenario `%s`**%s. Load: `GET %s`, mode `%s`, %d connections, %s. Warm-up %gs, then %gs measured, %d rounds interleaved across servers%s.",
+		sc.Name, prefixed(" — ", sc.Description), orDash(sc.Path), orDash(sc.Mode), sc.Conns, rate,
+		sc.WarmupS, sc.DurationS, sc.Rounds, quickNote(sc.Quick))
+}
+
+func prefixed(p, s string) string {
+	if s == "" {
+		return ""
+	}
+	return p + s
+}
+
+func quickNote(q bool) string {
+	if q {
+		return " (quick run: short windows, wide intervals)"
+	}
+	return ""
+}

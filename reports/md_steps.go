@@ -1,0 +1,155 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+)
+
+// writeSteps walks the ladder: for each stage, the seed's claim beside
+// what was measured, and for each step the biggest profile changes.
+func writeSteps(m *md, rd *runData, diffs []stepDiff) {
+	m.h2("Step by step: the seed's claims against the measurements")
+	stages := rd.stages()
+	if len(stages) == 0 {
+		m.para("_No ladder stage in this run._")
+		return
+	}
+	writeFirstStage(m, stages[0])
+	for _, d := range diffs {
+		writeStep(m, rd, d)
+	}
+}
+
+func writeFirstStage(m *md, s *serverData) {
+	m.h3(s.Name)
+	if c, ok := claimFor(s.Name); ok {
+		m.para("Seed: _%s_. Measured: %s.", c.text, claimMeasured(c, nil, s, nil))
+	}
+}
+
+func writeStep(m *md, rd *runData, d stepDiff) {
+	a, b := d.from, d.to
+	m.h3(a.Name + " → " + b.Name)
+	if c, ok := claimFor(b.Name); ok {
+		m.para("Seed: _%s_. Measured: %s.", c.text, claimMeasured(c, a, b, rd.servers))
+	}
+	if !a.usable() || !b.usable() {
+		m.para("_No comparison: %s._", unusableReason(a, b))
+	} else {
+		m.table([]string{"metric", a.Name, b.Name, "change"}, "lrrr", stepRows(a, b))
+	}
+	writeStepDiff(m, d)
+}
+
+func unusableReason(ss ...*serverData) string {
+	var why []string
+	for _, s := range ss {
+		if !s.usable() {
+			why = append(why, s.Name+" has no measurements")
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// stepRows compares the headline numbers of two consecutive stages.
+func stepRows(a, b *serverData) [][]string {
+	rows := [][]string{{"throughput", fmtRate(a.Throughput.Center), fmtRate(b.Throughput.Center),
+		fmtChange(a.Throughput.Center, b.Throughput.Center)}}
+	for _, q := range []string{"mean", "p99"} {
+		x, y := a.Latency[q].Center, b.Latency[q].Center
+		rows = append(rows, []string{"latency " + q, fmtNS(x), fmtNS(y), fmtChange(x, y)})
+	}
+	pa, pb := a.perRequest(), b.perRequest()
+	for _, c := range []struct {
+		name string
+		x, y *float64
+	}{{"allocs/req", pa.allocs, pb.allocs}, {"syscalls/req", pa.syscallTotal(), pb.syscallTotal()}, {"CPU µs/req", pa.cpuUS, pb.cpuUS}} {
+		change := "—"
+		if c.x != nil && c.y != nil {
+			change = fmtChange(*c.x, *c.y)
+		}
+		rows = append(rows, []string{c.name, fmtPtr(c.x, fmtNum), fmtPtr(c.y, fmtNum), change})
+	}
+	return rows
+}
+
+func writeStepDiff(m *md, d stepDiff) {
+	if d.table == nil {
+		m.para("_No profile diff: %s._", orDash(d.note))
+		return
+	}
+	m.para("Top CPU profile changes (%s → %s, profiling pass) — [diff flame graph](%s), [diff profile](%s) (`go tool pprof -http=: %s`):",
+		d.from.Name, d.to.Name, d.html, d.pb, d.pb)
+	m.raw(d.table.Markdown())
+}
+
+// claimMeasured says what the lab measured about a claim. prev is the
+// stage before (nil for the first), all the run's servers (for the
+// Nagle demonstration).
+func claimMeasured(c seedClaim, prev, s *serverData, all []*serverData) string {
+	if !s.usable() {
+		return "nothing (" + s.Name + " has no measurements)"
+	}
+	switch c.kind {
+	case claimLatency:
+		return fmt.Sprintf("mean latency **%s**, p99 %s (the seed's figure: %s ms; absolute numbers depend on the machine)",
+			fmtNS(s.Latency["mean"].Center), fmtNS(s.Latency["p99"].Center), sig3(c.refMS))
+	case claimSyscalls:
+		return syscallsMeasured(prev, s, all)
+	case claimAllocs:
+		return allocsMeasured(prev, s)
+	}
+	return "—"
+}
+
+// syscallsMeasured compares syscalls per request with Nagle on (the
+// stage before nodelay) and off.
+func syscallsMeasured(prev, s *serverData, all []*serverData) string {
+	on, off := syscallsOf(prev), syscallsOf(s)
+	out := fmt.Sprintf("syscalls per request with Nagle (%s) **%s**, without (%s) **%s**",
+		nameOf(prev), fmtPtr(on, fmtNum), s.Name, fmtPtr(off, fmtNum))
+	if on != nil && off != nil {
+		if *on < *off {
+			out += " — Nagle did save syscalls here"
+		} else {
+			out += " — Nagle did not reduce syscalls per request"
+		}
+	}
+	for _, x := range all {
+		if strings.Contains(x.Name, "nagle") && x.usable() {
+			out += fmt.Sprintf("; split-write demonstration %s: mean latency %s, syscalls/req %s",
+				x.Name, fmtNS(x.Latency["mean"].Center), fmtPtr(syscallsOf(x), fmtNum))
+		}
+	}
+	return out
+}
+
+func allocsMeasured(prev, s *serverData) string {
+	a, b := allocsOf(prev), allocsOf(s)
+	out := fmt.Sprintf("heap allocations per request %s (%s) → **%s** (%s)", fmtPtr(a, fmtNum), nameOf(prev), fmtPtr(b, fmtNum), s.Name)
+	if a != nil && b != nil {
+		out += " — " + fmtChange(*a, *b)
+	}
+	return out
+}
+
+func syscallsOf(s *serverData) *float64 {
+	if s == nil || !s.usable() {
+		return nil
+	}
+	return s.perRequest().syscallTotal()
+}
+
+func allocsOf(s *serverData) *float64 {
+	if s == nil || !s.usable() {
+		return nil
+	}
+	return s.perRequest().allocs
+}
+
+func nameOf(s *serverData) string {
+	if s == nil {
+		return "no previous stage"
+	}
+	return s.Name
+}

@@ -1,0 +1,149 @@
+package reports
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"latencylab/harness/rundir"
+)
+
+// ReportFile is the report's markdown, inside RUN_DIR/report/.
+const ReportFile = "REPORT.md"
+
+// Options are the knobs of Report and Compare.
+type Options struct {
+	Logger *slog.Logger // nil: silent
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
+}
+
+// Output says what a report wrote.
+type Output struct {
+	Dir      string   // RUN_DIR/report
+	Markdown string   // the REPORT.md path
+	Files    []string // every file written, relative to Dir
+	Notes    []string // pieces that could not be made, also shown in REPORT.md
+}
+
+// Report renders RUN_DIR/report/ from the run directory alone: REPORT.md,
+// the charts (.png and .svg), flame/ and diff/. Only an unreadable
+// run.json or an unwritable report folder is an error.
+func Report(runDir string, opt Options) (*Output, error) {
+	log := opt.logger()
+	rd, err := loadRun(runDir)
+	if err != nil {
+		return nil, err
+	}
+	o := &Output{Dir: filepath.Join(runDir, rundir.ReportDir)}
+	if err := clearReport(o.Dir); err != nil {
+		return nil, err
+	}
+	charts := o.saveFigures(reportFigures(rd), log)
+	flames, notes := renderFlames(rd, o.Dir, log)
+	o.Notes = append(o.Notes, notes...)
+	diffs := renderDiffs(rd, o.Dir, log)
+	for _, f := range flames {
+		o.Files = append(o.Files, f.href)
+	}
+	for _, d := range diffs {
+		if d.table != nil {
+			o.Files = append(o.Files, d.pb, d.html)
+		}
+	}
+	doc := reportMarkdown(rd, charts, flames, diffs, o.Notes)
+	o.Markdown = filepath.Join(o.Dir, ReportFile)
+	if err := os.WriteFile(o.Markdown, []byte(doc), 0o644); err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	o.Files = append(o.Files, ReportFile)
+	log.Info("report written", "dir", o.Dir, "files", len(o.Files), "notes", len(o.Notes))
+	return o, nil
+}
+
+// clearReport removes what an earlier rendering wrote (but not compare
+// outputs that may live beside it) and makes the folders.
+func clearReport(dir string) error {
+	for _, sub := range []string{flameDir, diffDir} {
+		if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil {
+			return fmt.Errorf("reports: %w", err)
+		}
+	}
+	for _, pat := range []string{"*.png", "*.svg", ReportFile} {
+		old, _ := filepath.Glob(filepath.Join(dir, pat))
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				return fmt.Errorf("reports: %w", err)
+			}
+		}
+	}
+	return mkdirs(dir, flameDir, diffDir)
+}
+
+// chartRef is a chart that made it to disk, or the note saying why not.
+type chartRef struct {
+	name, alt, note string
+}
+
+// plannedFigure is a chart the report wants, or why it cannot have it.
+type plannedFigure struct {
+	fig   figure
+	ok    bool
+	title string // for the note when !ok
+	why   string
+}
+
+func reportFigures(rd *runData) []plannedFigure {
+	journey, jok := journeyFigure(rd.stages())
+	spec, sok := spectrumFigure("spectrum", "Latency percentile spectrum, every server", runSpectra(rd))
+	timeline, tok := timelineFigure(rd.servers)
+	tput, pok := throughputFigure(rd.servers)
+	counters, cok := countersFigure(rd.servers)
+	return []plannedFigure{
+		{journey, jok, "journey", "no ladder stage has latency results"},
+		{spec, sok, "percentile spectrum", "no server has .hlog data"},
+		{timeline, tok, "latency over time", "no server has .hlog intervals covering its window"},
+		{tput, pok, "throughput", "no server has throughput results"},
+		{counters, cok, "allocations and syscalls", "no server reported counters"},
+	}
+}
+
+// runSpectra is one spectrum per server with .hlog data; references are
+// dashed so the ladder stands out.
+func runSpectra(rd *runData) []spectrumSeries {
+	var out []spectrumSeries
+	for _, s := range rd.servers {
+		if s.hist != nil && !s.Failed {
+			out = append(out, spectrumSeries{label: s.Name, pts: spectrum(s.hist), dashed: s.Kind == "reference", color: len(out)})
+		}
+	}
+	return out
+}
+
+func (o *Output) saveFigures(planned []plannedFigure, log *slog.Logger) []chartRef {
+	var refs []chartRef
+	for _, pf := range planned {
+		if !pf.ok {
+			refs = append(refs, chartRef{note: fmt.Sprintf("No %s chart: %s.", pf.title, pf.why)})
+			continue
+		}
+		start := time.Now()
+		names, err := pf.fig.save(o.Dir)
+		o.Files = append(o.Files, names...)
+		if err != nil {
+			o.Notes = append(o.Notes, err.Error())
+			refs = append(refs, chartRef{note: fmt.Sprintf("No %s chart: %v.", pf.title, err)})
+			continue
+		}
+		log.Debug("chart", "name", pf.fig.name, "took", time.Since(start))
+		refs = append(refs, chartRef{name: pf.fig.name, alt: pf.fig.alt})
+	}
+	return refs
+}

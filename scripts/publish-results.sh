@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Publishes one run's report (make results): RUN_DIR/report/REPORT.md
+# becomes ./RESULTS.md, with its links rewritten to results/..., and the
+# report's figures, flame graphs and diffs are copied to ./results/.
+# The page is stamped with the publication date and the run's machine
+# (from run.json env).
+#
+# usage: scripts/publish-results.sh [RUN_DIR]    (default: newest runs/*)
+# PUBLISH_DEST overrides where RESULTS.md and results/ go (tests use it).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dest="${PUBLISH_DEST:-$root}"
+
+die() { echo "publish-results: $*" >&2; exit 1; }
+
+run="${1:-}"
+if [ -z "$run" ]; then
+  # Run directories are named YYYYMMDD-HHMMSS-<scenario>: the last in
+  # lexical order is the newest.
+  run=$(ls -1d "$root"/runs/*/ 2>/dev/null | sort | tail -n 1 || true)
+  [ -n "$run" ] || die "no run under runs/ (make bench makes one)"
+fi
+run="${run%/}"
+[ -f "$run/run.json" ] || die "$run is not a run directory (no run.json)"
+report="$run/report/REPORT.md"
+[ -f "$report" ] || die "$run has no report ($report is missing); render it with: bin/lab report $run"
+
+# field KEY: the first string value of "KEY" in run.json (the file is
+# written indented, one key per line; jq is not assumed).
+field() {
+  grep -o "\"$1\": *\"[^\"]*\"" "$run/run.json" | head -n 1 | sed 's/^[^:]*: *"//; s/"$//'
+}
+num_cpu=$(grep -o '"num_cpu": *[0-9]*' "$run/run.json" | head -n 1 | grep -o '[0-9]*$' || true)
+
+mkdir -p "$dest"
+rm -rf "$dest/results"
+mkdir -p "$dest/results"
+# Everything the report wrote except REPORT.md itself and compare outputs.
+(cd "$run/report" && find . -mindepth 1 -maxdepth 1 ! -name REPORT.md ! -name 'compare-*' \
+  -exec cp -R {} "$dest/results/" \;)
+
+{
+  echo "> Published $(date -u '+%Y-%m-%d %H:%M UTC') from run \`$(basename "$run")\` (started $(field started))"
+  echo "> on **$(field hostname)**: $(field cpu_model), ${num_cpu:-?} CPUs, kernel $(field kernel), $(field go_version), commit $(field git_commit)."
+  echo
+  # Relative links (no scheme, no anchor) now live under results/.
+  sed -E 's#\]\(([^)#:][^):]*)\)#](results/\1)#g' "$report"
+} >"$dest/RESULTS.md"
+
+echo "published $run -> $dest/RESULTS.md and $dest/results/"
