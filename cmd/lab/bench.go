@@ -1,6 +1,63 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 
-// cmdBench is a placeholder until its owner lands it.
-func cmdBench(args []string) error { return errors.New("not built yet") }
+	"latencylab/harness/bench"
+	"latencylab/harness/scenarios"
+)
+
+// cmdBench runs lab bench: a scenario over every server, into a new run
+// directory whose path is the last line on stdout.
+func cmdBench(args []string) error {
+	fs := newFlagSet("bench", "[flags]\n\nRuns a scenario over the ladder and the reference servers and writes\n"+
+		"a run directory (run.json, bench.txt, per-server trials, stats, profiles).\n"+
+		"Progress goes to stderr; the last line on stdout is the run directory.")
+	var opt bench.Options
+	var servers string
+	fs.StringVar(&opt.Scenario, "scenario", bench.DefaultScenario, "scenario: "+strings.Join(scenarios.Names(), ", "))
+	fs.BoolVar(&opt.Quick, "quick", false, "shrink durations and rounds (whole ladder in under a minute)")
+	fs.IntVar(&opt.Rounds, "rounds", 0, "measured rounds per server (0: the scenario's)")
+	fs.StringVar(&servers, "servers", "", "comma-separated servers to run (default: the ladder, then nethttp, fasthttp, nginx)")
+	fs.StringVar(&opt.Out, "out", "runs", "folder that receives the run directory")
+	fs.StringVar(&opt.Lab, "lab", "", "lab binary to run as serve/load children (default: this one)")
+	fs.StringVar(&opt.ServerCPUs, "server-cpus", "", "CPUs of the servers (default: the first online CPU)")
+	fs.StringVar(&opt.LoadCPUs, "load-cpus", "", "CPUs of the load generator (default: the other online CPUs)")
+	fs.StringVar(&opt.GOGC, "gogc", "100", "GOGC of the servers")
+	fs.StringVar(&opt.NginxPath, "nginx", "", "nginx binary (default: PATH, then /usr/sbin/nginx; off: skip)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if servers != "" {
+		opt.Servers = strings.Split(servers, ",")
+	}
+	opt.PinSelf = true
+	opt.Progress = os.Stderr
+	opt.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	// Ctrl-C cancels the run; the bench then stops every child it started.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	dir, err := bench.Run(ctx, opt)
+	var ue bench.UsageError
+	if errors.As(err, &ue) {
+		return usageError{ue.Msg}
+	}
+	if dir != "" {
+		fmt.Fprintln(os.Stdout, dir)
+	}
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted: every child stopped; partial results in %s", dir)
+	}
+	return err
+}

@@ -1,0 +1,220 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/google/pprof/profile"
+	"golang.org/x/perf/benchfmt"
+
+	"latencylab/harness/rundir"
+)
+
+// e2eTimeout bounds the whole `lab bench --quick` (it must finish in under
+// a minute; the rest is slack for a loaded machine).
+const e2eTimeout = 3 * time.Minute
+
+// TestBenchQuickEndToEnd builds the real lab binary and runs
+// `lab bench --quick` over every stage and reference server, then checks
+// the run directory file by file with the libraries that will read it.
+func TestBenchQuickEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds lab and benches every server (~1 min); skipped in -short mode")
+	}
+	lab := buildLab(t)
+	ladder := labStages(t, lab)
+	dir := runQuickBench(t, lab)
+	run, err := rundir.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("run %s: %.1fs", dir, run.Finished.Sub(run.Started).Seconds())
+	expected := append(slices.Clone(ladder), refNetHTTP, refFastHTTP)
+	if _, ok := findNginx(""); ok {
+		expected = append(expected, refNginx)
+	}
+	for _, name := range expected {
+		s := server(t, run, name)
+		if s.Failed {
+			t.Errorf("%s failed: %s", name, s.FailReason)
+			continue
+		}
+		checkServerFiles(t, dir, s, run.Scenario.Rounds, name != refNginx)
+	}
+	checkBenchTxt(t, dir, len(expected)*run.Scenario.Rounds)
+	checkAllocs(t, run, ladder)
+}
+
+func buildLab(t *testing.T) string {
+	t.Helper()
+	lab := filepath.Join(t.TempDir(), "lab")
+	out, err := exec.Command("go", "build", "-o", lab, "latencylab/cmd/lab").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build lab: %v\n%s", err, out)
+	}
+	return lab
+}
+
+// labStages lists the ladder the binary serves, saying which contract
+// stages it lacks (their stage-specific checks are then skipped).
+func labStages(t *testing.T, lab string) []string {
+	t.Helper()
+	out, err := exec.Command(lab, "stages").Output()
+	if err != nil {
+		t.Fatalf("lab stages: %v", err)
+	}
+	var names []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		name, _, _ := strings.Cut(sc.Text(), "\t")
+		names = append(names, name)
+	}
+	for _, want := range contractLadder() {
+		if !slices.Contains(names, want) {
+			t.Logf("NOTE: `lab stages` lacks %s: its checks are skipped", want)
+		}
+	}
+	return names
+}
+
+func runQuickBench(t *testing.T, lab string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, lab, "bench", "--quick", "--out", t.TempDir())
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	t.Logf("lab bench --quick: %.1fs\n%s", time.Since(start).Seconds(), stderr.String())
+	if err != nil {
+		t.Fatalf("lab bench --quick: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	return lines[len(lines)-1]
+}
+
+func checkServerFiles(t *testing.T, dir string, s rundir.ServerSummary, rounds int, labServe bool) {
+	t.Helper()
+	if s.Rounds != rounds {
+		t.Errorf("%s: %d rounds, want %d (warnings %q)", s.Name, s.Rounds, rounds, s.Warnings)
+	}
+	for k := 1; k <= rounds; k++ {
+		lr, err := rundir.ReadRound(dir, s.Name, k)
+		if err != nil || lr.Requests <= 0 {
+			t.Errorf("%s round %d: %v (requests %v)", s.Name, k, err, lr)
+		}
+		checkHlog(t, filepath.Join(dir, s.Name, rundir.RoundHlog(k)))
+	}
+	if !labServe {
+		return
+	}
+	for _, f := range []string{rundir.StatsBeforeFile, rundir.StatsAfterFile} {
+		if _, err := rundir.ReadStats(dir, s.Name, f); err != nil {
+			t.Errorf("%s: %v", s.Name, err)
+		}
+	}
+	for _, f := range profileFiles() {
+		checkProfile(t, filepath.Join(dir, s.Name, f))
+	}
+}
+
+func checkHlog(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	r := hdrhistogram.NewHistogramLogReader(f)
+	var n int
+	for {
+		h, err := r.NextIntervalHistogram()
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			return
+		}
+		if h == nil {
+			break
+		}
+		n++
+	}
+	if n == 0 {
+		t.Errorf("%s: no interval histogram", path)
+	}
+}
+
+func checkProfile(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	if _, err := profile.Parse(f); err != nil {
+		t.Errorf("%s: %v", path, err)
+	}
+}
+
+func checkBenchTxt(t *testing.T, dir string, want int) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, rundir.BenchFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := benchfmt.NewReader(f, rundir.BenchFile)
+	n := 0
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.Result:
+			n++
+		case *benchfmt.SyntaxError:
+			t.Errorf("bench.txt: %v", rec)
+		}
+	}
+	if n != want {
+		t.Errorf("bench.txt: %d results, want %d", n, want)
+	}
+}
+
+// checkAllocs is the ladder's headline in numbers: the naive stage
+// allocates per request, stackbuf does not.
+func checkAllocs(t *testing.T, run *rundir.Run, ladder []string) {
+	t.Helper()
+	limits := []struct {
+		stage    string
+		lo, hi   float64
+		describe string
+	}{
+		{"naive", 5, 1e9, ">= 5"},
+		{"stackbuf", 0, 0.05, "< 0.05"},
+	}
+	for _, l := range limits {
+		if !slices.Contains(ladder, l.stage) {
+			t.Logf("NOTE: %s not in `lab stages`: allocation check skipped", l.stage)
+			continue
+		}
+		s := server(t, run, l.stage)
+		if s.AllocsPerRequest == nil {
+			t.Errorf("%s: no allocs/request", l.stage)
+			continue
+		}
+		a := *s.AllocsPerRequest
+		t.Logf("%s: %.3f allocs/request", l.stage, a)
+		if a < l.lo || a >= l.hi {
+			t.Errorf("%s: %.3f heap allocations per request, want %s", l.stage, a, l.describe)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Server kinds in run.json.
+const (
+	kindStage     = "stage"
+	kindReference = "reference"
+)
+
+// Reference server names. nethttp and fasthttp run through lab serve; nginx
+// is its own binary.
+const (
+	refNetHTTP  = "nethttp"
+	refFastHTTP = "fasthttp"
+	refNginx    = "nginx"
+)
+
+// serverDef is a server the bench can be asked to run.
+type serverDef struct {
+	name, kind, summary string
+	nginx               bool   // started from the nginx binary, not lab serve
+	unavailable         string // non-empty: it cannot run, and why (marked failed)
+}
+
+// contractLadder is the ladder DESIGN.md §3 names. lab stages is the truth
+// for order and summaries; a contract name it lacks is still benched, as a
+// failed server, so a missing stage shows in the run instead of vanishing.
+func contractLadder() []string {
+	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf"}
+}
+
+func referenceDefs() []serverDef {
+	return []serverDef{
+		{name: refNetHTTP, kind: kindReference, summary: "Go net/http, stock (via lab serve)"},
+		{name: refFastHTTP, kind: kindReference, summary: "valyala/fasthttp (via lab serve)"},
+		{name: refNginx, kind: kindReference, summary: "nginx, one worker, return 200 from the config", nginx: true},
+	}
+}
+
+// stagesTimeout bounds `lab stages`, which only prints a list.
+const stagesTimeout = 10 * time.Second
+
+// listStages runs `lab stages` and parses its NAME<TAB>summary lines.
+func listStages(ctx context.Context, lab string) ([]serverDef, error) {
+	ctx, cancel := context.WithTimeout(ctx, stagesTimeout)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, lab, "stages")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%s stages: %w %s", lab, err, strings.TrimSpace(stderr.String()))
+	}
+	var defs []serverDef
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		name, summary, _ := strings.Cut(strings.TrimSpace(sc.Text()), "\t")
+		if name != "" {
+			defs = append(defs, serverDef{name: name, kind: kindStage, summary: summary})
+		}
+	}
+	return defs, nil
+}
+
+// catalog is every server a run may use: the ladder as lab stages lists it,
+// the contract's names it lacks (unavailable), then the references.
+func catalog(listed []serverDef, listErr error) []serverDef {
+	defs := slices.Clone(listed)
+	for _, name := range contractLadder() {
+		if slices.ContainsFunc(defs, func(d serverDef) bool { return d.name == name }) {
+			continue
+		}
+		why := "not listed by `lab stages`"
+		if listErr != nil {
+			why = "`lab stages` failed: " + listErr.Error()
+		}
+		defs = append(defs, serverDef{name: name, kind: kindStage, unavailable: why})
+	}
+	return append(defs, referenceDefs()...)
+}
+
+// UsageError is a bad request from the command line (exit status 2).
+type UsageError struct{ Msg string }
+
+func (e UsageError) Error() string { return e.Msg }
+
+// selectServers keeps the requested names in catalog order; nil keeps all.
+func selectServers(all []serverDef, requested []string) ([]serverDef, error) {
+	if len(requested) == 0 {
+		return all, nil
+	}
+	var names []string
+	for _, d := range all {
+		names = append(names, d.name)
+	}
+	for i, r := range requested {
+		r = strings.TrimSpace(r)
+		requested[i] = r
+		if !slices.Contains(names, r) {
+			return nil, UsageError{fmt.Sprintf("unknown server %q in --servers (valid: %s)", r, strings.Join(names, ", "))}
+		}
+	}
+	var out []serverDef
+	for _, d := range all {
+		if slices.Contains(requested, d.name) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

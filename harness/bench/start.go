@@ -1,0 +1,102 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// errPortTaken means a port chosen free was taken before the server bound it.
+var errPortTaken = errors.New("port taken")
+
+// startServer starts t's process and waits until it accepts connections,
+// retrying with fresh ports when the port was taken meanwhile.
+func (r *runner) startServer(ctx context.Context, t *target) error {
+	var err error
+	for attempt := 0; attempt < r.opt.Limits.PortAttempts; attempt++ {
+		if err = r.tryStart(ctx, t); !errors.Is(err, errPortTaken) {
+			return err
+		}
+		r.log.Info("port taken, retrying", "server", t.def.name, "attempt", attempt+1)
+	}
+	return fmt.Errorf("%s: ports kept being taken: %w", t.def.name, err)
+}
+
+func (r *runner) tryStart(ctx context.Context, t *target) error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	t.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	spec, err := r.serverSpec(t, port)
+	if err != nil {
+		return err
+	}
+	c, err := r.children.start(spec)
+	if err != nil {
+		return err
+	}
+	addrs := []string{t.addr}
+	if t.control != "" {
+		addrs = append(addrs, t.control)
+	}
+	if err := waitReady(ctx, c, r.opt.Limits.ReadyTimeout, addrs...); err != nil {
+		c.stop(r.opt.Limits.StopGrace)
+		if portTaken(c.tail.String()) {
+			return fmt.Errorf("%w: %v", errPortTaken, err)
+		}
+		return err
+	}
+	t.proc = c
+	return nil
+}
+
+// serverSpec is the command line of a server: lab serve, or nginx.
+func (r *runner) serverSpec(t *target, port int) (childSpec, error) {
+	env := []string{"GOMAXPROCS=" + strconv.Itoa(r.cpus.server.Count()), "GOGC=" + r.opt.GOGC}
+	spec := childSpec{name: t.def.name, env: env, cpus: r.cpus.server}
+	if t.def.nginx {
+		dir, err := os.MkdirTemp(r.tmp, "nginx-")
+		if err != nil {
+			return spec, fmt.Errorf("nginx temp dir: %w", err)
+		}
+		spec.path = r.nginx
+		spec.args, err = nginxArgs(dir, port)
+		t.control = ""
+		return spec, err
+	}
+	cport, err := freePort()
+	if err != nil {
+		return spec, err
+	}
+	t.control = net.JoinHostPort("127.0.0.1", strconv.Itoa(cport))
+	spec.path = r.opt.Lab
+	spec.args = []string{"serve", "--stage", t.def.name, "--addr", t.addr,
+		"--cpu", r.cpus.server.String(), "--control", t.control}
+	return spec, nil
+}
+
+// alive checks that a server's process still runs, failing it if not.
+func (r *runner) alive(t *target, when string) bool {
+	if t.failed() {
+		return false
+	}
+	if t.proc.exited() {
+		t.fail(fmt.Sprintf("exited %s: %s", when, t.proc.exitReason()))
+		return false
+	}
+	return true
+}
+
+// serverDir creates <run>/<server>.
+func (r *runner) serverDir(t *target) error {
+	t.dir = filepath.Join(r.dir, t.def.name)
+	if err := os.MkdirAll(t.dir, 0o755); err != nil {
+		return fmt.Errorf("server folder: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+// Package scenarios holds the loads lab bench applies, as data: one JSON file
+// per scenario, embedded in the binary. A scenario names the path, the
+// client mode, the connections, the rate (fixed, or a rule that derives it
+// from a measured capacity), the warm-up, the measured duration, the
+// rounds, the profiling window, and the overrides of --quick.
+package scenarios
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// Scenario is one load, as its JSON file declares it.
+type Scenario struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Path        string    `json:"path"`
+	Mode        string    `json:"mode"` // keepalive | close | pipeline=N
+	Conns       int       `json:"conns"`
+	Rate        float64   `json:"rate"`                // req/s; 0 with no rule: closed loop
+	RateRule    *RateRule `json:"rate_rule,omitempty"` // derive the rate from a probe
+	Warmup      Duration  `json:"warmup"`              // per trial, excluded
+	Duration    Duration  `json:"duration"`            // measured, per trial
+	Rounds      int       `json:"rounds"`
+	Profile     Duration  `json:"profile"` // load window of the profiling pass
+	Timeout     Duration  `json:"timeout"` // per request
+	Quick       Overrides `json:"quick"`
+}
+
+// RateRule derives an open-loop rate from short closed-loop probes of one
+// server: rate = Factor × the best probe's throughput, clamped to
+// [Min, Max]. The best of several probes is taken because on a shared
+// machine noise only ever lowers a measured capacity.
+type RateRule struct {
+	Server   string   `json:"server"`   // the server probed, e.g. naive
+	Conns    int      `json:"conns"`    // probe connections
+	Mode     string   `json:"mode"`     // probe client mode
+	Duration Duration `json:"duration"` // measured window of one probe
+	Probes   int      `json:"probes"`   // probe windows; the best counts
+	Factor   float64  `json:"factor"`
+	Min      float64  `json:"min"`
+	Max      float64  `json:"max"`
+}
+
+// Overrides are what --quick changes; zero fields keep the full value.
+type Overrides struct {
+	Warmup        Duration `json:"warmup"`
+	Duration      Duration `json:"duration"`
+	Rounds        int      `json:"rounds"`
+	Profile       Duration `json:"profile"`
+	ProbeDuration Duration `json:"probe_duration"`
+}
+
+// Names lists the embedded scenarios, sorted.
+func Names() []string {
+	ents, err := fs.Glob(files, "*.json")
+	if err != nil {
+		return nil // the pattern is constant and valid
+	}
+	names := make([]string, 0, len(ents))
+	for _, e := range ents {
+		names = append(names, strings.TrimSuffix(e, ".json"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Load reads and validates an embedded scenario by name.
+func Load(name string) (Scenario, error) {
+	data, err := files.ReadFile(name + ".json")
+	if err != nil {
+		return Scenario{}, fmt.Errorf("unknown scenario %q (have %s)", name, strings.Join(Names(), ", "))
+	}
+	s, err := Parse(data)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("scenario %s: %w", name, err)
+	}
+	if s.Name != name {
+		return Scenario{}, fmt.Errorf("scenario file %s.json names itself %q", name, s.Name)
+	}
+	return s, nil
+}
+
+// Parse decodes and validates one scenario. Unknown keys are errors, so a
+// typo in a file cannot silently fall back to a default.
+func Parse(data []byte) (Scenario, error) {
+	var s Scenario
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return Scenario{}, fmt.Errorf("parse: %w", err)
+	}
+	if err := s.Validate(); err != nil {
+		return Scenario{}, err
+	}
+	return s, nil
+}
+
+// WithQuick applies the --quick overrides.
+func (s Scenario) WithQuick() Scenario {
+	q := s.Quick
+	if q.Warmup.D > 0 {
+		s.Warmup = q.Warmup
+	}
+	if q.Duration.D > 0 {
+		s.Duration = q.Duration
+	}
+	if q.Rounds > 0 {
+		s.Rounds = q.Rounds
+	}
+	if q.Profile.D > 0 {
+		s.Profile = q.Profile
+	}
+	if q.ProbeDuration.D > 0 && s.RateRule != nil {
+		rule := *s.RateRule
+		rule.Duration = q.ProbeDuration
+		s.RateRule = &rule
+	}
+	return s
+}

@@ -1,0 +1,107 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Named limits of a valid scenario. They keep a typo (an extra zero) from
+// turning into an hour-long bench or a million sockets.
+const (
+	MaxConns       = 50_000
+	MaxRounds      = 100
+	MaxTrialLength = 5 * time.Minute // warm-up + duration of one trial
+	MaxPipeline    = 1024
+	MaxRate        = 10_000_000
+	MaxProbes      = 10
+)
+
+// Validate checks a scenario before any process starts.
+func (s Scenario) Validate() error {
+	var errs []error
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	check(s.Name != "", "name is empty")
+	check(s.Description != "", "description is empty")
+	check(strings.HasPrefix(s.Path, "/"), "path %q must start with /", s.Path)
+	if err := ValidMode(s.Mode); err != nil {
+		errs = append(errs, err)
+	}
+	check(s.Conns >= 1 && s.Conns <= MaxConns, "conns %d not in 1..%d", s.Conns, MaxConns)
+	check(s.Rate >= 0 && s.Rate <= MaxRate, "rate %v not in 0..%d", s.Rate, MaxRate)
+	check(s.Rate == 0 || s.RateRule == nil, "rate and rate_rule are exclusive")
+	check(s.Duration.D > 0, "duration must be positive")
+	check(s.Warmup.D >= 0, "warmup is negative")
+	check(s.Warmup.D+s.Duration.D <= MaxTrialLength, "warmup+duration over %v", MaxTrialLength)
+	check(s.Rounds >= 1 && s.Rounds <= MaxRounds, "rounds %d not in 1..%d", s.Rounds, MaxRounds)
+	check(s.Profile.D > 0 && s.Profile.D <= MaxTrialLength, "profile window must be in (0, %v]", MaxTrialLength)
+	check(s.Timeout.D > 0, "timeout must be positive")
+	check(s.Quick.Rounds >= 0 && s.Quick.Rounds <= MaxRounds, "quick rounds %d not in 0..%d", s.Quick.Rounds, MaxRounds)
+	check(s.Quick.Warmup.D >= 0 && s.Quick.Duration.D >= 0 && s.Quick.Profile.D >= 0, "quick durations are negative")
+	if s.RateRule != nil {
+		errs = append(errs, s.RateRule.validate())
+	}
+	return errors.Join(errs...)
+}
+
+func (r *RateRule) validate() error {
+	var errs []error
+	if r.Server == "" {
+		errs = append(errs, errors.New("rate_rule: server is empty"))
+	}
+	if r.Conns < 1 || r.Conns > MaxConns {
+		errs = append(errs, fmt.Errorf("rate_rule: conns %d not in 1..%d", r.Conns, MaxConns))
+	}
+	if err := ValidMode(r.Mode); err != nil {
+		errs = append(errs, fmt.Errorf("rate_rule: %w", err))
+	}
+	if r.Duration.D <= 0 || r.Duration.D > MaxTrialLength {
+		errs = append(errs, fmt.Errorf("rate_rule: duration must be in (0, %v]", MaxTrialLength))
+	}
+	if r.Probes < 1 || r.Probes > MaxProbes {
+		errs = append(errs, fmt.Errorf("rate_rule: probes %d not in 1..%d", r.Probes, MaxProbes))
+	}
+	if r.Factor <= 0 {
+		errs = append(errs, errors.New("rate_rule: factor must be positive"))
+	}
+	if r.Min < 0 || r.Max <= r.Min || r.Max > MaxRate {
+		errs = append(errs, fmt.Errorf("rate_rule: want 0 <= min < max <= %d", MaxRate))
+	}
+	return errors.Join(errs...)
+}
+
+// ValidMode checks a client mode: keepalive, close or pipeline=N.
+func ValidMode(mode string) error {
+	switch {
+	case mode == "keepalive", mode == "close":
+		return nil
+	case strings.HasPrefix(mode, "pipeline="):
+		n, err := strconv.Atoi(strings.TrimPrefix(mode, "pipeline="))
+		if err != nil || n < 1 || n > MaxPipeline {
+			return fmt.Errorf("mode %q: pipeline depth must be 1..%d", mode, MaxPipeline)
+		}
+		return nil
+	}
+	return fmt.Errorf("mode %q: want keepalive, close or pipeline=N", mode)
+}
+
+// Apply derives the open-loop rate from the probes' closed-loop
+// throughputs and says how, for run.json.
+func (r *RateRule) Apply(probesRPS []float64) (rate float64, how string) {
+	best := 0.0
+	parts := make([]string, len(probesRPS))
+	for i, v := range probesRPS {
+		best = max(best, v)
+		parts[i] = strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	rate = min(max(r.Factor*best, r.Min), r.Max)
+	how = fmt.Sprintf("rate = %.2f × best closed-loop throughput of %s over %d probes of %v (%s req/s; %d conns, %s), clamped to [%.0f, %.0f] = %.0f req/s",
+		r.Factor, r.Server, len(probesRPS), r.Duration.D, strings.Join(parts, ", "), r.Conns, r.Mode, r.Min, r.Max, rate)
+	return rate, how
+}
