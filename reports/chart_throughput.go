@@ -63,12 +63,15 @@ func maxHi(est []rundir.Estimate) float64 {
 	return hi
 }
 
-// kindColor tells ladder stages from reference servers.
+// kindColor tells ladder stages, variants and reference servers apart.
 func kindColor(kind string) color.Color { return plotutil.Color(kindIndex(kind)) }
 
 func kindIndex(kind string) int {
-	if kind == "reference" {
+	switch kind {
+	case "reference":
 		return 2
+	case "variant":
+		return 1
 	}
 	return 0
 }

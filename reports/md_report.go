@@ -18,6 +18,9 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs []
 	}
 	writeWarnings(&m, warnings(rd))
 	writeServers(&m, "The ladder", ladderIntro, rd.stages())
+	if v := rd.variants(); len(v) > 0 {
+		writeServers(&m, "Variants", variantsIntro, v)
+	}
 	writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
 	writeCharts(&m, charts)
 	writeSteps(&m, rd, diffs)
@@ -38,6 +41,11 @@ func writeWarnings(m *md, ws []string) {
 	m.para("These numbers deserve suspicion (confidence interval wider than %.0f%% of the median, generator behind, errors):", 100*noisyCIWidth)
 	m.bullets(ws)
 }
+
+// variantsIntro explains the variant rows (stages served with extra flags).
+const variantsIntro = "Stages served with extra `lab serve` flags under the same load. " +
+	"nagle-split and nodelay-split are keepalive with each response written in two writes (header block, then body), " +
+	"Nagle on and off: the service time shows whether the body waited for the client's delayed ACK."
 
 // chartIntros say how to read each chart.
 var chartIntros = map[string]string{

@@ -116,9 +116,9 @@ func syscallsMeasured(prev, s *serverData, all []*serverData) string {
 		}
 	}
 	for _, x := range all {
-		if strings.Contains(x.Name, "nagle") && x.usable() {
-			out += fmt.Sprintf("; split-write demonstration %s: mean latency %s, syscalls/req %s",
-				x.Name, fmtNS(x.Latency["mean"].Center), fmtPtr(syscallsOf(x), fmtNum))
+		if strings.HasSuffix(x.Name, "-split") && x.usable() {
+			out += fmt.Sprintf("; split-write %s: service time p50 **%s**, syscalls/req %s",
+				x.Name, fmtNS(x.Service["p50"].Center), fmtPtr(syscallsOf(x), fmtNum))
 		}
 	}
 	return out

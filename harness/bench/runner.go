@@ -146,7 +146,7 @@ func (r *runner) selectTargets(ctx context.Context) error {
 	if listErr != nil {
 		r.log.Warn("lab stages failed", "err", listErr)
 	}
-	defs, err := selectServers(catalog(listed, listErr), r.opt.Servers)
+	defs, err := selectServers(catalog(listed, listErr), r.opt.Servers, r.sc.Variants)
 	if err != nil {
 		return err
 	}

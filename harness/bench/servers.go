@@ -14,6 +14,7 @@ import (
 // Server kinds in run.json.
 const (
 	kindStage     = "stage"
+	kindVariant   = "variant"
 	kindReference = "reference"
 )
 
@@ -28,8 +29,32 @@ const (
 // serverDef is a server the bench can be asked to run.
 type serverDef struct {
 	name, kind, summary string
-	nginx               bool   // started from the nginx binary, not lab serve
-	unavailable         string // non-empty: it cannot run, and why (marked failed)
+	nginx               bool     // started from the nginx binary, not lab serve
+	unavailable         string   // non-empty: it cannot run, and why (marked failed)
+	stage               string   // variants: the stage lab serve runs ("" = name)
+	args                []string // variants: extra lab serve flags
+}
+
+// variantDefs are stages served with extra lab serve flags. They run only
+// when a scenario lists them or --servers names them. The Nagle pair shows
+// what seed 004 got wrong: with the response split over two writes, Nagle
+// holds the body until the header segment is ACKed, and the client delays
+// that ACK; with TCP_NODELAY the same two writes cost nothing extra.
+func variantDefs() []serverDef {
+	return []serverDef{
+		{name: "nagle-split", kind: kindVariant, stage: "keepalive", args: []string{"--nagle", "on", "--split-write"},
+			summary: "keepalive with Nagle on and each response in two writes (header block, body)"},
+		{name: "nodelay-split", kind: kindVariant, stage: "keepalive", args: []string{"--nagle", "off", "--split-write"},
+			summary: "keepalive with TCP_NODELAY and each response in two writes (header block, body)"},
+	}
+}
+
+// serveStage is the stage lab serve runs for d.
+func (d serverDef) serveStage() string {
+	if d.stage != "" {
+		return d.stage
+	}
+	return d.name
 }
 
 // contractLadder is the ladder DESIGN.md §3 names. lab stages is the truth
@@ -85,6 +110,7 @@ func catalog(listed []serverDef, listErr error) []serverDef {
 		}
 		defs = append(defs, serverDef{name: name, kind: kindStage, unavailable: why})
 	}
+	defs = append(defs, variantDefs()...)
 	return append(defs, referenceDefs()...)
 }
 
@@ -93,10 +119,22 @@ type UsageError struct{ Msg string }
 
 func (e UsageError) Error() string { return e.Msg }
 
-// selectServers keeps the requested names in catalog order; nil keeps all.
-func selectServers(all []serverDef, requested []string) ([]serverDef, error) {
+// selectServers keeps the requested names in catalog order; nil keeps
+// every stage and reference, and the variants the scenario lists.
+func selectServers(all []serverDef, requested, variants []string) ([]serverDef, error) {
+	for _, v := range variants {
+		if !slices.ContainsFunc(all, func(d serverDef) bool { return d.kind == kindVariant && d.name == v }) {
+			return nil, fmt.Errorf("scenario lists unknown variant %q", v)
+		}
+	}
 	if len(requested) == 0 {
-		return all, nil
+		var out []serverDef
+		for _, d := range all {
+			if d.kind != kindVariant || slices.Contains(variants, d.name) {
+				out = append(out, d)
+			}
+		}
+		return out, nil
 	}
 	var names []string
 	for _, d := range all {

@@ -75,8 +75,8 @@ func (r *runner) serverSpec(t *target, port int) (childSpec, error) {
 	}
 	t.control = net.JoinHostPort("127.0.0.1", strconv.Itoa(cport))
 	spec.path = r.opt.Lab
-	spec.args = []string{"serve", "--stage", t.def.name, "--addr", t.addr,
-		"--cpu", r.cpus.server.String(), "--control", t.control}
+	spec.args = append([]string{"serve", "--stage", t.def.serveStage(), "--addr", t.addr,
+		"--cpu", r.cpus.server.String(), "--control", t.control}, t.def.args...)
 	return spec, nil
 }
 

@@ -33,6 +33,9 @@ type Scenario struct {
 	Profile     Duration  `json:"profile"` // load window of the profiling pass
 	Timeout     Duration  `json:"timeout"` // per request
 	Quick       Overrides `json:"quick"`
+	// Variants are stages with extra serve flags (such as the Nagle
+	// split-write pair) that run by default in this scenario.
+	Variants []string `json:"variants,omitempty"`
 }
 
 // RateRule derives an open-loop rate from short closed-loop probes of one
