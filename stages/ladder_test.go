@@ -13,11 +13,11 @@ import (
 )
 
 func TestLadderOrderAndNames(t *testing.T) {
-	want := []string{"naive", "nodelay", "keepalive", "pools", "stackbuf"}
+	want := []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched"}
 	if got := strings.Join(Names(), ","); got != strings.Join(want, ",") {
 		t.Fatalf("ladder %s, want %s", got, strings.Join(want, ","))
 	}
-	if _, ok := Lookup(Default); !ok || Default != "stackbuf" {
+	if _, ok := Lookup(Default); !ok || Default != want[len(want)-1] {
 		t.Fatalf("default stage %q is not the best stage of the ladder", Default)
 	}
 	for _, s := range Ladder() {
@@ -149,7 +149,7 @@ func TestAllocationsPerRequest(t *testing.T) {
 			}
 			perRequest := float64(heapAllocs()-before) / n
 			t.Logf("%s: %.4f heap allocations per request", st.Name, perRequest)
-			zeroAlloc := st.Name == "pools" || st.Name == "stackbuf"
+			zeroAlloc := st.Name != "keepalive"
 			if zeroAlloc && perRequest > 0.01 {
 				t.Errorf("%s allocates %.4f per request, want <= 0.01", st.Name, perRequest)
 			}
@@ -160,9 +160,45 @@ func TestAllocationsPerRequest(t *testing.T) {
 	}
 }
 
+// batched differs from stackbuf in one way: the responses to pipelined
+// requests that arrive in one read leave in one write, not one each.
+func TestBatchedWritesPipelinedResponsesOnce(t *testing.T) {
+	const depth = 16
+	burst := strings.Repeat("GET /plaintext HTTP/1.1\r\n"+host+"\r\n", depth)
+	methods := make([]string, depth)
+	for i := range methods {
+		methods[i] = "GET"
+	}
+	for name, wantWrites := range map[string]uint64{"stackbuf": depth, "batched": 1} {
+		t.Run(name, func(t *testing.T) {
+			st, _ := Lookup(name)
+			ts := startStage(t, st)
+			c := dial(t, ts.Addr())
+			br := bufio.NewReader(c)
+			get(t, c, br)
+			before := ts.Stats().Syscalls
+			if _, err := c.Write([]byte(burst)); err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range readResponses(t, br, methods...) {
+				if r.StatusCode != 200 {
+					t.Fatalf("response %d: %d", i, r.StatusCode)
+				}
+			}
+			after := ts.Stats().Syscalls
+			if reads := after["read"] - before["read"]; reads != 1 {
+				t.Skipf("the burst arrived in %d reads; the one-read premise does not hold", reads)
+			}
+			if got := after["write"] - before["write"]; got != wantWrites {
+				t.Errorf("%s: %d writes for %d pipelined requests, want %d", name, got, depth, wantWrites)
+			}
+		})
+	}
+}
+
 // stats of a stage come out through /stats with the contract's keys.
 func TestStatsEndpoint(t *testing.T) {
-	ts := startStage(t, Ladder()[4])
+	ts := startStage(t, stackbuf())
 	c := dial(t, ts.Addr())
 	br := bufio.NewReader(c)
 	get(t, c, br)

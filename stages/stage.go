@@ -27,11 +27,11 @@ type CoreStrategies struct {
 }
 
 // Default is the stage `lab serve` runs when none is named: the best one.
-const Default = "stackbuf"
+const Default = "batched"
 
 // Ladder returns the stages in order.
 func Ladder() []Stage {
-	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf()}
+	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched()}
 }
 
 // Lookup finds a stage of the ladder by name.

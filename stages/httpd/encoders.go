@@ -1,9 +1,6 @@
 package httpd
 
-import (
-	"latencylab/stages/core"
-	"latencylab/stages/http1"
-)
+import "latencylab/stages/http1"
 
 // FormatEncoder is the first version's serializer: fmt into a new buffer
 // for every response, then one write.
@@ -12,8 +9,8 @@ type FormatEncoder struct{}
 // NewFormatEncoder returns the fmt strategy.
 func NewFormatEncoder() Encoder { return FormatEncoder{} }
 
-func (FormatEncoder) Encode(c *core.Conn, resp *http1.Response, date []byte) {
-	c.Write(http1.FormatResponse(resp, date, serverName))
+func (FormatEncoder) Encode(out *Output, resp *http1.Response, date []byte) {
+	out.Write(http1.FormatResponse(resp, date, serverName))
 }
 
 // PooledEncoder appends into one scratch buffer that is reset, not freed.
@@ -26,9 +23,9 @@ type PooledEncoder struct {
 // NewPooledEncoder returns the pooled-buffer strategy.
 func NewPooledEncoder() Encoder { return &PooledEncoder{scratch: make([]byte, 0, StackBufSize)} }
 
-func (e *PooledEncoder) Encode(c *core.Conn, resp *http1.Response, date []byte) {
+func (e *PooledEncoder) Encode(out *Output, resp *http1.Response, date []byte) {
 	e.scratch = http1.AppendResponse(e.scratch[:0], resp, date, serverName)
-	c.Write(e.scratch)
+	out.Write(e.scratch)
 }
 
 // StackBufSize is the fixed response buffer of StackEncoder.
@@ -42,14 +39,14 @@ type StackEncoder struct{}
 // NewStackEncoder returns the fixed-buffer strategy.
 func NewStackEncoder() Encoder { return StackEncoder{} }
 
-func (StackEncoder) Encode(c *core.Conn, resp *http1.Response, date []byte) {
+func (StackEncoder) Encode(out *Output, resp *http1.Response, date []byte) {
 	size := http1.ResponseSize(resp, date, serverName)
 	if size > StackBufSize {
-		c.Write(http1.AppendResponse(make([]byte, 0, size), resp, date, serverName))
+		out.Write(http1.AppendResponse(make([]byte, 0, size), resp, date, serverName))
 		return
 	}
 	var buf [StackBufSize]byte
-	c.Write(http1.AppendResponse(buf[:0], resp, date, serverName))
+	out.Write(http1.AppendResponse(buf[:0], resp, date, serverName))
 }
 
 // SplitEncoder writes the header block and the body in two writes. It is
@@ -63,10 +60,10 @@ type SplitEncoder struct {
 // NewSplitEncoder returns the two-write strategy.
 func NewSplitEncoder() Encoder { return &SplitEncoder{} }
 
-func (e *SplitEncoder) Encode(c *core.Conn, resp *http1.Response, date []byte) {
+func (e *SplitEncoder) Encode(out *Output, resp *http1.Response, date []byte) {
 	e.scratch = http1.AppendHead(e.scratch[:0], resp, date, serverName)
-	c.Write(e.scratch)
+	out.Write(e.scratch)
 	if len(resp.Body) > 0 && !http1.Bodiless(resp.Status, resp.Head) {
-		c.Write(resp.Body)
+		out.Write(resp.Body)
 	}
 }

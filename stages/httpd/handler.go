@@ -22,6 +22,7 @@ type handler struct {
 	app     app.Handler
 	limits  http1.Limits
 	date    http1.DateCache
+	out     Output
 
 	requestsOK    atomic.Uint64
 	requestsError atomic.Uint64
@@ -35,6 +36,7 @@ func newHandler(strat Strategies, a app.Handler, limits http1.Limits) *handler {
 		encoder: strat.Encoder(),
 		app:     a,
 		limits:  limits,
+		out:     Output{batching: strat.Batch, batchMax: DefaultBatchMax},
 	}
 }
 
@@ -58,6 +60,8 @@ func (h *handler) Close(c *core.Conn) {
 // requests are answered one by one as they are parsed.
 func (h *handler) Data(c *core.Conn, in []byte) int {
 	s := c.Session().(*Session)
+	h.out.bind(c)
+	defer h.out.Flush()
 	consumed := 0
 	for consumed < len(in) && !s.closing {
 		if s.ex == nil {
@@ -71,7 +75,7 @@ func (h *handler) Data(c *core.Conn, in []byte) int {
 		}
 		if n == 0 {
 			if s.parser.TakeContinue() {
-				c.Write(continueLine)
+				h.out.Write(continueLine)
 			}
 			break
 		}
@@ -99,14 +103,13 @@ func (h *handler) respond(c *core.Conn, s *Session, last bool) {
 	resp.Head = string(req.Method) == "HEAD"
 	resp.Close = !keep
 	resp.Echo10 = keep && req.Minor == 0
-	h.encoder.Encode(c, resp, h.date.Get(c.Now()))
+	h.encoder.Encode(&h.out, resp, h.date.Get(c.Now()))
 	h.count(resp.Status)
 
 	s.ex = nil
 	h.objects.Release(ex)
 	if !keep {
-		s.closing = true
-		c.CloseAfterWrite()
+		h.closeAfter(c, s)
 		return
 	}
 	c.SetPhase(core.PhaseIdle)
@@ -119,13 +122,20 @@ func (h *handler) reject(c *core.Conn, s *Session, perr *http1.Error) {
 	resp.Status, resp.Minor, resp.Close = perr.Status, 1, true
 	resp.Set("Content-Type", "text/plain; charset=utf-8")
 	resp.Body = rejectBody(perr.Status)
-	h.encoder.Encode(c, resp, h.date.Get(c.Now()))
+	h.encoder.Encode(&h.out, resp, h.date.Get(c.Now()))
 	h.count(perr.Status)
 	if perr.Status < len(h.rejected) {
 		h.rejected[perr.Status].Add(1)
 	}
 	h.objects.Release(s.ex)
 	s.ex = nil
+	h.closeAfter(c, s)
+}
+
+// closeAfter makes the response just encoded the connection's last: the
+// batch goes out first, since nothing is written after CloseAfterWrite.
+func (h *handler) closeAfter(c *core.Conn, s *Session) {
+	h.out.Flush()
 	s.closing = true
 	c.CloseAfterWrite()
 }

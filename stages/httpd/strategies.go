@@ -1,9 +1,6 @@
 package httpd
 
-import (
-	"latencylab/stages/core"
-	"latencylab/stages/http1"
-)
+import "latencylab/stages/http1"
 
 // Strategies are the HTTP-side choices a stage plugs in. The core-side ones
 // (NoDelay, Backlog, Buffers) live in core.Config.
@@ -15,6 +12,9 @@ type Strategies struct {
 	Objects func() Objects
 	// Encoder turns a response into bytes on the wire.
 	Encoder func() Encoder
+	// Batch gathers the responses to all requests parsed from one read and
+	// writes them in one write; false writes each response as it is made.
+	Batch bool
 }
 
 // Exchange is one request and its response.
@@ -35,7 +35,7 @@ type Objects interface {
 
 // Encoder writes one response to the connection.
 type Encoder interface {
-	Encode(c *core.Conn, resp *http1.Response, date []byte)
+	Encode(out *Output, resp *http1.Response, date []byte)
 }
 
 // serverName is the Server header of every response.
