@@ -1,6 +1,185 @@
 package main
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
 
-// cmdLoad is a placeholder until its owner lands it.
-func cmdLoad(args []string) error { return errors.New("not built yet") }
+	"golang.org/x/sys/unix"
+
+	"latencylab/harness/load"
+	"latencylab/internal/cpuset"
+)
+
+// cmdLoad is lab load URL [flags].
+func cmdLoad(args []string) error {
+	return runLoad(args, os.Stdout, os.Stderr, isTerminal(2))
+}
+
+// loadFlags are lab load's flags, before they become a load.Config.
+type loadFlags struct {
+	conns                     int
+	duration, warmup, timeout time.Duration
+	rate                      float64
+	mode                      load.Mode
+	method, body, bodyFile    string
+	headers                   headerList
+	jsonPath, hlogPath, cpu   string
+	nodelay                   string
+	threads                   int
+}
+
+const loadAbout = `Generates HTTP/1.1 load against URL (plain http:// only; any server) and
+measures latency with HdrHistogram. --rate 0 is a closed loop (capacity: each
+connection sends as soon as it has room; latency = service time). --rate R > 0
+is an open loop (wrk2 schedule): latency is measured from each request's
+intended send time, so server stalls cannot hide (coordinated-omission free);
+service time from the actual send; send lag = actual - intended send.
+Warm-up is measured separately and excluded. Prints a summary on stdout, a
+progress line on stderr when it is a terminal, and exits non-zero when no
+request got a 2xx/3xx response.`
+
+func (f *loadFlags) register(fs *flag.FlagSet) {
+	d := load.DefaultConfig("")
+	fs.IntVar(&f.conns, "conns", d.Conns, "connections, spread over the generator's threads")
+	fs.DurationVar(&f.duration, "duration", d.Duration, "measured window, after the warm-up")
+	fs.DurationVar(&f.warmup, "warmup", d.Warmup, "warm-up before the window (its requests are excluded, reported separately)")
+	fs.Float64Var(&f.rate, "rate", 0, "requests/s over all connections: 0 = closed loop, > 0 = open loop")
+	f.mode = d.Mode
+	fs.Func("mode", "keepalive | close (new connection per request, connect counted) | pipeline=N (N in flight per connection) (default keepalive)",
+		func(s string) (err error) { f.mode, err = load.ParseMode(s); return err })
+	fs.DurationVar(&f.timeout, "timeout", d.Timeout, "per request (and per connect); a timed-out request is recorded with latency >= timeout")
+	fs.StringVar(&f.method, "method", d.Method, "request method (HEAD responses are read without a body)")
+	fs.Var(&f.headers, "header", "request header 'Name: value' (repeatable; Host is set from the URL unless given)")
+	fs.StringVar(&f.body, "body", "", "request body (Content-Length is set)")
+	fs.StringVar(&f.bodyFile, "body-file", "", "read the request body from this file")
+	fs.StringVar(&f.jsonPath, "json", "", "write the summary as JSON (DESIGN.md §4 keys) to this file")
+	fs.StringVar(&f.hlogPath, "hlog", "", "write an HdrHistogram interval log (1 s intervals of latency, ns) to this file")
+	fs.StringVar(&f.nodelay, "nodelay", "on", "TCP_NODELAY on the generator's sockets: on | off")
+	fs.StringVar(&f.cpu, "cpu", "", "pin the generator to these CPUs, e.g. 2 or 2-3 (sets GOMAXPROCS to their count)")
+	fs.IntVar(&f.threads, "threads", 0, "event-loop threads (0 = one per usable CPU, at most --conns)")
+}
+
+// config turns the flags into a load.Config.
+func (f *loadFlags) config(url string) (load.Config, error) {
+	cfg := load.DefaultConfig(url)
+	cfg.Conns, cfg.Duration, cfg.Warmup, cfg.Timeout = f.conns, f.duration, f.warmup, f.timeout
+	cfg.Rate, cfg.Mode, cfg.Method, cfg.Headers = f.rate, f.mode, f.method, f.headers
+	cfg.HlogPath, cfg.Threads = f.hlogPath, f.threads
+	switch f.nodelay {
+	case "on":
+		cfg.NoDelay = true
+	case "off":
+		cfg.NoDelay = false
+	default:
+		return cfg, fmt.Errorf("--nodelay %q: want on or off", f.nodelay)
+	}
+	switch {
+	case f.body != "" && f.bodyFile != "":
+		return cfg, errors.New("--body and --body-file are exclusive")
+	case f.body != "":
+		cfg.Body = []byte(f.body)
+	case f.bodyFile != "":
+		b, err := os.ReadFile(f.bodyFile)
+		if err != nil {
+			return cfg, fmt.Errorf("--body-file: %w", err)
+		}
+		cfg.Body = b
+	}
+	return cfg, cfg.Validate()
+}
+
+// runLoad is cmdLoad with its outputs given (for tests).
+func runLoad(args []string, stdout, stderr io.Writer, tty bool) error {
+	fs := newFlagSet("load", "URL [flags]")
+	fs.SetOutput(stderr)
+	var f loadFlags
+	f.register(fs)
+	usage := fs.Usage
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\n\n", loadAbout)
+		usage()
+	}
+	url, err := parseLoadArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.config(url)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if err := pinLoad(f.cpu); err != nil {
+		return err
+	}
+	if tty {
+		cfg.Progress = stderr
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, runErr := load.Run(ctx, cfg)
+	if res == nil {
+		return runErr
+	}
+	res.WriteText(stdout)
+	if f.jsonPath != "" {
+		if err := res.WriteJSON(f.jsonPath); err != nil {
+			return errors.Join(runErr, err)
+		}
+	}
+	return runErr
+}
+
+// parseLoadArgs parses flags placed before or after the one URL.
+func parseLoadArgs(fs *flag.FlagSet, args []string) (string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return "", err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+	if len(pos) != 1 {
+		return "", usageError{fmt.Sprintf("want exactly one URL, got %d arguments (lab load URL [flags])", len(pos))}
+	}
+	return pos[0], nil
+}
+
+func pinLoad(list string) error {
+	if list == "" {
+		return nil
+	}
+	set, err := cpuset.Parse(list)
+	if err != nil {
+		return usageError{"--cpu: " + err.Error()}
+	}
+	if err := cpuset.PinProcess(set); err != nil {
+		return fmt.Errorf("--cpu: %w", err)
+	}
+	return nil
+}
+
+// headerList is a repeatable --header.
+type headerList []string
+
+func (h *headerList) String() string { return strings.Join(*h, "; ") }
+func (h *headerList) Set(v string) error {
+	*h = append(*h, v)
+	return nil
+}
+
+// isTerminal reports whether fd is a terminal.
+func isTerminal(fd int) bool {
+	_, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	return err == nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"latencylab/harness/load"
+)
+
+func helloServer(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "Hello, World!")
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/plaintext"
+}
+
+func TestLoadCommand(t *testing.T) {
+	url := helloServer(t)
+	dir := t.TempDir()
+	jsonPath, hlogPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.hlog")
+	var out, errOut bytes.Buffer
+	args := []string{"--conns", "2", url, "--duration", "300ms", "--warmup", "100ms",
+		"--json", jsonPath, "--hlog", hlogPath, "--header", "X-Test: 1", "--nodelay", "off"}
+	if err := runLoad(args, &out, &errOut, false); err != nil {
+		t.Fatalf("lab load: %v\n%s", err, errOut.String())
+	}
+	for _, want := range []string{"requests", "throughput", "latency", "service", "p99.99", "connections  2 of 2"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+	var m map[string]any
+	b, err := os.ReadFile(jsonPath)
+	if err != nil || json.Unmarshal(b, &m) != nil {
+		t.Fatalf("--json: %v", err)
+	}
+	if m["url"] != url || m["conns"] != 2.0 || m["mode"] != "keepalive" {
+		t.Errorf("json: url %v conns %v mode %v", m["url"], m["conns"], m["mode"])
+	}
+	if st, err := os.Stat(hlogPath); err != nil || st.Size() == 0 {
+		t.Errorf("--hlog: %v", err)
+	}
+}
+
+func TestLoadCommandUsageErrors(t *testing.T) {
+	cases := map[string][]string{
+		"no URL":       {"--conns", "2"},
+		"two URLs":     {"http://127.0.0.1:1/", "http://127.0.0.1:2/"},
+		"https":        {"https://127.0.0.1/"},
+		"bad mode":     {"http://127.0.0.1:1/", "--mode", "pipeline"},
+		"bad nodelay":  {"http://127.0.0.1:1/", "--nodelay", "maybe"},
+		"bad header":   {"http://127.0.0.1:1/", "--header", "nocolon"},
+		"bad cpu list": {"http://127.0.0.1:1/", "--cpu", "x"},
+		"unknown flag": {"http://127.0.0.1:1/", "--bogus"},
+	}
+	for name, args := range cases {
+		err := runLoad(args, io.Discard, io.Discard, false)
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%s: err %v, want a usage error (exit 2)", name, err)
+		}
+	}
+}
+
+func TestLoadCommandNothingMeasured(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var out bytes.Buffer
+	err = runLoad([]string{"http://" + addr + "/", "--conns", "1", "--duration", "200ms", "--warmup", "0"}, &out, io.Discard, false)
+	if !errors.Is(err, load.ErrNothingMeasured) || !strings.Contains(err.Error(), "connect") {
+		t.Fatalf("err %v, want nothing measured with connect errors", err)
+	}
+	if !strings.Contains(out.String(), "connect") {
+		t.Errorf("summary does not show the connect errors:\n%s", out.String())
+	}
+}
+
+func TestLoadCommandHelp(t *testing.T) {
+	var errOut bytes.Buffer
+	if err := runLoad([]string{"--help"}, io.Discard, &errOut, false); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err %v", err)
+	}
+	for _, want := range []string{"usage: lab load URL", "--rate", "coordinated-omission", "pipeline=N"} {
+		if !strings.Contains(errOut.String(), strings.TrimPrefix(want, "-")) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}

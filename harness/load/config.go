@@ -1,0 +1,188 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Mode kinds.
+const (
+	KindKeepAlive = "keepalive" // persistent connections, one request in flight
+	KindClose     = "close"     // a new connection per request
+	KindPipeline  = "pipeline"  // persistent connections, Depth requests in flight
+)
+
+// Limits on the configuration (TIGER_STYLE: a limit on everything).
+const (
+	connsMax       = 100_000
+	depthMax       = 1024
+	rateMax        = 50_000_000 // req/s
+	durationMax    = 24 * time.Hour
+	timeoutMax     = 10 * time.Minute
+	bodySizeMax    = 16 << 20
+	headerCountMax = 100
+	threadsMax     = 256
+)
+
+// Mode is how requests use connections: "keepalive", "close", or
+// "pipeline" with Depth requests in flight per connection.
+type Mode struct {
+	Kind  string
+	Depth int
+}
+
+// ParseMode reads "keepalive", "close" or "pipeline=N".
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case KindKeepAlive, "":
+		return Mode{Kind: KindKeepAlive, Depth: 1}, nil
+	case KindClose:
+		return Mode{Kind: KindClose, Depth: 1}, nil
+	}
+	kind, depth, ok := strings.Cut(s, "=")
+	if kind != KindPipeline {
+		return Mode{}, fmt.Errorf("mode %q: want keepalive, close or pipeline=N", s)
+	}
+	if !ok {
+		return Mode{}, fmt.Errorf("mode %q: pipeline needs a depth, e.g. pipeline=16", s)
+	}
+	n, err := strconv.Atoi(depth)
+	if err != nil || n < 1 || n > depthMax {
+		return Mode{}, fmt.Errorf("mode %q: depth must be 1..%d", s, depthMax)
+	}
+	return Mode{Kind: KindPipeline, Depth: n}, nil
+}
+
+// String is the mode as ParseMode reads it.
+func (m Mode) String() string {
+	m = m.normal()
+	if m.Kind == KindPipeline {
+		return KindPipeline + "=" + strconv.Itoa(m.Depth)
+	}
+	return m.Kind
+}
+
+// normal fills the zero Mode (keepalive) and the depth of single-request kinds.
+func (m Mode) normal() Mode {
+	switch m.Kind {
+	case "", KindKeepAlive:
+		return Mode{Kind: KindKeepAlive, Depth: 1}
+	case KindClose:
+		return Mode{Kind: KindClose, Depth: 1}
+	}
+	return m
+}
+
+func (m Mode) validate() error {
+	m = m.normal()
+	switch m.Kind {
+	case KindKeepAlive, KindClose:
+		return nil
+	case KindPipeline:
+		if m.Depth < 1 || m.Depth > depthMax {
+			return fmt.Errorf("mode pipeline: depth %d not in 1..%d", m.Depth, depthMax)
+		}
+		return nil
+	}
+	return fmt.Errorf("mode kind %q: want keepalive, close or pipeline", m.Kind)
+}
+
+// Config is one load run. Use DefaultConfig for the command's defaults. In
+// the zero value, Method "" means GET and Mode{} means keepalive; every
+// other field must be set.
+type Config struct {
+	URL                       string
+	Conns                     int
+	Duration, Warmup, Timeout time.Duration
+	Rate                      float64 // req/s over all connections; 0 = closed loop
+	Mode                      Mode
+	Method                    string
+	Headers                   []string // "Name: value"
+	Body                      []byte
+	NoDelay                   bool         // TCP_NODELAY on the client sockets
+	HlogPath                  string       // "" = none
+	Progress                  io.Writer    // nil = none; a \r-updated progress line
+	Threads                   int          // event-loop threads; 0 = GOMAXPROCS, at most Conns
+	Logger                    *slog.Logger // nil = slog.Default()
+}
+
+// DefaultConfig is lab load's defaults for url.
+func DefaultConfig(url string) Config {
+	return Config{
+		URL: url, Conns: 64, Duration: 10 * time.Second, Warmup: 2 * time.Second,
+		Timeout: 5 * time.Second, Mode: Mode{Kind: KindKeepAlive, Depth: 1},
+		Method: "GET", NoDelay: true,
+	}
+}
+
+// Validate reports the first thing wrong with c, without touching the network.
+func (c Config) Validate() error {
+	if _, err := parseTarget(c.URL); err != nil {
+		return err
+	}
+	checks := []error{
+		c.validateCounts(),
+		c.validateTimes(),
+		c.Mode.validate(),
+		validateMethod(c.method()),
+		validateHeaders(c.Headers),
+	}
+	return errors.Join(checks...)
+}
+
+func (c Config) validateCounts() error {
+	switch {
+	case c.Conns < 1 || c.Conns > connsMax:
+		return fmt.Errorf("conns %d not in 1..%d", c.Conns, connsMax)
+	case math.IsNaN(c.Rate) || c.Rate < 0 || c.Rate > rateMax:
+		return fmt.Errorf("rate %v not in 0..%d req/s (0 = closed loop)", c.Rate, rateMax)
+	case len(c.Body) > bodySizeMax:
+		return fmt.Errorf("body of %d bytes is over the %d-byte limit", len(c.Body), bodySizeMax)
+	case c.Threads < 0 || c.Threads > threadsMax:
+		return fmt.Errorf("threads %d not in 0..%d", c.Threads, threadsMax)
+	}
+	return nil
+}
+
+func (c Config) validateTimes() error {
+	switch {
+	case c.Duration <= 0 || c.Duration > durationMax:
+		return fmt.Errorf("duration %v not in (0, %v]", c.Duration, durationMax)
+	case c.Warmup < 0 || c.Warmup > durationMax:
+		return fmt.Errorf("warmup %v not in [0, %v]", c.Warmup, durationMax)
+	case c.Timeout <= 0 || c.Timeout > timeoutMax:
+		return fmt.Errorf("timeout %v not in (0, %v]", c.Timeout, timeoutMax)
+	}
+	return nil
+}
+
+func (c Config) method() string {
+	if c.Method == "" {
+		return "GET"
+	}
+	return c.Method
+}
+
+func (c Config) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.Default()
+	}
+	return c.Logger
+}
+
+func (c Config) openLoop() bool { return c.Rate > 0 }
+
+// threads is the number of event loops: Threads, or GOMAXPROCS, at most Conns.
+func (c Config) threads(gomaxprocs int) int {
+	n := c.Threads
+	if n == 0 {
+		n = gomaxprocs
+	}
+	return max(1, min(n, c.Conns))
+}

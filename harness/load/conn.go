@@ -1,0 +1,88 @@
+package load
+
+import "golang.org/x/sys/unix"
+
+type connState uint8
+
+const (
+	stIdle       connState = iota // no socket
+	stConnecting                  // connect in progress
+	stOpen                        // connected
+)
+
+// reqSlot is one request on a connection: its index in the connection's
+// schedule, its intended and its actual send time (ns since t0).
+type reqSlot struct{ k, intended, sent int64 }
+
+// conn is one connection slot of a worker. A slot lives for the whole run;
+// its socket is replaced when the server closes it or it fails. A slot's
+// requests follow its own schedule (plan.intended with its phase).
+type conn struct {
+	idx        uint32
+	gen        uint32 // bumped for every socket; stale epoll events carry an old one
+	fd         int
+	state      connState
+	events     uint32 // epoll mask registered for fd
+	parser     respParser
+	ring       []reqSlot // outstanding requests, oldest first (circular, cap = depth)
+	head, n    int
+	unwritten  int   // outstanding requests not yet handed to the socket
+	wOff, wLen int   // a partial write of plan.batch[:wLen]
+	next       int64 // index of the next request to send
+	sentHigh   int64 // requests below this index had their send lag recorded
+	phase      int64 // intended time of request 0
+	roomAt     int64 // when the connection last got room to send
+	connectAt  int64
+	retryAt    int64
+	failures   int  // consecutive failed sockets
+	answered   bool // the current socket got a response
+	ever       bool // a socket of this slot connected at least once
+	wakeAt     int64
+	wakeGen    uint32
+	wakeSet    bool
+}
+
+func newConn(idx uint32, depth int, phase int64) conn {
+	return conn{idx: idx, fd: -1, ring: make([]reqSlot, depth), phase: phase}
+}
+
+func (c *conn) push(s reqSlot) {
+	c.ring[(c.head+c.n)%len(c.ring)] = s
+	c.n++
+}
+
+func (c *conn) front() *reqSlot { return &c.ring[c.head] }
+
+func (c *conn) popFront() reqSlot {
+	s := c.ring[c.head]
+	c.head = (c.head + 1) % len(c.ring)
+	c.n--
+	return s
+}
+
+// requeue forgets the outstanding requests so they are sent again, on the
+// next socket, keeping their intended times.
+func (c *conn) requeue() {
+	if c.n > 0 {
+		c.next = c.front().k
+	}
+	c.head, c.n, c.unwritten, c.wOff, c.wLen = 0, 0, 0, 0, 0
+}
+
+// closeSocket closes the socket (which also removes it from epoll).
+func (c *conn) closeSocket() {
+	if c.fd >= 0 {
+		unix.Close(c.fd)
+	}
+	c.fd, c.events, c.state = -1, 0, stIdle
+	c.gen++
+}
+
+// backoffNs is the pause before reconnecting after failures in a row:
+// none after a normal close, then 1 ms doubling up to 250 ms.
+func backoffNs(failures int) int64 {
+	if failures <= 0 {
+		return 0
+	}
+	return min(int64(1_000_000)<<min(failures-1, 20), 250_000_000)
+}

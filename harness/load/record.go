@@ -1,0 +1,126 @@
+package load
+
+import (
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Histogram range: 1 µs .. 60 s in nanoseconds, 3 significant digits.
+const (
+	histMinNs  = int64(time.Microsecond)
+	histMaxNs  = int64(60 * time.Second)
+	histDigits = 3
+	statusMax  = 1000 // status codes are three digits
+)
+
+func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMinNs, histMaxNs, histDigits) }
+
+// errClass is a kind of failure; the names are the keys of Summary.Errors.
+type errClass uint8
+
+const (
+	classConnect errClass = iota
+	classRead
+	classWrite
+	classTimeout
+	classReset
+	classParse
+	classCount
+)
+
+var classNames = [classCount]string{"connect", "read", "write", "timeout", "reset", "parse"}
+
+// recorder is one worker's measurements. Only its worker touches it until
+// the run ends; then the recorders are merged.
+type recorder struct {
+	latency, service, sendLag, pacerLag *hdrhistogram.Histogram
+	iv                                  *ivRecorder // nil without --hlog
+	responses, warmupResponses          int64
+	connects, unsent                    int64
+	statuses                            [statusMax]int64
+	errors                              [classCount]int64
+	firstErr                            [classCount]string
+}
+
+func newRecorder() *recorder {
+	return &recorder{latency: newHist(), service: newHist(), sendLag: newHist(), pacerLag: newHist()}
+}
+
+func clampNs(v int64) int64 { return min(max(v, 0), histMaxNs) }
+
+// response records a measured, complete response.
+func (r *recorder) response(now, latencyNs, serviceNs int64, status int) {
+	r.responses++
+	if status >= 0 && status < statusMax {
+		r.statuses[status]++
+	}
+	r.sample(now, latencyNs, serviceNs)
+}
+
+// timeout records a request that timed out: an error and a latency sample.
+func (r *recorder) timeout(now, latencyNs, serviceNs int64) {
+	r.errors[classTimeout]++
+	r.sample(now, latencyNs, serviceNs)
+}
+
+func (r *recorder) sample(now, latencyNs, serviceNs int64) {
+	latencyNs = clampNs(latencyNs)
+	_ = r.latency.RecordValue(latencyNs)
+	_ = r.service.RecordValue(clampNs(serviceNs))
+	if r.iv != nil {
+		r.iv.record(now, latencyNs)
+	}
+}
+
+// sent records the send lag of a measured open-loop request.
+func (r *recorder) sent(lagNs, pacerLagNs int64) {
+	_ = r.sendLag.RecordValue(clampNs(lagNs))
+	_ = r.pacerLag.RecordValue(clampNs(pacerLagNs))
+}
+
+// fail counts a measured failure; the first error text of each class is
+// kept for the report (formatting it allocates, but once per class).
+func (r *recorder) fail(class errClass, err error) {
+	r.errors[class]++
+	if r.firstErr[class] == "" && err != nil {
+		r.firstErr[class] = err.Error()
+	}
+}
+
+// note keeps the first error text of a class without counting it (warm-up).
+func (r *recorder) note(class errClass, err error) {
+	if r.firstErr[class] == "" && err != nil {
+		r.firstErr[class] = err.Error()
+	}
+}
+
+// merge adds o into r.
+func (r *recorder) merge(o *recorder) {
+	r.latency.Merge(o.latency)
+	r.service.Merge(o.service)
+	r.sendLag.Merge(o.sendLag)
+	r.pacerLag.Merge(o.pacerLag)
+	r.responses += o.responses
+	r.warmupResponses += o.warmupResponses
+	r.connects += o.connects
+	r.unsent += o.unsent
+	for i := range r.statuses {
+		r.statuses[i] += o.statuses[i]
+	}
+	for i := range r.errors {
+		r.errors[i] += o.errors[i]
+		if r.firstErr[i] == "" {
+			r.firstErr[i] = o.firstErr[i]
+		}
+	}
+}
+
+// okResponses counts 1xx..3xx final responses (2xx and 3xx in practice).
+func (r *recorder) okResponses() int64 {
+	var n int64
+	for code := 200; code < 400; code++ {
+		n += r.statuses[code]
+	}
+	return n
+}

@@ -1,0 +1,117 @@
+package load
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// WriteJSON writes Summary (DESIGN.md §4) to path.
+func (r *Result) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r.Summary, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write result: %w", err)
+	}
+	return nil
+}
+
+var textQuantiles = []float64{50, 75, 90, 99, 99.9, 99.99}
+
+// WriteText writes the human summary (wrk2-like).
+func (r *Result) WriteText(w io.Writer) {
+	s := &r.Summary
+	loop := "closed loop"
+	if r.open {
+		loop = fmt.Sprintf("open loop at %g req/s", s.Rate)
+	}
+	fmt.Fprintf(w, "lab load %s\n", s.URL)
+	fmt.Fprintf(w, "  %d connections, %s, %s, %d event-loop thread(s); %.2fs measured after %.2fs warm-up\n",
+		s.Conns, s.Mode, loop, r.threads, s.DurationS, s.WarmupS)
+	fmt.Fprintf(w, "  requests     %d (warm-up: %d, excluded)\n", s.Requests, s.WarmupReqs)
+	fmt.Fprintf(w, "  throughput   %.2f req/s\n\n", s.ThroughputRPS)
+	r.writeTable(w)
+	r.writeCounts(w)
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "  WARNING: %s\n", warn)
+	}
+}
+
+func (r *Result) writeTable(w io.Writer) {
+	fmt.Fprintf(w, "  %-10s %9s", "", "mean")
+	for _, q := range textQuantiles {
+		fmt.Fprintf(w, " %9s", "p"+strconv.FormatFloat(q, 'f', -1, 64))
+	}
+	fmt.Fprintf(w, " %9s\n", "max")
+	writeRow(w, "latency", r.Latency)
+	writeRow(w, "service", r.Service)
+	if r.open {
+		writeRow(w, "send lag", r.SendLag)
+		writeRow(w, "pacer lag", r.PacerLag)
+		fmt.Fprintln(w, "  latency: from the intended send time (coordinated-omission corrected); service: from the actual send;")
+		fmt.Fprintln(w, "  send lag: intended -> actual send; pacer lag: the part of it the generator caused")
+		fmt.Fprintln(w, "  (the rest is requests waiting for a connection busy with an earlier response).")
+	} else {
+		fmt.Fprintln(w, "  closed loop: latency = service time (no schedule, so no coordinated-omission correction).")
+	}
+	fmt.Fprintln(w)
+}
+
+func writeRow(w io.Writer, name string, h *hdrhistogram.Histogram) {
+	if h.TotalCount() == 0 {
+		fmt.Fprintf(w, "  %-10s %9s\n", name, "-")
+		return
+	}
+	fmt.Fprintf(w, "  %-10s %9s", name, fmtNs(h.Mean()))
+	for _, q := range textQuantiles {
+		fmt.Fprintf(w, " %9s", fmtNs(float64(h.ValueAtQuantile(q))))
+	}
+	fmt.Fprintf(w, " %9s\n", fmtNs(float64(h.Max())))
+}
+
+func (r *Result) writeCounts(w io.Writer) {
+	s := &r.Summary
+	fmt.Fprintf(w, "  errors       %s\n", joinCounts(s.Errors, true))
+	if msg := s.Extra["errors_first_message"]; msg != "" {
+		fmt.Fprintf(w, "               first: %s\n", msg)
+	}
+	fmt.Fprintf(w, "  statuses     %s\n", joinCounts(s.Statuses, false))
+	fmt.Fprintf(w, "  connections  %d of %d established (%s connects in all)\n", s.Connected, s.Conns, s.Extra["connects"])
+	fmt.Fprintf(w, "  generator    CPU %.1f%% of %s CPUs; busiest event loop %s busy (pacing polls count as idle)\n",
+		100*s.LoadCPU, s.Extra["cpus"], pct(s.Extra["busiest_loop_busy"]))
+}
+
+func pct(frac string) string {
+	f, err := strconv.ParseFloat(frac, 64)
+	if err != nil {
+		return "?"
+	}
+	return fmt.Sprintf("%.1f%%", 100*f)
+}
+
+// joinCounts is "k n, k n" in key order, skipping zeros.
+func joinCounts(m map[string]int64, skipZero bool) string {
+	keys := make([]string, 0, len(m))
+	for k, n := range m {
+		if n != 0 || !skipZero {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return "none"
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + strconv.FormatInt(m[k], 10)
+	}
+	return strings.Join(parts, ", ")
+}

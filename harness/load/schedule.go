@@ -1,0 +1,91 @@
+package load
+
+import (
+	"math"
+	"time"
+)
+
+// plan is the run's timeline and request shape, built once and shared
+// read-only by the workers. Times are nanoseconds since t0, the origin of
+// every connection's schedule.
+type plan struct {
+	t0        time.Time
+	open      bool    // open loop (Rate > 0)
+	rate      float64 // req/s over all connections
+	periodNs  float64 // open loop: between two sends of one connection
+	depth     int     // requests in flight per connection
+	closeMode bool    // a new connection per request
+	headReq   bool
+	nodelay   bool
+	warmupNs  int64 // measuring starts
+	endNs     int64 // measuring ends: no request is intended at or after it
+	hardNs    int64 // nothing runs past it
+	timeoutNs int64
+	req       []byte // one request
+	batch     []byte // depth copies of req, for one pipelined write
+	target    target
+}
+
+// drainSlackNs is the grace after the timeout before the hard stop.
+const drainSlackNs = int64(250 * time.Millisecond)
+
+func newPlan(cfg Config, t target, t0 time.Time) *plan {
+	mode := cfg.Mode.normal()
+	req := buildRequest(cfg, t)
+	p := &plan{
+		t0: t0, open: cfg.openLoop(), rate: cfg.Rate,
+		depth: mode.Depth, closeMode: mode.Kind == KindClose, headReq: cfg.method() == "HEAD",
+		nodelay: cfg.NoDelay, warmupNs: int64(cfg.Warmup), timeoutNs: int64(cfg.Timeout),
+		req: req, target: t,
+	}
+	p.endNs = p.warmupNs + int64(cfg.Duration)
+	p.hardNs = p.endNs
+	if p.open {
+		p.periodNs = float64(cfg.Conns) * 1e9 / cfg.Rate
+		p.hardNs = p.endNs + p.timeoutNs + drainSlackNs
+	}
+	for range p.depth {
+		p.batch = append(p.batch, req...)
+	}
+	return p
+}
+
+// phase is the intended time of request 0 of connection gidx: the
+// connections' schedules interleave evenly.
+func (p *plan) phase(gidx int) int64 {
+	if !p.open {
+		return 0
+	}
+	return int64(float64(gidx) * 1e9 / p.rate)
+}
+
+// intended is the intended send time of request k of a connection.
+func (p *plan) intended(phase, k int64) int64 {
+	return phase + int64(float64(k)*p.periodNs)
+}
+
+// firstAtOrAfter is the smallest k whose intended time is >= t.
+func (p *plan) firstAtOrAfter(phase, t int64) int64 {
+	if t <= phase {
+		return 0
+	}
+	k := int64(math.Ceil(float64(t-phase) / p.periodNs))
+	for k > 0 && p.intended(phase, k-1) >= t {
+		k--
+	}
+	for p.intended(phase, k) < t {
+		k++
+	}
+	return k
+}
+
+// measured says whether a request counts: in open loop by its intended
+// time, in closed loop by its completion time.
+func (p *plan) measured(intended, now int64) bool {
+	if p.open {
+		return intended >= p.warmupNs
+	}
+	return now >= p.warmupNs
+}
+
+func (p *plan) now() int64 { return int64(time.Since(p.t0)) }

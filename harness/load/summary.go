@@ -1,0 +1,168 @@
+package load
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/rundir"
+)
+
+// Warning thresholds.
+const (
+	lagWarnNs     = int64(time.Millisecond) // the generator's own send lag p99
+	busyWarnFrac  = 0.9                     // of one event loop's wall time
+	statusErrorAt = 400                     // statuses from here on are also errors
+)
+
+type summaryInputs struct {
+	windowNs  int64
+	connected int
+	threads   int
+	cpus      int
+	loadCPU   float64
+	busiest   float64
+	marginNs  int64 // the pacers' early-wake margin at the end
+}
+
+func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult {
+	s := rundir.LoadResult{
+		URL: cfg.URL, Conns: cfg.Conns, Rate: cfg.Rate, Mode: cfg.Mode.String(),
+		DurationS: float64(in.windowNs) / 1e9, Requests: rec.responses,
+		Errors: errorCounts(rec), Statuses: statusCounts(rec),
+		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
+		Connected: in.connected, WarmupS: cfg.Warmup.Seconds(), WarmupReqs: rec.warmupResponses,
+		LoadCPU: in.loadCPU,
+	}
+	if in.windowNs > 0 {
+		s.ThroughputRPS = float64(rec.responses) / (float64(in.windowNs) / 1e9)
+	}
+	s.Extra = map[string]string{
+		"threads":           strconv.Itoa(in.threads),
+		"cpus":              strconv.Itoa(in.cpus),
+		"connects":          strconv.FormatInt(rec.connects, 10),
+		"unsent":            strconv.FormatInt(rec.unsent, 10),
+		"pacer_lag_p99_ns":  strconv.FormatInt(rec.pacerLag.ValueAtQuantile(99), 10),
+		"busiest_loop_busy": strconv.FormatFloat(in.busiest, 'f', 3, 64),
+		"timeout_s":         strconv.FormatFloat(cfg.Timeout.Seconds(), 'f', -1, 64),
+		"loop":              loopName(cfg.openLoop()),
+		"latency_p99_99_ns": strconv.FormatInt(rec.latency.ValueAtQuantile(99.99), 10),
+		"service_p99_99_ns": strconv.FormatInt(rec.service.ValueAtQuantile(99.99), 10),
+		"send_lag_samples":  strconv.FormatInt(rec.sendLag.TotalCount(), 10),
+		"latency_samples":   strconv.FormatInt(rec.latency.TotalCount(), 10),
+	}
+	if cfg.openLoop() {
+		s.Extra["pacing_margin_ns"] = strconv.FormatInt(in.marginNs, 10)
+	}
+	if msg := firstMessages(rec); msg != "" {
+		s.Extra["errors_first_message"] = msg
+	}
+	s.Warnings = warnings(cfg, rec, in)
+	return s
+}
+
+func loopName(open bool) string {
+	if open {
+		return "open"
+	}
+	return "closed"
+}
+
+func percentiles(h *hdrhistogram.Histogram) rundir.Percentiles {
+	if h.TotalCount() == 0 {
+		return rundir.Percentiles{}
+	}
+	return rundir.Percentiles{
+		Mean: h.Mean(), P50: float64(h.ValueAtQuantile(50)), P90: float64(h.ValueAtQuantile(90)),
+		P99: float64(h.ValueAtQuantile(99)), P999: float64(h.ValueAtQuantile(99.9)), Max: float64(h.Max()),
+	}
+}
+
+// errorCounts has every class (0 when none) and status_<code> for every
+// status >= 400 seen.
+func errorCounts(rec *recorder) map[string]int64 {
+	m := make(map[string]int64, classCount)
+	for i, name := range classNames {
+		m[name] = rec.errors[i]
+	}
+	for code := statusErrorAt; code < statusMax; code++ {
+		if n := rec.statuses[code]; n > 0 {
+			m["status_"+strconv.Itoa(code)] = n
+		}
+	}
+	return m
+}
+
+func statusCounts(rec *recorder) map[string]int64 {
+	m := map[string]int64{}
+	for code, n := range rec.statuses {
+		if n > 0 {
+			m[strconv.Itoa(code)] = n
+		}
+	}
+	return m
+}
+
+// firstMessages is "class: first error text; ..." for the classes seen.
+func firstMessages(rec *recorder) string {
+	var parts []string
+	for i, name := range classNames {
+		if rec.firstErr[i] != "" {
+			parts = append(parts, name+": "+rec.firstErr[i])
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func warnings(cfg Config, rec *recorder, in summaryInputs) []string {
+	var w []string
+	if lag := rec.pacerLag.ValueAtQuantile(99); cfg.openLoop() && lag > lagWarnNs {
+		w = append(w, fmt.Sprintf("generator fell behind: its own send lag p99 is %s (> 1ms); "+
+			"the schedule was not kept, so latencies are understated: lower --rate, or give the generator more CPUs (--cpu, --threads)",
+			fmtNs(float64(lag))))
+	}
+	if in.busiest > busyWarnFrac {
+		w = append(w, fmt.Sprintf("generator saturated: its busiest event loop was busy %.0f%% of the time (process CPU %.0f%% of %d CPUs): "+
+			"the results may measure the generator, not the server; give it more CPUs (--cpu, --threads)",
+			100*in.busiest, 100*in.loadCPU, in.cpus))
+	}
+	if rec.unsent > 0 {
+		w = append(w, fmt.Sprintf("%d scheduled requests of the window were never sent: no usable connection before the deadline", rec.unsent))
+	}
+	return w
+}
+
+// whyNothing explains an empty measurement.
+func whyNothing(rec *recorder, windowNs int64) string {
+	var parts []string
+	if rec.responses > 0 {
+		parts = append(parts, fmt.Sprintf("%d responses, none 2xx/3xx (statuses %v)", rec.responses, statusCounts(rec)))
+	} else {
+		parts = append(parts, "no response")
+	}
+	for i, name := range classNames {
+		if n := rec.errors[i]; n > 0 || rec.firstErr[i] != "" {
+			parts = append(parts, fmt.Sprintf("%s errors: %d (%s)", name, n, rec.firstErr[i]))
+		}
+	}
+	if windowNs == 0 {
+		parts = append(parts, "the run ended before the measured window")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// fmtNs formats nanoseconds with a unit that suits them.
+func fmtNs(ns float64) string {
+	switch {
+	case ns < 1e3:
+		return fmt.Sprintf("%.0fns", ns)
+	case ns < 1e6:
+		return fmt.Sprintf("%.1fµs", ns/1e3)
+	case ns < 1e9:
+		return fmt.Sprintf("%.2fms", ns/1e6)
+	}
+	return fmt.Sprintf("%.3fs", ns/1e9)
+}

@@ -1,0 +1,89 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// target is where the load goes: the parsed URL, and once resolved, the
+// socket address. Traffic goes to this one address only.
+type target struct {
+	hostHeader string // Host header value, as in the URL
+	requestURI string // path and query
+	hostname   string
+	port       int
+	addr       netip.AddrPort // after resolve
+}
+
+// parseTarget checks the URL without touching the network.
+func parseTarget(raw string) (target, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return target{}, fmt.Errorf("bad URL %q: %w", raw, err)
+	}
+	switch u.Scheme {
+	case "http":
+	case "https":
+		return target{}, fmt.Errorf("URL %q: https is not supported: lab load speaks plain HTTP/1.1 only (use http://, or put a TLS terminator in front)", raw)
+	case "":
+		return target{}, fmt.Errorf("bad URL %q: want http://host[:port]/path", raw)
+	default:
+		return target{}, fmt.Errorf("URL %q: unsupported scheme %q: only http:// is supported", raw, u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return target{}, fmt.Errorf("bad URL %q: no host", raw)
+	}
+	port := 80
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
+			return target{}, fmt.Errorf("bad URL %q: port %q not in 1..65535", raw, p)
+		}
+	}
+	return target{hostHeader: u.Host, requestURI: u.RequestURI(), hostname: u.Hostname(), port: port}, nil
+}
+
+// resolve looks the host up once; every connection uses the first address
+// (IPv4 preferred).
+func (t *target) resolve(ctx context.Context) error {
+	if ip, err := netip.ParseAddr(t.hostname); err == nil {
+		return t.setAddr(ip)
+	}
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", t.hostname)
+	if err != nil {
+		return fmt.Errorf("resolve %q: %w", t.hostname, err)
+	}
+	if len(ips) == 0 {
+		return fmt.Errorf("resolve %q: no address", t.hostname)
+	}
+	pick := ips[0]
+	for _, ip := range ips {
+		if ip.Unmap().Is4() {
+			pick = ip
+			break
+		}
+	}
+	return t.setAddr(pick)
+}
+
+func (t *target) setAddr(ip netip.Addr) error {
+	if ip.Zone() != "" {
+		return fmt.Errorf("address %s: IPv6 zones are not supported", ip)
+	}
+	t.addr = netip.AddrPortFrom(ip.Unmap(), uint16(t.port))
+	return nil
+}
+
+// sockaddr is the resolved address for connect(2), and its family.
+func (t *target) sockaddr() (unix.Sockaddr, int) {
+	ip := t.addr.Addr()
+	if ip.Is4() {
+		return &unix.SockaddrInet4{Port: int(t.addr.Port()), Addr: ip.As4()}, unix.AF_INET
+	}
+	return &unix.SockaddrInet6{Port: int(t.addr.Port()), Addr: ip.As16()}, unix.AF_INET6
+}

@@ -1,0 +1,248 @@
+package load
+
+import (
+	"context"
+	"runtime"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+)
+
+const (
+	readBufSize   = 64 << 10
+	scanEveryNs   = 10_000_000 // timeouts, cancellation, counters
+	readsPerEvent = 4
+	dueBatchMax   = 4096 // heap entries handled per loop turn
+	timerSlackNs  = 1    // the worker thread's timer slack
+)
+
+// workerStats is what a worker publishes while it runs (for the progress line).
+type workerStats struct {
+	responses atomic.Int64 // all responses, warm-up included
+	errors    atomic.Int64
+}
+
+// worker is one event loop: a goroutine locked to its thread, its own
+// epoll, its connections and its recorder. Nothing in it is shared.
+type worker struct {
+	p         *plan
+	ctx       context.Context
+	poll      *poller
+	conns     []conn
+	heap      wakeHeap
+	rec       *recorder
+	pace      pacer
+	buf       []byte
+	stats     *workerStats
+	nextScan  int64
+	responses int64
+	errs      int64
+	stopped   bool
+	cancelled bool
+	load      loopLoad
+	sa        unix.Sockaddr // per worker: connect(2) writes into it
+	family    int
+}
+
+func newWorker(ctx context.Context, p *plan, firstConn, nConns int, rec *recorder, stats *workerStats) (*worker, error) {
+	poll, err := newPoller()
+	if err != nil {
+		return nil, err
+	}
+	w := &worker{p: p, ctx: ctx, poll: poll, rec: rec, pace: newPacer(), buf: make([]byte, readBufSize), stats: stats}
+	w.sa, w.family = p.target.sockaddr()
+	w.conns = make([]conn, nConns)
+	for i := range w.conns {
+		w.conns[i] = newConn(uint32(i), p.depth, p.phase(firstConn+i))
+	}
+	return w, nil
+}
+
+// run is the event loop. It must run on its own goroutine: it locks the
+// thread and never unlocks it, so the thread (and its timer slack) dies
+// with the goroutine.
+func (w *worker) run() {
+	runtime.LockOSThread()
+	_ = unix.Prctl(unix.PR_SET_TIMERSLACK, timerSlackNs, 0, 0, 0)
+	defer w.poll.close()
+	now := w.p.now()
+	for i := range w.conns {
+		w.advance(&w.conns[i], now)
+	}
+	for {
+		now = w.p.now()
+		if w.finished(now) {
+			break
+		}
+		w.runDue(now)
+		if now >= w.nextScan {
+			w.scan(now)
+		}
+		n := w.waitEvents()
+		for i := range n {
+			w.onEvent(w.poll.events[i])
+		}
+	}
+	w.finish(now)
+}
+
+// finished says the loop is over: cancelled, past the hard stop, at the
+// end of a closed-loop run, or when an open-loop drain has nothing left.
+func (w *worker) finished(now int64) bool {
+	switch {
+	case w.cancelled || now >= w.p.hardNs:
+		return true
+	case now < w.p.endNs:
+		return false
+	case !w.p.open:
+		return true
+	}
+	return !w.busy(now)
+}
+
+// busy says some measured request is in flight or due and about to go
+// out. A slot backing off after failures is not waited for: its due
+// requests are counted as unsent.
+func (w *worker) busy(now int64) bool {
+	for i := range w.conns {
+		c := &w.conns[i]
+		if c.n > 0 {
+			return true
+		}
+		if w.hasBacklog(c) && (c.state != stIdle || c.retryAt <= now) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasBacklog says the connection has due, unsent requests of the window.
+func (w *worker) hasBacklog(c *conn) bool {
+	return w.p.open && w.p.intended(c.phase, c.next) < w.p.endNs
+}
+
+// runDue handles the wake-ups whose time has come.
+func (w *worker) runDue(now int64) {
+	for range dueBatchMax {
+		top, ok := w.heap.peek()
+		if !ok || top.at > now {
+			return
+		}
+		w.heap.pop()
+		c := &w.conns[top.idx]
+		if top.gen != c.wakeGen || !c.wakeSet {
+			continue
+		}
+		c.wakeSet = false
+		w.advance(c, now)
+	}
+}
+
+// schedule asks for a wake-up of c at at.
+func (w *worker) schedule(c *conn, at int64) {
+	if c.wakeSet && c.wakeAt == at {
+		return
+	}
+	c.wakeGen++
+	c.wakeAt, c.wakeSet = at, true
+	w.heap.push(wake{at: at, idx: int32(c.idx), gen: c.wakeGen})
+}
+
+// waitEvents blocks until the next wake-up, scan or the end of the run,
+// pacing precisely when the next thing due is a send. The time it spends
+// is the loop's idle time.
+func (w *worker) waitEvents() int {
+	now := w.p.now()
+	n := w.wait(now)
+	w.load.idleNs += w.p.now() - now
+	return n
+}
+
+func (w *worker) wait(now int64) int {
+	next, precise := w.nextScan, false
+	if top, ok := w.heap.peek(); ok && top.at < next {
+		next, precise = top.at, true
+	}
+	if now < w.p.endNs && w.p.endNs < next {
+		next = w.p.endNs
+	}
+	wait := next - now
+	if wait <= 0 {
+		return w.poll.poll()
+	}
+	if !precise {
+		n, _ := w.poll.wait(wait)
+		return n
+	}
+	block := w.pace.blockFor(wait)
+	if block <= 0 {
+		return w.poll.poll() // the last stretch before a send: poll, do not sleep
+	}
+	n, timedOut := w.poll.wait(block)
+	if timedOut {
+		w.pace.observe(w.p.now() - now - block)
+	}
+	return n
+}
+
+// scan runs every few milliseconds: timeouts, cancellation, CPU samples,
+// the hlog interval and the progress counters.
+func (w *worker) scan(now int64) {
+	w.nextScan = now + scanEveryNs
+	if w.ctx.Err() != nil {
+		w.cancelled = true
+		return
+	}
+	for i := range w.conns {
+		w.checkTimeout(&w.conns[i], now)
+	}
+	w.load.sample(now, w.p)
+	if w.rec.iv != nil && now >= w.p.warmupNs {
+		w.rec.iv.rotateIfDue(now)
+	}
+	w.stats.responses.Store(w.responses)
+	w.stats.errors.Store(w.errs)
+}
+
+// finish ends the loop: at the hard stop, measured requests still in flight
+// become timeouts and due requests never sent are counted; then every
+// socket is closed.
+func (w *worker) finish(now int64) {
+	w.stopped = true
+	hard := now >= w.p.hardNs && w.p.open && !w.cancelled
+	for i := range w.conns {
+		c := &w.conns[i]
+		if hard {
+			w.expireOutstanding(c, now)
+		}
+		if w.p.open && !w.cancelled {
+			w.countUnsent(c)
+		}
+		c.closeSocket()
+	}
+	w.load.sample(now, w.p)
+	w.load.close(now)
+	if w.rec.iv != nil {
+		w.rec.iv.finish(now)
+	}
+	w.stats.responses.Store(w.responses)
+	w.stats.errors.Store(w.errs)
+}
+
+func (w *worker) expireOutstanding(c *conn, now int64) {
+	for c.n > 0 {
+		s := c.popFront()
+		if w.p.measured(s.intended, now) {
+			w.rec.timeout(now, now-s.intended, now-s.sent)
+			w.errs++
+		}
+	}
+}
+
+// countUnsent counts requests of the window that were due but never sent.
+func (w *worker) countUnsent(c *conn) {
+	from := max(c.next, w.p.firstAtOrAfter(c.phase, w.p.warmupNs))
+	if end := w.p.firstAtOrAfter(c.phase, w.p.endNs); end > from {
+		w.rec.unsent += end - from
+	}
+}

@@ -1,0 +1,162 @@
+package load
+
+import "golang.org/x/sys/unix"
+
+// onEvent dispatches one epoll event; events of a socket that has since
+// been closed carry an old generation and are ignored.
+func (w *worker) onEvent(ev unix.EpollEvent) {
+	idx := uint32(ev.Fd)
+	if int(idx) >= len(w.conns) {
+		return
+	}
+	c := &w.conns[idx]
+	gen := uint32(ev.Pad)
+	if gen != c.gen || c.fd < 0 {
+		return
+	}
+	now := w.p.now()
+	switch c.state {
+	case stConnecting:
+		if err := connectResult(c.fd); err != nil {
+			w.connectFailed(c, now, err)
+			return
+		}
+		w.onConnected(c, now)
+	case stOpen:
+		if ev.Events&(unix.EPOLLIN|unix.EPOLLERR|unix.EPOLLHUP) != 0 {
+			w.onReadable(c, now)
+		}
+		if c.gen == gen && c.state == stOpen && c.wLen > 0 && ev.Events&unix.EPOLLOUT != 0 {
+			w.onWritable(c, now)
+		}
+	}
+}
+
+// onReadable reads what the socket has, completes responses, then sends
+// what became due. A completion is timed when its last bytes are read.
+func (w *worker) onReadable(c *conn, now int64) {
+	for range readsPerEvent {
+		n, e := sysRead(c.fd, w.buf)
+		now = w.p.now()
+		switch {
+		case e == unix.EINTR:
+			continue
+		case e == unix.EAGAIN:
+		case e != 0:
+			w.fail(c, now, readClass(e), e)
+			return
+		case n == 0:
+			w.onEOF(c, now)
+			return
+		default:
+			if !w.consume(c, w.buf[:n], now) {
+				return
+			}
+			if n == len(w.buf) {
+				continue // there may be more
+			}
+		}
+		break
+	}
+	w.advance(c, now)
+}
+
+// consume feeds bytes to the parser; false means the socket is gone.
+func (w *worker) consume(c *conn, b []byte, now int64) bool {
+	for len(b) > 0 {
+		if c.n == 0 {
+			w.fail(c, now, classParse, errUnsolicited)
+			return false
+		}
+		m, done, err := c.parser.feed(b)
+		b = b[m:]
+		if err != nil {
+			w.fail(c, now, classParse, err)
+			return false
+		}
+		if !done {
+			return true
+		}
+		if !w.complete(c, now) {
+			return false
+		}
+	}
+	return true
+}
+
+// complete records the response at the head of the connection. false
+// means the response ended the connection (it has been replaced).
+func (w *worker) complete(c *conn, now int64) bool {
+	if c.n == w.p.depth {
+		c.roomAt = now // it was full: from now on it can send
+	}
+	s := c.popFront()
+	status, closeConn := c.parser.status, c.parser.closeConn || w.p.closeMode
+	if w.p.measured(s.intended, now) {
+		w.rec.response(now, now-s.intended, now-s.sent, status)
+		if status >= 400 {
+			w.errs++
+		}
+	} else {
+		w.rec.warmupResponses++
+	}
+	w.responses++
+	c.failures, c.answered = 0, true
+	c.parser.reset(w.p.headReq)
+	if closeConn {
+		w.drop(c, now)
+		return false
+	}
+	return true
+}
+
+// onEOF: the server closed. Idle, that is a normal close; after a
+// close-delimited body it completes the response. A socket that had
+// answered before and closes before the next response starts lost the
+// keep-alive race (RFC 9112 §9.3.1): its requests are retried, not failed.
+// Otherwise the request in flight failed.
+func (w *worker) onEOF(c *conn, now int64) {
+	if c.n == 0 || (c.answered && !c.parser.started) {
+		if !c.answered {
+			c.failures++ // closed before it ever answered: back off
+		}
+		w.drop(c, now)
+		return
+	}
+	complete, err := c.parser.eof()
+	if complete {
+		w.complete(c, now)
+		return
+	}
+	w.fail(c, now, classRead, err)
+}
+
+// fail ends the socket: the request at its head (if any) failed with class;
+// the requests behind it go out again on the next socket.
+func (w *worker) fail(c *conn, now int64, class errClass, err error) {
+	if c.n > 0 {
+		s := c.popFront()
+		if w.p.measured(s.intended, now) {
+			w.rec.fail(class, err)
+			w.errs++
+		} else {
+			w.rec.note(class, err)
+		}
+	} else {
+		w.countError(class, now, err)
+	}
+	if !c.answered {
+		c.failures++
+	}
+	w.drop(c, now)
+}
+
+// drop closes the socket, requeues its outstanding requests and moves on
+// (reconnecting after the back-off, if any).
+func (w *worker) drop(c *conn, now int64) {
+	c.closeSocket()
+	c.requeue()
+	c.roomAt = now
+	c.retryAt = now + backoffNs(c.failures)
+	w.advance(c, now)
+}

@@ -1,0 +1,194 @@
+package load
+
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+)
+
+var errConnectTimeout = errors.New("connect: timed out")
+
+// advance moves a connection on: connect it, or send what is due.
+func (w *worker) advance(c *conn, now int64) {
+	if w.stopped {
+		return
+	}
+	switch c.state {
+	case stIdle:
+		w.advanceIdle(c, now)
+	case stOpen:
+		w.enqueueDue(c, now)
+		w.flush(c, now)
+	}
+}
+
+// advanceIdle connects a slot without a socket: at once for persistent
+// modes, when a request is due in close mode, after any back-off.
+func (w *worker) advanceIdle(c *conn, now int64) {
+	if c.retryAt > now {
+		w.schedule(c, c.retryAt)
+		return
+	}
+	if w.p.closeMode {
+		if !w.enqueueDue(c, now) {
+			return
+		}
+	} else if now >= w.p.endNs && !w.hasBacklog(c) {
+		return
+	}
+	w.connect(c, now)
+}
+
+// enqueueDue puts the requests that are due on the connection, up to its
+// depth, and schedules a wake-up for the next one. In close mode this
+// happens before the connect, so the connect counts in service time.
+func (w *worker) enqueueDue(c *conn, now int64) bool {
+	if c.wLen > 0 {
+		return false // a write is still going out
+	}
+	added := false
+	for c.n < w.p.depth {
+		intended := now
+		if w.p.open {
+			intended = w.p.intended(c.phase, c.next)
+			if intended >= w.p.endNs {
+				break
+			}
+			if intended > now {
+				w.schedule(c, intended)
+				break
+			}
+		} else if now >= w.p.endNs {
+			break
+		}
+		w.recordSend(c, intended, now)
+		c.push(reqSlot{k: c.next, intended: intended, sent: now})
+		c.next++
+		c.unwritten++
+		added = true
+	}
+	return added
+}
+
+// recordSend records the send lag of a measured open-loop request, once.
+func (w *worker) recordSend(c *conn, intended, now int64) {
+	if !w.p.open || c.next < c.sentHigh || !w.p.measured(intended, now) {
+		return
+	}
+	c.sentHigh = c.next + 1
+	w.rec.sent(now-intended, now-max(intended, c.roomAt))
+}
+
+// flush writes the requests not yet written, in one send when it can.
+func (w *worker) flush(c *conn, now int64) {
+	if c.state != stOpen {
+		return
+	}
+	if c.wLen == 0 {
+		if c.unwritten == 0 {
+			return
+		}
+		c.wLen, c.wOff = c.unwritten*len(w.p.req), 0
+	}
+	for c.wOff < c.wLen {
+		n, e := sysSend(c.fd, w.p.batch[c.wOff:c.wLen])
+		switch e {
+		case 0:
+			c.wOff += n
+		case unix.EINTR:
+		case unix.EAGAIN:
+			w.setEvents(c, unix.EPOLLIN|unix.EPOLLOUT)
+			return
+		default:
+			w.fail(c, now, writeClass(e), e)
+			return
+		}
+	}
+	c.wLen, c.wOff, c.unwritten = 0, 0, 0
+	w.setEvents(c, unix.EPOLLIN)
+}
+
+// onWritable continues a partial write, then sends what became due.
+func (w *worker) onWritable(c *conn, now int64) {
+	w.flush(c, now)
+	if c.state == stOpen && c.wLen == 0 {
+		w.advance(c, now)
+	}
+}
+
+func (w *worker) setEvents(c *conn, events uint32) {
+	if c.events == events || c.fd < 0 {
+		return
+	}
+	if err := w.poll.mod(c.fd, events, c.idx, c.gen); err != nil {
+		w.fail(c, w.p.now(), classRead, err)
+		return
+	}
+	c.events = events
+}
+
+// connect opens a new socket for the slot.
+func (w *worker) connect(c *conn, now int64) {
+	c.connectAt = now
+	fd, connected, err := dial(w.sa, w.family, w.p.nodelay)
+	if err != nil {
+		w.connectFailed(c, now, err)
+		return
+	}
+	c.fd, c.state, c.answered = fd, stConnecting, false
+	c.gen++
+	c.parser.reset(w.p.headReq)
+	events := uint32(unix.EPOLLIN | unix.EPOLLOUT)
+	if err := w.poll.add(fd, events, c.idx, c.gen); err != nil {
+		c.closeSocket()
+		w.connectFailed(c, now, err)
+		return
+	}
+	c.events = events
+	if connected {
+		w.onConnected(c, now)
+	}
+}
+
+func (w *worker) onConnected(c *conn, now int64) {
+	c.state, c.ever, c.roomAt = stOpen, true, now
+	w.rec.connects++
+	w.setEvents(c, unix.EPOLLIN)
+	w.advance(c, now)
+}
+
+// connectFailed counts a connect error; requests waiting for this socket
+// are not lost: they go out on the next one.
+func (w *worker) connectFailed(c *conn, now int64, err error) {
+	c.closeSocket()
+	w.countError(classConnect, now, err)
+	c.failures++
+	c.requeue()
+	c.retryAt = now + backoffNs(c.failures)
+	w.advance(c, now)
+}
+
+// checkTimeout fails a connect or the oldest request that ran too long.
+func (w *worker) checkTimeout(c *conn, now int64) {
+	switch {
+	case c.state == stConnecting && now-c.connectAt >= w.p.timeoutNs:
+		w.connectFailed(c, now, errConnectTimeout)
+	case c.n > 0 && c.state == stOpen && now-c.front().sent >= w.p.timeoutNs:
+		s := c.popFront()
+		if w.p.measured(s.intended, now) {
+			w.rec.timeout(now, now-s.intended, now-s.sent)
+			w.errs++
+		}
+		w.drop(c, now)
+	}
+}
+
+// countError counts an error that belongs to no request, by its time.
+func (w *worker) countError(class errClass, now int64, err error) {
+	if now >= w.p.warmupNs {
+		w.rec.fail(class, err)
+		w.errs++
+		return
+	}
+	w.rec.note(class, err)
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# wrk-compare.sh: closed-loop maximum throughput of `lab load` against wrk's,
+# same server, same connection count, both pinned to the same CPU, runs
+# interleaved (wrk, lab, wrk, lab, ...) so machine drift hits both alike.
+# Prints each round, the medians and the ratio lab/wrk.
+#
+# usage: scripts/wrk-compare.sh [-c CONNS] [-d SECONDS] [-n ROUNDS]
+#                               [-g GEN_CPU] [-s SERVER_CPU] [URL]
+# Without URL it starts nginx (must be installed) on 127.0.0.1:$PORT
+# (default 18089) with a minimal temporary config serving /plaintext,
+# pinned to SERVER_CPU. With URL it measures that server (loopback only:
+# this is a lab tool, point it at your own machine).
+set -euo pipefail
+
+conns=32 dur=5 rounds=3 gen_cpu=1 srv_cpu=0 port=${PORT:-18089}
+while getopts "c:d:n:g:s:h" opt; do
+	case $opt in
+	c) conns=$OPTARG ;;
+	d) dur=$OPTARG ;;
+	n) rounds=$OPTARG ;;
+	g) gen_cpu=$OPTARG ;;
+	s) srv_cpu=$OPTARG ;;
+	*) sed -n '2,12p' "$0"; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+url=${1:-}
+
+command -v wrk >/dev/null || { echo "wrk not installed" >&2; exit 1; }
+command -v taskset >/dev/null || { echo "taskset not installed" >&2; exit 1; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+nginx_pid=
+cleanup() {
+	if [[ -n $nginx_pid ]]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+(cd "$root" && go build -o "$tmp/lab" ./cmd/lab)
+
+start_nginx() {
+	local nginx
+	nginx=$(command -v nginx || echo /usr/sbin/nginx)
+	[[ -x $nginx ]] || { echo "nginx not installed: pass a URL" >&2; exit 1; }
+	cat >"$tmp/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$port;
+    location /plaintext { return 200 "Hello, World!"; }
+  }
+}
+CONF
+	taskset -c "$srv_cpu" "$nginx" -c "$tmp/nginx.conf" -p "$tmp" &
+	nginx_pid=$!
+	for _ in $(seq 50); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return; fi
+		sleep 0.1
+	done
+	echo "nginx did not start: $(cat "$tmp/error.log")" >&2
+	exit 1
+}
+
+if [[ -z $url ]]; then
+	start_nginx
+	url="http://127.0.0.1:$port/plaintext"
+fi
+
+limit=$((dur + 30))
+run_wrk() {
+	timeout "$limit" taskset -c "$gen_cpu" wrk -t1 -c"$conns" -d"${dur}s" "$url" |
+		awk '/^Requests\/sec:/ {print $2}'
+}
+run_lab() {
+	timeout "$limit" taskset -c "$gen_cpu" "$tmp/lab" load "$url" --conns "$conns" --duration "${dur}s" \
+		--warmup 1s --cpu "$gen_cpu" --json "$tmp/lab.json" >/dev/null
+	sed -n 's/^ *"throughput_rps": *\([0-9.]*\),*$/\1/p' "$tmp/lab.json"
+}
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+
+echo "server $url; generator CPU $gen_cpu; $conns connections; closed loop; ${dur}s per run; $rounds rounds"
+: >"$tmp/wrk.txt"
+: >"$tmp/lab.txt"
+for r in $(seq "$rounds"); do
+	w=$(run_wrk)
+	l=$(run_lab)
+	echo "$w" >>"$tmp/wrk.txt"
+	echo "$l" >>"$tmp/lab.txt"
+	printf 'round %d: wrk %10.0f req/s   lab %10.0f req/s   ratio %.3f\n' "$r" "$w" "$l" "$(echo "$l $w" | awk '{print $1/$2}')"
+done
+mw=$(median <"$tmp/wrk.txt")
+ml=$(median <"$tmp/lab.txt")
+printf 'median: wrk %10.0f req/s   lab %10.0f req/s   ratio lab/wrk %.3f\n' "$mw" "$ml" "$(echo "$ml $mw" | awk '{print $1/$2}')"
