@@ -17,6 +17,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/scenarios"
 )
 
 // e2eTimeout bounds the whole `lab bench --quick` (it must finish in under
@@ -38,7 +39,8 @@ func TestBenchQuickEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("run %s: %.1fs", dir, run.Finished.Sub(run.Started).Seconds())
-	expected := append(slices.Clone(ladder), refNetHTTP, refFastHTTP)
+	expected := append(slices.Clone(ladder), ladderVariants(t)...)
+	expected = append(expected, refNetHTTP, refFastHTTP)
 	if _, ok := findNginx(""); ok {
 		expected = append(expected, refNginx)
 	}
@@ -52,6 +54,16 @@ func TestBenchQuickEndToEnd(t *testing.T) {
 	}
 	checkBenchTxt(t, dir, len(expected)*run.Scenario.Rounds)
 	checkAllocs(t, run, ladder)
+}
+
+// ladderVariants are the variants the default scenario runs.
+func ladderVariants(t *testing.T) []string {
+	t.Helper()
+	sc, err := scenarios.Load("ladder")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc.Variants
 }
 
 func buildLab(t *testing.T) string {
