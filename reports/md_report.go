@@ -19,7 +19,7 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs []
 	writeWarnings(&m, warnings(rd))
 	writeServers(&m, "The ladder", ladderIntro, rd.stages())
 	if v := rd.variants(); len(v) > 0 {
-		writeServers(&m, "Variants", variantsIntro, v)
+		writeServers(&m, "Variants", variantsIntro+variantRate(sc.VariantRate), v)
 	}
 	writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
 	writeCharts(&m, charts)
@@ -46,6 +46,14 @@ func writeWarnings(m *md, ws []string) {
 const variantsIntro = "Stages served with extra `lab serve` flags under the same load. " +
 	"nagle-split and nodelay-split are keepalive with each response written in two writes (header block, then body), " +
 	"Nagle on and off: the service time shows whether the body waited for the client's delayed ACK."
+
+// variantRate says at what rate the variants ran, when not the scenario's.
+func variantRate(rate float64) string {
+	if rate <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" They ran at their own open-loop rate of %.0f req/s (a response held ~40 ms caps a connection at ~25 req/s).", rate)
+}
 
 // chartIntros say how to read each chart.
 var chartIntros = map[string]string{

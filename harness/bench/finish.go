@@ -47,6 +47,7 @@ func (r *runner) scenarioRecord() rundir.Scenario {
 		Conns:       r.sc.Conns,
 		Rate:        r.rate,
 		RateRule:    r.rateRule,
+		VariantRate: r.sc.VariantRate,
 		WarmupS:     r.sc.Warmup.D.Seconds(),
 		DurationS:   r.sc.Duration.D.Seconds(),
 		Rounds:      r.sc.Rounds,

@@ -106,7 +106,7 @@ type Scenario struct {
 	DurationS   float64 `json:"duration_s"`
 	Rounds      int     `json:"rounds"`
 	Quick       bool    `json:"quick"`
-	NagleShow   bool    `json:"nagle_show,omitempty"` // the run includes the Nagle split-write demonstration
+	VariantRate float64 `json:"variant_rate,omitempty"` // req/s of the variant servers, when not Rate
 }
 
 // Env is the environment of a run (DESIGN.md §7).
