@@ -11,8 +11,10 @@ build:
 	$(GO) build -o $(BIN) ./cmd/lab
 
 # The main job: build, run the default scenario, render the report.
+# stdout is captured whole (not piped to tail) so that a failing bench fails make.
 bench: build
-	@run=$$($(BIN) bench --scenario $(SCENARIO) --out $(RUNS) $(BENCHARGS) | tail -n 1) && \
+	@out=$$($(BIN) bench --scenario $(SCENARIO) --out $(RUNS) $(BENCHARGS)) || exit $$?; \
+	  run=$$(printf '%s\n' "$$out" | tail -n 1); \
 	  $(BIN) report "$$run" && echo "report: $$run/report/REPORT.md"
 
 # Everything CI checks.

@@ -48,11 +48,16 @@ const variantsIntro = "Stages served with extra `lab serve` flags under the same
 	"Nagle on and off: the service time shows whether the body waited for the client's delayed ACK."
 
 // variantRate says at what rate the variants ran, when not the scenario's.
-func variantRate(rate float64) string {
-	if rate <= 0 {
+func variantRate(rate *float64) string {
+	switch {
+	case rate == nil:
 		return ""
+	case *rate == 0:
+		return " They ran in a closed loop (each connection sends its next request when the answer arrives): " +
+			"Linux delays an ACK only on a busy request/response connection, so a sparse open loop would hide the stall " +
+			"and a dense one would turn it into a queue. Their latency is therefore connections ÷ throughput, not comparable with the open-loop rows."
 	}
-	return fmt.Sprintf(" They ran at their own open-loop rate of %.0f req/s (a response held ~40 ms caps a connection at ~25 req/s).", rate)
+	return fmt.Sprintf(" They ran at their own open-loop rate of %.0f req/s.", *rate)
 }
 
 // chartIntros say how to read each chart.

@@ -25,7 +25,7 @@ func cmdBench(args []string) error {
 	fs.StringVar(&opt.Scenario, "scenario", bench.DefaultScenario, "scenario: "+strings.Join(scenarios.Names(), ", "))
 	fs.BoolVar(&opt.Quick, "quick", false, "shrink durations and rounds (whole ladder in under a minute)")
 	fs.IntVar(&opt.Rounds, "rounds", 0, "measured rounds per server (0: the scenario's)")
-	fs.StringVar(&servers, "servers", "", "comma-separated servers to run (default: the ladder, then nethttp, fasthttp, nginx)")
+	fs.StringVar(&servers, "servers", "", "comma-separated servers to run (default: the ladder, the scenario's variants, then nethttp, fasthttp, nginx)")
 	fs.StringVar(&opt.Out, "out", "runs", "folder that receives the run directory")
 	fs.StringVar(&opt.Lab, "lab", "", "lab binary to run as serve/load children (default: this one)")
 	fs.StringVar(&opt.ServerCPUs, "server-cpus", "", "CPUs of the servers (default: the first online CPU)")

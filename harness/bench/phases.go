@@ -124,8 +124,8 @@ func (r *runner) trial(ctx context.Context, t *target, k int) {
 // scenarioJob is the scenario's load against t.
 func (r *runner) scenarioJob(t *target) loadJob {
 	rate := r.rate
-	if t.def.kind == kindVariant && r.sc.VariantRate > 0 {
-		rate = r.sc.VariantRate
+	if t.def.kind == kindVariant && r.sc.VariantRate != nil {
+		rate = *r.sc.VariantRate
 	}
 	return loadJob{
 		url:      t.url(r.sc.Path),

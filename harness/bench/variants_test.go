@@ -40,3 +40,22 @@ func TestVariantSelection(t *testing.T) {
 		}
 	}
 }
+
+// A scenario's variant_rate applies to variants only; absent, variants
+// take the scenario's rate.
+func TestVariantRate(t *testing.T) {
+	closed := 0.0
+	r := &runner{rate: 14000}
+	stage := &target{def: serverDef{name: "stackbuf", kind: kindStage}, addr: "127.0.0.1:1"}
+	variant := &target{def: variantDefs()[0], addr: "127.0.0.1:2"}
+	if got := r.scenarioJob(variant).rate; got != 14000 {
+		t.Fatalf("no variant_rate: variant rate %v, want the scenario's", got)
+	}
+	r.sc.VariantRate = &closed
+	if got := r.scenarioJob(variant).rate; got != 0 {
+		t.Fatalf("variant_rate 0: variant rate %v, want closed loop", got)
+	}
+	if got := r.scenarioJob(stage).rate; got != 14000 {
+		t.Fatalf("variant_rate changed a stage's rate to %v", got)
+	}
+}

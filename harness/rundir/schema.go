@@ -95,18 +95,18 @@ type Run struct {
 
 // Scenario is the load a run applied to every server.
 type Scenario struct {
-	Name        string  `json:"name"`
-	Description string  `json:"description"`
-	Path        string  `json:"path"` // e.g. /plaintext
-	Mode        string  `json:"mode"` // keepalive | close | pipeline=N
-	Conns       int     `json:"conns"`
-	Rate        float64 `json:"rate"`                // req/s; 0 = closed loop
-	RateRule    string  `json:"rate_rule,omitempty"` // how the rate was derived, when it adapts
-	WarmupS     float64 `json:"warmup_s"`
-	DurationS   float64 `json:"duration_s"`
-	Rounds      int     `json:"rounds"`
-	Quick       bool    `json:"quick"`
-	VariantRate float64 `json:"variant_rate,omitempty"` // req/s of the variant servers, when not Rate
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Path        string   `json:"path"` // e.g. /plaintext
+	Mode        string   `json:"mode"` // keepalive | close | pipeline=N
+	Conns       int      `json:"conns"`
+	Rate        float64  `json:"rate"`                // req/s; 0 = closed loop
+	RateRule    string   `json:"rate_rule,omitempty"` // how the rate was derived, when it adapts
+	WarmupS     float64  `json:"warmup_s"`
+	DurationS   float64  `json:"duration_s"`
+	Rounds      int      `json:"rounds"`
+	Quick       bool     `json:"quick"`
+	VariantRate *float64 `json:"variant_rate,omitempty"` // req/s of the variant servers when not Rate (0: closed loop)
 }
 
 // Env is the environment of a run (DESIGN.md §7).

@@ -36,10 +36,12 @@ type Scenario struct {
 	// Variants are stages with extra serve flags (such as the Nagle
 	// split-write pair) that run by default in this scenario.
 	Variants []string `json:"variants,omitempty"`
-	// VariantRate is the open-loop rate of the variants (0: the
-	// scenario's rate). The Nagle pair needs its own: a response that waits
-	// ~40 ms for a delayed ACK caps a connection at ~25 req/s.
-	VariantRate float64 `json:"variant_rate,omitempty"`
+	// VariantRate is the rate of the variants when set: 0 is a closed
+	// loop, R > 0 an open loop; absent, they take the scenario's rate. The
+	// Nagle pair needs a closed loop: Linux delays an ACK only on a busy
+	// request/response connection, so a sparse open loop hides the stall
+	// and a dense one turns it into a queue.
+	VariantRate *float64 `json:"variant_rate,omitempty"`
 }
 
 // RateRule derives an open-loop rate from short closed-loop probes of one

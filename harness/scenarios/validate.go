@@ -36,7 +36,7 @@ func (s Scenario) Validate() error {
 	check(s.Conns >= 1 && s.Conns <= MaxConns, "conns %d not in 1..%d", s.Conns, MaxConns)
 	check(s.Rate >= 0 && s.Rate <= MaxRate, "rate %v not in 0..%d", s.Rate, MaxRate)
 	check(s.Rate == 0 || s.RateRule == nil, "rate and rate_rule are exclusive")
-	check(s.VariantRate >= 0 && s.VariantRate <= MaxRate, "variant_rate %v not in 0..%d", s.VariantRate, MaxRate)
+	check(s.VariantRate == nil || (*s.VariantRate >= 0 && *s.VariantRate <= MaxRate), "variant_rate not in 0..%d", MaxRate)
 	check(s.Duration.D > 0, "duration must be positive")
 	check(s.Warmup.D >= 0, "warmup is negative")
 	check(s.Warmup.D+s.Duration.D <= MaxTrialLength, "warmup+duration over %v", MaxTrialLength)
