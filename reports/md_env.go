@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"latencylab/harness/rundir"
@@ -39,7 +40,7 @@ func writeScenario(m *md, sc rundir.Scenario) {
 		rate += " — " + sc.RateRule
 	}
 	m.para("**Scenario `%s`**%s. Load: `GET %s`, mode `%s`, %d connections, %s. Warm-up %gs, then %gs measured, %d rounds interleaved across servers%s.",
-		sc.Name, prefixed(" — ", sc.Description), orDash(sc.Path), orDash(sc.Mode), sc.Conns, rate,
+		sc.Name, prefixed(" — ", strings.TrimSuffix(sc.Description, ".")), orDash(sc.Path), orDash(sc.Mode), sc.Conns, rate,
 		sc.WarmupS, sc.DurationS, sc.Rounds, quickNote(sc.Quick))
 }
 

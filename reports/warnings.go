@@ -11,8 +11,6 @@ import (
 // Noise thresholds (DESIGN.md §7.5: noisy runs are flagged, not hidden).
 const (
 	noisyCIWidth = 0.10 // CI wider than 10% of the median
-	lagFloorNS   = 1e6  // send lag below 1 ms never matters
-	lagShare     = 0.10 // send lag above 10% of the p99 latency does
 )
 
 // warnings lists, per server, why its numbers deserve suspicion.
@@ -44,18 +42,31 @@ func withoutCI(rd *runData) int {
 	return n
 }
 
+// serverWarnings lists what makes a server's numbers suspect. Whether the
+// generator fell behind is the generator's own judgement (its pacer lag:
+// the part of send lag it caused), carried in the round warnings; send lag
+// alone also counts requests that waited behind a server that fell behind.
+// The bench copies round warnings into run.json and the rounds carry them
+// too, so each is listed once.
 func serverWarnings(s *serverData, wantRounds int) []string {
 	out := noisyEstimates(s)
-	if lag := s.SendLagP99.Center; lag > lagFloorNS && lag > lagShare*s.Latency["p99"].Center {
-		out = append(out, fmt.Sprintf("generator fell behind: send-lag p99 %s against latency p99 %s",
-			fmtNS(lag), fmtNS(s.Latency["p99"].Center)))
-	}
 	if wantRounds > 0 && s.Rounds < wantRounds {
 		out = append(out, fmt.Sprintf("only %d of %d rounds produced a result", s.Rounds, wantRounds))
 	}
 	out = append(out, s.Warnings...)
 	for i, lr := range s.rounds {
 		out = append(out, roundWarnings(s.roundKs[i], lr)...)
+	}
+	return firstOfEach(out)
+}
+
+// firstOfEach drops repeated lines, keeping the first of each in order.
+func firstOfEach(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
 	}
 	return out
 }

@@ -38,10 +38,15 @@ mkdir -p "$dest/results"
 # Everything the report wrote except REPORT.md itself and compare outputs.
 (cd "$run/report" && find . -mindepth 1 -maxdepth 1 ! -name REPORT.md ! -name 'compare-*' \
   -exec cp -R {} "$dest/results/" \;)
+# The raw run beside it (run.json, bench.txt, every trial, stats, profiles),
+# so that every published number can be checked and re-rendered.
+mkdir -p "$dest/results/run"
+(cd "$run" && find . -mindepth 1 -maxdepth 1 ! -name report -exec cp -R {} "$dest/results/run/" \;)
 
 {
   echo "> Published $(date -u '+%Y-%m-%d %H:%M UTC') from run \`$(basename "$run")\` (started $(field started))"
   echo "> on **$(field hostname)**: $(field cpu_model), ${num_cpu:-?} CPUs, kernel $(field kernel), $(field go_version), commit $(field git_commit)."
+  echo "> The raw run is in [results/run/](results/run/) (\`bin/lab report results/run\` re-renders it)."
   echo
   # Relative links (no scheme, no anchor) now live under results/.
   sed -E 's#\]\(([^)#:][^):]*)\)#](results/\1)#g' "$report"
