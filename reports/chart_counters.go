@@ -3,7 +3,6 @@ package reports
 import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -61,7 +60,7 @@ func allocsPanel(rows []costRow) *plot.Plot {
 		}
 	}
 	if bar, err := plotter.NewBarChart(vals, barWidth(len(rows), 2)); err == nil {
-		bar.Color, bar.LineStyle.Width = plotutil.Color(0), 0
+		bar.Color, bar.LineStyle.Width = seriesColor(0), 0
 		p.Add(bar)
 	}
 	finishCategoryPanel(p, rows)
@@ -81,7 +80,7 @@ func syscallsPanel(rows []costRow, kinds []string, leg *plot.Legend) *plot.Plot 
 		if err != nil {
 			continue
 		}
-		bar.Color, bar.LineStyle.Width = plotutil.Color(k+1), 0
+		bar.Color, bar.LineStyle.Width = seriesColor(k+1), 0
 		bar.Offset = w * vg.Length(2*k-len(kinds)+1) / 2
 		p.Add(bar)
 		leg.Add("syscall: "+kind, bar)
@@ -98,4 +97,6 @@ func finishCategoryPanel(p *plot.Plot, rows []costRow) {
 	nominalX(p, names)
 	p.Title.TextStyle.Font.Size = labelSize
 	p.Y.Min = 0
+	// Headroom, so the tallest bar does not meet the frame and look cut.
+	p.Y.Max *= 1.1
 }

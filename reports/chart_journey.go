@@ -5,7 +5,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -46,7 +45,7 @@ func drawJourney(dc draw.Canvas, names []string, mean, p99 []rundir.Estimate) {
 	}{{"mean", mean}, {"p99", p99}} {
 		xys := estimatesMS(series.est)
 		addLinePoints(p, &leg, series.label, xys, i, false)
-		addErrorBars(p, series.est, plotutil.Color(i))
+		addErrorBars(p, series.est, seriesColor(i))
 		all = append(all, xys)
 	}
 	refs := seedReferences()
@@ -54,6 +53,17 @@ func drawJourney(dc draw.Canvas, names []string, mean, p99 []rundir.Estimate) {
 	lo, hi := yBounds(all...)
 	for _, r := range refs {
 		lo, hi = min(lo, r.ms), max(hi, r.ms)
+	}
+	// The error bars must fit too, not only the medians.
+	for _, est := range [][]rundir.Estimate{mean, p99} {
+		for _, e := range est {
+			if e.Hi > 0 {
+				hi = max(hi, e.Hi/1e6)
+			}
+			if e.Lo > 0 {
+				lo = min(lo, e.Lo/1e6)
+			}
+		}
 	}
 	logAxis(&p.Y, lo, hi)
 	drawBeside(dc, leg, p.Draw)

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"image/color"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -17,7 +19,7 @@ func addLine(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs, i in
 	if err != nil {
 		return
 	}
-	line.Color, line.Width = plotutil.Color(i), vg.Points(2)
+	line.Color, line.Width = seriesColor(i), vg.Points(2)
 	if dashed {
 		line.Dashes = []vg.Length{vg.Points(7), vg.Points(3)}
 	}
@@ -34,11 +36,31 @@ func addLinePoints(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs
 	if err != nil {
 		return
 	}
-	line.Color, line.Width = plotutil.Color(i), vg.Points(2)
+	line.Color, line.Width = seriesColor(i), vg.Points(2)
 	if dashed {
 		line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 	}
-	pts.Color, pts.Shape = plotutil.Color(i), plotutil.Shape(i)
+	pts.Color, pts.Shape = seriesColor(i), plotutil.Shape(i)
 	p.Add(line, pts)
 	leg.Add(label, line, pts)
 }
+
+// palette has a distinct color for each of the dozen servers a default run
+// charts (plotutil's seven repeat within one chart).
+var palette = []color.Color{
+	color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}, // red
+	color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, // blue
+	color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, // green
+	color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, // orange
+	color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff}, // purple
+	color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff}, // brown
+	color.RGBA{R: 0xe3, G: 0x77, B: 0xc2, A: 0xff}, // pink
+	color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff}, // gray
+	color.RGBA{R: 0xbc, G: 0xbd, B: 0x22, A: 0xff}, // olive
+	color.RGBA{R: 0x17, G: 0xbe, B: 0xcf, A: 0xff}, // cyan
+	color.RGBA{R: 0x00, G: 0x00, B: 0x00, A: 0xff}, // black
+	color.RGBA{R: 0xaa, G: 0xaa, B: 0xff, A: 0xff}, // lavender
+}
+
+// seriesColor is the color of series i.
+func seriesColor(i int) color.Color { return palette[i%len(palette)] }

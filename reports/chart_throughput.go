@@ -4,7 +4,6 @@ import (
 	"image/color"
 
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -64,7 +63,7 @@ func maxHi(est []rundir.Estimate) float64 {
 }
 
 // kindColor tells ladder stages, variants and reference servers apart.
-func kindColor(kind string) color.Color { return plotutil.Color(kindIndex(kind)) }
+func kindColor(kind string) color.Color { return seriesColor(kindIndex(kind)) }
 
 func kindIndex(kind string) int {
 	switch kind {

@@ -97,7 +97,7 @@ func timelinePanel(s *serverData) *plot.Plot {
 }
 
 func styleTimeline(l *plotter.Line, i int) {
-	l.Color, l.Width = plotutil.Color(i), vg.Points(1.5)
+	l.Color, l.Width = seriesColor(i), vg.Points(1.5)
 	if i == 1 {
 		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 	}
