@@ -5,7 +5,7 @@ RUNS      ?= runs
 SCENARIO  ?= ladder
 BENCHARGS ?=
 
-.PHONY: build bench test fmt-check vet race fuzz-corpus results escape clean
+.PHONY: build bench test tools-note fmt-check vet race results escape clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/lab
@@ -18,7 +18,13 @@ bench: build
 	  $(BIN) report "$$run" && echo "report: $$run/report/REPORT.md"
 
 # Everything CI checks.
-test: fmt-check vet race
+test: tools-note fmt-check vet race
+
+# go test hides t.Skip messages unless -v: say here which real clients are
+# absent, so their skipped checks are visible (.ci/run installs them).
+tools-note:
+	@for t in curl ab wrk nginx; do command -v $$t >/dev/null 2>&1 || \
+	  echo "NOTE: $$t is not installed: the tests that use it skip (.ci/run installs it)"; done
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

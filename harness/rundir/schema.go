@@ -6,6 +6,8 @@ package rundir
 import (
 	"strconv"
 	"time"
+
+	"latencylab/internal/statsdoc"
 )
 
 // File names inside a run directory.
@@ -57,22 +59,8 @@ type LoadResult struct {
 	Extra         map[string]string `json:"extra,omitempty"`
 }
 
-// Stats is the subset of a server's /stats JSON (DESIGN.md §4) a run keeps.
-type Stats struct {
-	Stage               string            `json:"stage"`
-	UptimeMS            int64             `json:"uptime_ms"`
-	RequestsTotal       uint64            `json:"requests_total"`
-	RequestsOK          uint64            `json:"requests_ok"`
-	RequestsError       uint64            `json:"requests_error"`
-	BytesReceived       uint64            `json:"bytes_received"`
-	BytesSent           uint64            `json:"bytes_sent"`
-	ConnectionsActive   uint64            `json:"connections_active"`
-	ConnectionsAccepted uint64            `json:"connections_accepted"`
-	ConnectionsRejected uint64            `json:"connections_rejected"`
-	HeapAllocs          uint64            `json:"heap_allocs"`
-	GCCycles            uint64            `json:"gc_cycles"`
-	Syscalls            map[string]uint64 `json:"syscalls"`
-}
+// Stats is a server's /stats JSON (DESIGN.md §4), as a run keeps it.
+type Stats = statsdoc.Stats
 
 // Estimate is a median across rounds with its confidence interval.
 type Estimate struct {
