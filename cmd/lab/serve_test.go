@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// asLabEnv makes the test binary run main() instead of the tests, so that
+// lab serve runs as a real process that signals can reach.
+const asLabEnv = "LAB_TEST_AS_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asLabEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// labProcess is lab serve running as a child process.
+type labProcess struct {
+	cmd    *exec.Cmd
+	addr   string
+	stderr *bytes.Buffer
+	done   chan error
+}
+
+var listeningRe = regexp.MustCompile(`msg=listening .*addr=(\S+)`)
+
+func startServe(t *testing.T, args ...string) *labProcess {
+	t.Helper()
+	pr, pw := io.Pipe()
+	p := &labProcess{stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	p.cmd = exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	p.cmd.Env = append(os.Environ(), asLabEnv+"=1")
+	p.cmd.Stderr = io.MultiWriter(pw, p.stderr)
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- p.cmd.Wait(); pw.Close() }()
+	t.Cleanup(func() { _ = p.cmd.Process.Kill() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := listeningRe.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case p.addr = <-found:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("lab serve did not report its address:\n%s", p.stderr)
+	}
+	return p
+}
+
+func (p *labProcess) wait(t *testing.T, within time.Duration) (exitCode int) {
+	t.Helper()
+	select {
+	case err := <-p.done:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(within):
+		t.Fatalf("lab serve still running after %v:\n%s", within, p.stderr)
+		return -1
+	}
+}
+
+func get(t *testing.T, addr string) string {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	_, _ = c.Write([]byte("GET /plaintext HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n"))
+	b, _ := io.ReadAll(c)
+	return string(b)
+}
+
+// SIGTERM drains: the server stops accepting, finishes, and exits 0.
+func TestServeDrainsOnSignal(t *testing.T) {
+	p := startServe(t, "--stage", "stackbuf")
+	if resp := get(t, p.addr); !strings.HasSuffix(resp, "Hello, World!") {
+		t.Fatalf("before the signal: %q", resp)
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t, 10*time.Second); code != 0 {
+		t.Fatalf("exit code %d after a graceful drain:\n%s", code, p.stderr)
+	}
+	if !strings.Contains(p.stderr.String(), "msg=stopped") {
+		t.Errorf("no drain logged:\n%s", p.stderr)
+	}
+}
+
+// A second signal exits at once, even while a request in progress holds
+// the drain open.
+func TestServeSecondSignalExitsAtOnce(t *testing.T) {
+	p := startServe(t, "--stage", "stackbuf", "--drain-timeout", "30s", "--header-timeout", "30s")
+	c, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, _ = c.Write([]byte("GET /plaintext HTTP/1.1\r\nHost: la")) // a request in progress
+	time.Sleep(100 * time.Millisecond)                          // let the server read it
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(200 * time.Millisecond) // the drain begins and waits on that request
+	select {
+	case <-p.done:
+		t.Fatalf("exited on the first signal despite a request in progress:\n%s", p.stderr)
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t, 3*time.Second); code == 0 {
+		t.Fatalf("second signal: exit code 0, want non-zero:\n%s", p.stderr)
+	}
+}
+
+func TestServeRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"--stage", "bogus"}, {"--nagle", "maybe"}, {"--proto", "udp"}, {"--app", "x"}, {"--cpu", "z"}} {
+		err := cmdServe(append([]string{"--addr", "127.0.0.1:0"}, args...))
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("lab serve %v: %v, want a usage error", args, err)
+		}
+	}
+}
+
+// --proto echo puts the raw echo protocol on the same core: no HTTP at all.
+func TestServeEchoProtocol(t *testing.T) {
+	p := startServe(t, "--proto", "echo")
+	c, err := net.DialTimeout("tcp", p.addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	msg := []byte("not http at all\n")
+	if _, err := c.Write(msg); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(msg))
+	if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
+		t.Fatalf("echo: %q %v", got, err)
+	}
+}
