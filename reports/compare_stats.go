@@ -36,6 +36,9 @@ type metricResult struct {
 	metric roundMetric
 	a, b   benchmath.Summary
 	cmp    benchmath.Comparison
+	// offered: throughput of open-loop rounds on both sides, which is the
+	// rate the generator was told to send, not what the server could do.
+	offered bool
 }
 
 func compareMetric(m roundMetric, ra, rb []*rundir.LoadResult) metricResult {
@@ -44,7 +47,18 @@ func compareMetric(m roundMetric, ra, rb []*rundir.LoadResult) metricResult {
 	// AssumeNothing: medians with order-statistic intervals and the U
 	// test, as benchstat does by default; latency is not normal.
 	an := benchmath.AssumeNothing
-	return metricResult{metric: m, a: an.Summary(sa, compareConfidence), b: an.Summary(sb, compareConfidence), cmp: an.Compare(sa, sb)}
+	return metricResult{metric: m, a: an.Summary(sa, compareConfidence), b: an.Summary(sb, compareConfidence), cmp: an.Compare(sa, sb),
+		offered: m.name == "throughput" && openLoop(ra) && openLoop(rb)}
+}
+
+// openLoop reports whether every round ran at a fixed rate.
+func openLoop(rs []*rundir.LoadResult) bool {
+	for _, r := range rs {
+		if r.Rate <= 0 {
+			return false
+		}
+	}
+	return len(rs) > 0
 }
 
 func values(m roundMetric, rs []*rundir.LoadResult) []float64 {
@@ -73,6 +87,9 @@ func (r metricResult) delta() string {
 	}
 	if r.a.Center == r.b.Center {
 		return d
+	}
+	if r.offered {
+		return d + " (offered rate: open loop on both sides, not a capacity)"
 	}
 	if better {
 		return d + " (better)"
