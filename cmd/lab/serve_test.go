@@ -122,7 +122,7 @@ func TestServeSecondSignalExitsAtOnce(t *testing.T) {
 	}
 	defer c.Close()
 	_, _ = c.Write([]byte("GET /plaintext HTTP/1.1\r\nHost: la")) // a request in progress
-	time.Sleep(100 * time.Millisecond)                          // let the server read it
+	time.Sleep(100 * time.Millisecond)                            // let the server read it
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	time.Sleep(200 * time.Millisecond) // the drain begins and waits on that request
 	select {
