@@ -24,8 +24,12 @@ const ioTimeout = 5 * time.Second
 // testServer is a stage served in-process on a loopback port.
 type testServer struct {
 	*httpd.Server
+	cfg  httpd.Config
 	done chan error
 }
+
+// limits are the HTTP limits the server runs with.
+func (ts *testServer) limits() http1.Limits { return ts.cfg.Limits }
 
 // serverOption adjusts a test server's configuration.
 type serverOption func(*httpd.Config)
@@ -53,7 +57,7 @@ func startStage(t testing.TB, st Stage, opts ...serverOption) *testServer {
 	if err != nil {
 		t.Fatalf("start %s: %v", st.Name, err)
 	}
-	ts := &testServer{Server: srv, done: make(chan error, 1)}
+	ts := &testServer{Server: srv, cfg: cfg, done: make(chan error, 1)}
 	go func() { ts.done <- srv.Serve() }()
 	t.Cleanup(func() { ts.stop(t) })
 	return ts

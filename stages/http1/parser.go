@@ -130,6 +130,10 @@ func (p *Parser) TakeContinue() bool {
 	return true
 }
 
+// HeadComplete reports whether the request in progress has a complete
+// header block and is waiting for its body.
+func (p *Parser) HeadComplete() bool { return p.state >= stBody && p.state < stDone }
+
 // Reset forgets the request in progress, keeping the field storage.
 func (p *Parser) Reset() {
 	*p = Parser{Limits: p.Limits, fields: p.fields[:0]}

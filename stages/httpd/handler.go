@@ -23,6 +23,10 @@ type handler struct {
 	limits  http1.Limits
 	date    http1.DateCache
 	out     Output
+	// inputMax is the most unconsumed input the core will hold for one
+	// connection (its ReadBufferMax): a request still incomplete at that
+	// size is answered here rather than dropped by the core.
+	inputMax int
 
 	requestsOK    atomic.Uint64
 	requestsError atomic.Uint64
@@ -87,7 +91,21 @@ func (h *handler) Data(c *core.Conn, in []byte) int {
 	if s.closing {
 		return len(in)
 	}
+	if s.ex != nil && len(in)-consumed >= h.inputMax {
+		h.reject(c, s, overflowError(s.parser))
+		return len(in)
+	}
 	return consumed
+}
+
+// overflowError is the status for a request that outgrew the read buffer:
+// 413 once its head is complete (a body, such as a chunked one whose framing
+// outweighs its data), 431 before.
+func overflowError(p *http1.Parser) *http1.Error {
+	if p.HeadComplete() {
+		return &http1.Error{Status: 413, Reason: "request larger than the read buffer limit"}
+	}
+	return &http1.Error{Status: 431, Reason: "request head larger than the read buffer limit"}
 }
 
 // respond runs the app for the complete request in s and writes the answer.

@@ -50,13 +50,27 @@ func New(cfg Config) (*Server, error) {
 	if build == nil {
 		build = func(stats app.StatsFunc) app.Handler { return app.NewHello(stats) }
 	}
+	if cfg.Core.ReadBufferMax == 0 {
+		cfg.Core.ReadBufferMax = InputMax(cfg.Limits)
+	}
 	s.handler = newHandler(strat, build(s.Stats), cfg.Limits)
 	r, err := core.New(cfg.Core, s.handler)
 	if err != nil {
 		return nil, fmt.Errorf("httpd: stage %q: %w", cfg.Stage, err)
 	}
+	s.handler.inputMax = r.Config().ReadBufferMax
 	s.reactor = r
 	return s, nil
+}
+
+// inputSlack covers the request line's method, version and line ends.
+const inputSlack = 4 << 10
+
+// InputMax is the read buffer one request may need under limits l: the
+// largest target, header block and body, plus slack. A request that fills
+// it is answered 413 or 431, never dropped.
+func InputMax(l http1.Limits) int {
+	return l.MaxTargetBytes + l.MaxHeaderBytes + int(l.MaxBodyBytes) + inputSlack
 }
 
 // Addr is the bound address.
