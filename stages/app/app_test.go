@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -97,3 +98,25 @@ func TestRuntimeCountersMove(t *testing.T) {
 //
 //go:noinline
 func heapObject() *[64]byte { return new([64]byte) }
+
+// tinyObject is a pointer-free object under 16 bytes: the tiny allocator
+// packs several into one block.
+//
+//go:noinline
+func tinyObject() *[8]byte { return new([8]byte) }
+
+// heap_allocs counts tiny objects one by one, as the contract says, not
+// the blocks the tiny allocator packs them into.
+func TestRuntimeCountersCountTinyObjects(t *testing.T) {
+	const n = 10_000
+	runtime.GC() // flush the tiny counts gathered so far
+	a1, _ := RuntimeCounters()
+	for i := 0; i < n; i++ {
+		_ = tinyObject()
+	}
+	runtime.GC() // flush this P's tiny count into the metric
+	a2, _ := RuntimeCounters()
+	if got := a2 - a1; got < n*95/100 {
+		t.Fatalf("heap_allocs moved by %d for %d tiny allocations", got, n)
+	}
+}
