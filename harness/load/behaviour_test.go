@@ -203,6 +203,24 @@ func TestBadInput(t *testing.T) {
 	if err := cfg.Validate(); err == nil {
 		t.Error("0 conns accepted")
 	}
+	// A vanishing rate once overflowed the schedule and spun forever.
+	cfg.Conns, cfg.Rate = 64, 1e-9
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "minimum") {
+		t.Errorf("rate 1e-9 accepted: %v", err)
+	}
+}
+
+// firstAtOrAfter stays exact across periods and ends quickly for any input.
+func TestFirstAtOrAfter(t *testing.T) {
+	for _, period := range []float64{1, 333.3, 1e6, 1e16} {
+		p := &plan{open: true, periodNs: period}
+		for _, at := range []int64{1, 7, 1_000_001, 5e15} {
+			k := p.firstAtOrAfter(0, at)
+			if p.intended(0, k) < at || (k > 0 && p.intended(0, k-1) >= at) {
+				t.Errorf("period %v, t %d: k=%d is not the first at or after", period, at, k)
+			}
+		}
+	}
 }
 
 func TestParseMode(t *testing.T) {

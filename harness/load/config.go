@@ -20,9 +20,12 @@ const (
 
 // Limits on the configuration (TIGER_STYLE: a limit on everything).
 const (
-	connsMax       = 100_000
-	depthMax       = 1024
-	rateMax        = 50_000_000 // req/s
+	connsMax = 100_000
+	depthMax = 1024
+	rateMax  = 50_000_000 // req/s
+	// rateMin keeps one connection's period (conns/rate) within what the
+	// nanosecond schedule can hold; below it the schedule would overflow.
+	rateMin        = 0.01 // req/s
 	durationMax    = 24 * time.Hour
 	timeoutMax     = 10 * time.Minute
 	bodySizeMax    = 16 << 20
@@ -142,6 +145,8 @@ func (c Config) validateCounts() error {
 		return fmt.Errorf("conns %d not in 1..%d", c.Conns, connsMax)
 	case math.IsNaN(c.Rate) || c.Rate < 0 || c.Rate > rateMax:
 		return fmt.Errorf("rate %v not in 0..%d req/s (0 = closed loop)", c.Rate, rateMax)
+	case c.Rate > 0 && c.Rate < rateMin:
+		return fmt.Errorf("rate %v is below the minimum %v req/s (0 = closed loop)", c.Rate, rateMin)
 	case len(c.Body) > bodySizeMax:
 		return fmt.Errorf("body of %d bytes is over the %d-byte limit", len(c.Body), bodySizeMax)
 	case c.Threads < 0 || c.Threads > threadsMax:

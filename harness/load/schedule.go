@@ -70,14 +70,19 @@ func (p *plan) firstAtOrAfter(phase, t int64) int64 {
 		return 0
 	}
 	k := int64(math.Ceil(float64(t-phase) / p.periodNs))
-	for k > 0 && p.intended(phase, k-1) >= t {
+	// The estimate is off by float rounding at most; the bounds keep a
+	// pathological period from ever turning these into long loops.
+	for i := 0; i < fixupMax && k > 0 && p.intended(phase, k-1) >= t; i++ {
 		k--
 	}
-	for p.intended(phase, k) < t {
+	for i := 0; i < fixupMax && p.intended(phase, k) < t; i++ {
 		k++
 	}
 	return k
 }
+
+// fixupMax bounds the rounding corrections of firstAtOrAfter.
+const fixupMax = 4
 
 // measured says whether a request counts: in open loop by its intended
 // time, in closed loop by its completion time.
