@@ -79,9 +79,10 @@ func (r *Reactor) finished() bool {
 	return false
 }
 
-// beginDrain stops accepting and closes every idle connection. The idle
-// list holds exactly the connections with no request in progress and no
-// output pending (pending output moves a connection to Writing).
+// beginDrain stops accepting and closes every connection with no request
+// in progress: the idle list (no request, no output pending; pending output
+// moves a connection to Writing), and the connections that have not sent a
+// byte yet, which wait in the Reading list for their first request.
 func (r *Reactor) beginDrain() {
 	r.draining = true
 	r.drainDeadline = r.nowNs + int64(r.cfg.DrainTimeout)
@@ -90,6 +91,18 @@ func (r *Reactor) beginDrain() {
 		"deadline", r.cfg.DrainTimeout)
 	for c := r.head(PhaseIdle); c != nil; c = r.head(PhaseIdle) {
 		r.closeConn(c)
+	}
+	r.closeSilent()
+}
+
+// closeSilent closes the Reading-list connections that have read nothing.
+func (r *Reactor) closeSilent() {
+	for fd := r.timers.lists[PhaseReading].head; fd != noFd; {
+		c := r.table.at(fd)
+		fd = c.next // closeConn unlinks c
+		if c.fresh && c.end == c.start {
+			r.closeConn(c)
+		}
 	}
 }
 

@@ -20,10 +20,13 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "partial request read", func() bool { return s.r.Stats().BytesReceived >= 7 })
+	silent := dial(t, s.r.Addr()) // connected, never sends a byte
+	waitFor(t, "silent connection accepted", func() bool { return s.r.Stats().ConnectionsAccepted >= 3 })
 
 	began := time.Now()
 	s.r.Shutdown()
 	expectClosed(t, idle)
+	expectClosed(t, silent) // no request in progress: closed at once, not at the deadline
 	select {
 	case err := <-s.done:
 		t.Fatalf("Serve returned (%v) with a request in flight", err)
