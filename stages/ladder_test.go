@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"io"
 	"net"
-	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -104,11 +103,11 @@ func TestSyscallsPerRequest(t *testing.T) {
 	}
 }
 
-// heapAllocs reads the process's allocation count (tiny allocations included).
+// heapAllocs reads the process's allocation count as /stats does (tiny
+// allocations included).
 func heapAllocs() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
+	n, _ := app.RuntimeCounters()
+	return n
 }
 
 // The pools and stackbuf request path allocates nothing in steady state,

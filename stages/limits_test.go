@@ -56,3 +56,25 @@ func TestInputOverflowGets413(t *testing.T) {
 		t.Fatalf("rejected[413] = %d, want 1", got)
 	}
 }
+
+// On the batched stage a response larger than the batch limit leaves on
+// its own, in order with the small responses around it.
+func TestBatchedLargeResponseInOrder(t *testing.T) {
+	ts := startStage(t, batched(), withEcho())
+	big := strings.Repeat("b", httpd.DefaultBatchMax+1000)
+	small := "POST /s HTTP/1.1\r\nHost: lab\r\nContent-Length: 1\r\n\r\ns"
+	burst := small + fmt.Sprintf("POST /big HTTP/1.1\r\nHost: lab\r\nContent-Length: %d\r\n\r\n%s", len(big), big) + small
+	c := dial(t, ts.Addr())
+	go func() { _, _ = c.Write([]byte(burst)) }()
+	resps := readResponses(t, bufio.NewReader(c), "POST", "POST", "POST")
+	var bodies []string
+	for i, want := range []string{`"target":"/s"`, `"target":"/big"`, `"target":"/s"`} {
+		bodies = append(bodies, bodyOf(resps[i]))
+		if resps[i].StatusCode != 200 || !strings.Contains(bodies[i], want) {
+			t.Fatalf("response %d: status %d, missing %s", i+1, resps[i].StatusCode, want)
+		}
+	}
+	if !strings.Contains(bodies[1], big) {
+		t.Fatal("the large response was cut")
+	}
+}

@@ -51,7 +51,7 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.DurationVar(&f.core.IdleTimeout, "idle-timeout", core.DefaultIdleTimeout, "keep-alive idle time between requests")
 	fs.DurationVar(&f.core.WriteTimeout, "write-timeout", core.DefaultWriteTimeout, "time allowed for pending output to drain")
 	fs.DurationVar(&f.core.DrainTimeout, "drain-timeout", core.DefaultDrainTimeout, "graceful shutdown deadline")
-	fs.Int64Var(&f.maxBody, "max-body", http1.DefaultMaxBodyBytes, "largest request body accepted, bytes (413 above)")
+	fs.Int64Var(&f.maxBody, "max-body", http1.DefaultMaxBodyBytes, "largest request body accepted, bytes (413 above; the read buffer limit follows it)")
 	fs.StringVar(&f.cpu, "cpu", "", "pin the server to these CPUs (e.g. 0 or 0-1); GOMAXPROCS follows")
 	fs.StringVar(&f.control, "control", "", "control endpoint HOST:PORT for profiling (POST /profile/start, /profile/stop?dir=DIR)")
 	return fs, f
@@ -129,15 +129,45 @@ func newServer(f *serveFlags) (server, error) {
 	}
 	hc := httpd.Config{Stage: st.Name, Core: cfg, Strategies: st.HTTP, SplitWrite: f.splitWrite, Limits: http1.DefaultLimits()}
 	hc.Limits.MaxBodyBytes = f.maxBody
+	if max := httpd.InputMax(hc.Limits); f.core.ReadBufferSize > max {
+		return nil, usageError{fmt.Sprintf("--read-buffer %d is over %d, the largest request the HTTP limits allow (raise --max-body first)", f.core.ReadBufferSize, max)}
+	}
 	if f.app == "echo" {
 		hc.App = func(app.StatsFunc) app.Handler { return app.Echo{} }
 	}
 	return httpd.New(hc)
 }
 
+// validate rejects limits that would otherwise fall back to defaults
+// silently (the core reads 0 as "default") or make no sense.
+func (f *serveFlags) validate() error {
+	positive := []struct {
+		flag string
+		ok   bool
+	}{
+		{"--max-conns", f.core.MaxConns > 0},
+		{"--read-buffer", f.core.ReadBufferSize > 0},
+		{"--header-timeout", f.core.HeaderTimeout > 0},
+		{"--idle-timeout", f.core.IdleTimeout > 0},
+		{"--write-timeout", f.core.WriteTimeout > 0},
+		{"--drain-timeout", f.core.DrainTimeout > 0},
+		{"--max-body", f.maxBody > 0},
+		{"--backlog", f.core.Backlog >= 0},
+	}
+	for _, p := range positive {
+		if !p.ok {
+			return usageError{fmt.Sprintf("%s must be positive", p.flag)}
+		}
+	}
+	return nil
+}
+
 // coreConfig applies the stage's core strategies, then the flags that
 // override them.
 func coreConfig(f *serveFlags, st stages.Stage) (core.Config, error) {
+	if err := f.validate(); err != nil {
+		return core.Config{}, err
+	}
 	cfg := f.core
 	backlog := cfg.Backlog
 	st.Apply(&cfg)

@@ -18,7 +18,9 @@ type Output struct {
 	batchMax int
 }
 
-// Write sends p now, or appends it to the batch.
+// Write sends p now, or appends it to the batch. A p larger than the batch
+// limit goes out on its own after the batch, so the batch never grows past
+// the limit and keeps that capacity for the reactor's life.
 func (o *Output) Write(p []byte) {
 	if !o.batching {
 		o.conn.Write(p)
@@ -26,6 +28,10 @@ func (o *Output) Write(p []byte) {
 	}
 	if len(o.batch)+len(p) > o.batchMax {
 		o.Flush()
+	}
+	if len(p) > o.batchMax {
+		o.conn.Write(p)
+		return
 	}
 	o.batch = append(o.batch, p...)
 }
