@@ -3,9 +3,10 @@
 // syscall counters. It knows nothing about HTTP: a protocol plugs in through
 // Handler, and stages differ only through Config and the strategies in it.
 //
-// CONTRACT NOTE (for implementers): the exported names in this file are what
-// the HTTP glue (stages/httpd), the echo protocol and the stage ladder compile
-// against. Keep them; add freely.
+// This file holds the package's surface: the settings, the strategy and
+// protocol interfaces, the counters, and (in the closing comment) a map of
+// the Conn and Reactor methods that stages/httpd, stages/echo and the
+// ladder use.
 package core
 
 import (

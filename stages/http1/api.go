@@ -3,8 +3,9 @@
 // status texts, the Date cache and the RFC 9112 limits. It knows nothing
 // about sockets.
 //
-// CONTRACT NOTE (for implementers): the exported names in this file are what
-// stages/httpd and stages/app compile against. Keep them; add freely.
+// This file holds the package's surface: limits, the request and response
+// types, the error type, and (in the closing comment) a map of the parser
+// and encoder functions that stages/httpd and stages/app use.
 package http1
 
 // Default limits (DESIGN.md §6).
