@@ -2,7 +2,6 @@ package profiles
 
 import (
 	"crypto/sha256"
-	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -92,12 +91,3 @@ func processCPU() time.Duration {
 }
 
 func cpuPath(dir string) string { return filepath.Join(dir, rundir.CPUProfileFile) }
-
-func fileSize(t *testing.T, path string) int64 {
-	t.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Size()
-}
