@@ -3,8 +3,9 @@ package http1
 import "bytes"
 
 // Chunked bodies, RFC 9112 §7.1. The framing lines (chunk size, the CRLF
-// after the data) must end in CRLF: bodies are where parsers that disagree
-// on framing let requests be smuggled, so no leniency there. Trailer fields
+// after the data) must end in CRLF, as every line does (see nextLine):
+// bodies are where parsers that disagree on framing let requests be
+// smuggled, so no leniency there. Trailer fields
 // follow the header field rules. The wire bytes stay untouched until the
 // whole message is present, so that a resumed parse still sees them; then
 // decodeChunked compacts the data in place.
@@ -16,15 +17,12 @@ const maxChunkLineBytes = 4 << 10
 // size, before the data arrives.
 func (p *Parser) scanChunkSize(buf []byte) (bool, *Error) {
 	start := p.mark
-	line, ok := p.nextLine(buf)
+	line, ok, err := p.nextLine(buf)
 	if p.pos-start > maxChunkLineBytes {
 		return false, errChunkSize
 	}
-	if !ok {
-		return false, nil
-	}
-	if line.end != p.pos-2 { // no CR was stripped: nextLine accepts LF alone, framing does not
-		return false, errChunkSize
+	if err != nil || !ok {
+		return false, err
 	}
 	size, err := parseChunkSize(line.of(buf))
 	if err != nil {
@@ -45,7 +43,7 @@ func (p *Parser) scanChunkSize(buf []byte) (bool, *Error) {
 }
 
 // parseChunkSize reads chunk-size [ chunk-ext ]: hex digits, then
-// extensions (BWS ";" ...) that are checked for stray bytes and ignored.
+// extensions, checked against their grammar (chunkext.go) and ignored.
 func parseChunkSize(b []byte) (int64, *Error) {
 	var n int64
 	i := 0
@@ -58,11 +56,7 @@ func parseChunkSize(b []byte) (int64, *Error) {
 	if i == 0 {
 		return 0, errChunkSize
 	}
-	ext := trimOWS(b[i:])
-	if len(ext) == 0 && i < len(b) {
-		return 0, errChunkSize // whitespace with no extension after it
-	}
-	if len(ext) > 0 && (ext[0] != ';' || checkBytes(ext, classValue, errChunkSize) != nil) {
+	if !checkChunkExt(b[i:]) {
 		return 0, errChunkSize
 	}
 	return n, nil
@@ -93,12 +87,12 @@ func (p *Parser) scanChunkData(buf []byte) (bool, *Error) {
 // are not kept (RFC 9110 §6.5.1 lets a recipient discard them).
 func (p *Parser) scanTrailers(buf []byte) (bool, *Error) {
 	for {
-		line, ok := p.nextLine(buf)
+		line, ok, err := p.nextLine(buf)
 		if p.pos-p.trailerAt > p.lim.MaxHeaderBytes {
 			return false, errTrailerTooLarge
 		}
-		if !ok {
-			return false, nil
+		if err != nil || !ok {
+			return false, err
 		}
 		if line.off == line.end {
 			p.state = stDone

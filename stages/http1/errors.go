@@ -4,6 +4,7 @@ package http1
 // request allocates nothing; treat them as read-only.
 var (
 	errBareCR        = &Error{400, "bare CR"}
+	errBareLF        = &Error{400, "bare LF (lines end in CRLF)"}
 	errEmptyLines    = &Error{400, "too many empty lines before the request line"}
 	errMethod        = &Error{400, "invalid method token"}
 	errMethodUnknown = &Error{501, "unknown method"}

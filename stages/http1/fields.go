@@ -13,12 +13,12 @@ import (
 // scanFields reads header field lines until the empty line.
 func (p *Parser) scanFields(buf []byte) (bool, *Error) {
 	for {
-		line, ok := p.nextLine(buf)
+		line, ok, err := p.nextLine(buf)
 		if p.pos-p.headStart > p.lim.MaxHeaderBytes {
 			return false, errHeadTooLarge
 		}
-		if !ok {
-			return false, nil
+		if err != nil || !ok {
+			return false, err
 		}
 		if line.off == line.end {
 			return p.endHead()
@@ -38,22 +38,27 @@ func (p *Parser) scanFields(buf []byte) (bool, *Error) {
 }
 
 // nextLine finds the end of the line starting at p.mark, searching only
-// bytes not searched before. It returns the line without CRLF or LF; ok is
+// bytes not searched before. It returns the line without its CRLF; ok is
 // false while the terminator has not arrived (p.pos is then len(buf)).
-func (p *Parser) nextLine(buf []byte) (line span, ok bool) {
+//
+// A bare LF is an error, not a line end. RFC 9112 §2.2 lets a recipient
+// accept one, but a front end that does not would see different message
+// boundaries ("X: a\nContent-Length: 5" is one field to it, two here), so
+// this server takes the strict side, as llhttp does by default.
+func (p *Parser) nextLine(buf []byte) (line span, ok bool, err *Error) {
 	i := bytes.IndexByte(buf[p.pos:], '\n')
 	if i < 0 {
 		p.pos = len(buf)
-		return span{}, false
+		return span{}, false, nil
 	}
 	end := p.pos + i
-	p.pos = end + 1
-	line = span{p.mark, end}
-	p.mark = p.pos
-	if line.end > line.off && buf[line.end-1] == '\r' {
-		line.end--
+	if end == p.mark || buf[end-1] != '\r' {
+		return span{}, false, errBareLF
 	}
-	return line, true
+	p.pos = end + 1
+	line = span{p.mark, end - 1}
+	p.mark = p.pos
+	return line, true, nil
 }
 
 // parseFieldLine splits a field line into name and value (OWS trimmed).

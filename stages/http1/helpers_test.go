@@ -105,3 +105,8 @@ func parseBytewise(l Limits, in []byte, fresh bool) res {
 	}
 	return res{}
 }
+
+// chunked is a chunked POST with body as its wire body.
+func chunked(body string) string {
+	return "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+}

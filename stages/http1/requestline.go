@@ -14,12 +14,13 @@ const (
 	maxMethodBytes = 32
 )
 
-// skipEmptyLines passes CRLF and LF before the request line.
+// skipEmptyLines passes empty lines (CRLF) before the request line. A bare
+// LF is a 400 here too (see nextLine).
 func (p *Parser) skipEmptyLines(buf []byte) (bool, *Error) {
 	for p.pos < len(buf) {
 		switch buf[p.pos] {
 		case '\n':
-			p.pos++
+			return false, errBareLF
 		case '\r':
 			if p.pos+1 == len(buf) {
 				return false, nil // the LF may follow
@@ -137,11 +138,13 @@ func (p *Parser) scanVersion(buf []byte) (bool, *Error) {
 			if err := p.setMinor(c); err != nil {
 				return false, err
 			}
-		case i == 8 && c == '\n', i == 9 && c == '\n':
+		case i == 9 && c == '\n':
 			p.pos++
 			p.startFields()
 			return true, nil
 		case i == 8 && c == '\r':
+		case i == 8 && c == '\n':
+			return false, errBareLF
 		case i == 8:
 			return false, errVersion
 		default:
