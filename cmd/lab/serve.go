@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -45,7 +46,11 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.nagle, "nagle", "stage", "Nagle on accepted sockets: stage (the stage's choice), on, or off")
 	fs.BoolVar(&f.splitWrite, "split-write", false, "write each response's header block and body in two writes (the Nagle demonstration)")
 	fs.IntVar(&f.core.Backlog, "backlog", 0, "listen backlog (0: the stage's)")
-	fs.IntVar(&f.core.MaxConns, "max-conns", core.DefaultMaxConns, "connections over this are accepted, closed at once and counted")
+	fs.IntVar(&f.core.MaxConns, "max-conns", core.DefaultMaxConns, "connections over this get a 503 (Connection: close, Retry-After) and a FIN, and are counted")
+	f.core.MemoryMax = core.DefaultMemoryMax
+	fs.Var(byteSize{&f.core.MemoryMax}, "memory-max", "server-wide budget for connection buffers (read buffers and pending output), e.g. 256MiB;\n"+
+		"a connection that would exceed it gets a 503 and is closed. The Go heap's soft limit\n"+
+		"(GOMEMLIMIT, unless set) is this plus "+byteSize{ptr(memoryHeadroom)}.String()+" for everything else")
 	fs.IntVar(&f.core.ReadBufferSize, "read-buffer", core.DefaultReadBufferSize, "initial read buffer per connection, bytes")
 	fs.DurationVar(&f.core.HeaderTimeout, "header-timeout", core.DefaultHeaderTimeout, "time allowed to read one request (slowloris guard)")
 	fs.DurationVar(&f.core.IdleTimeout, "idle-timeout", core.DefaultIdleTimeout, "keep-alive idle time between requests")
@@ -68,6 +73,7 @@ func cmdServe(args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	f.core.Logger = logger
+	setMemoryLimit(f.core.MemoryMax)
 	if f.cpu != "" {
 		set, err := cpuset.Parse(f.cpu)
 		if err != nil {
@@ -92,6 +98,25 @@ func cmdServe(args []string) error {
 	logger.Info("listening", "stage", f.stage, "proto", f.proto, "addr", srv.Addr(), "url", "http://"+srv.Addr()+"/")
 	return serveUntilSignal(srv, logger)
 }
+
+// memoryHeadroom is what the server may use beyond --memory-max: the
+// runtime, the connection table, pools and everything not budgeted.
+const memoryHeadroom = 64 << 20
+
+// setMemoryLimit gives the Go heap a soft limit of the buffer budget plus
+// headroom, unless GOMEMLIMIT says otherwise. The budget bounds the buffers
+// that are live; the limit makes the collector return the ones that were
+// just dropped (a buffer grown for a large body leaves its smaller
+// predecessors behind) before the heap doubles, so the process stays near
+// the budget instead of twice it.
+func setMemoryLimit(budget int) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(int64(budget) + memoryHeadroom)
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // server is what lab serve runs: a stage, the echo protocol or a reference.
 type server interface {
@@ -152,12 +177,17 @@ func (f *serveFlags) validate() error {
 		{"--write-timeout", f.core.WriteTimeout > 0},
 		{"--drain-timeout", f.core.DrainTimeout > 0},
 		{"--max-body", f.maxBody > 0},
+		{"--memory-max", f.core.MemoryMax > 0},
 		{"--backlog", f.core.Backlog >= 0},
 	}
 	for _, p := range positive {
 		if !p.ok {
 			return usageError{fmt.Sprintf("%s must be positive", p.flag)}
 		}
+	}
+	if f.core.MemoryMax < f.core.ReadBufferSize {
+		return usageError{fmt.Sprintf("--memory-max %d is below --read-buffer %d: no connection could read",
+			f.core.MemoryMax, f.core.ReadBufferSize)}
 	}
 	return nil
 }

@@ -21,7 +21,15 @@ type Stats struct {
 	GCCycles            uint64            `json:"gc_cycles"`
 	Syscalls            map[string]uint64 `json:"syscalls"` // one count per kind; empty for servers without the core
 
-	// Rejected counts requests refused by the parser, by status (an
-	// addition to the contract's keys).
+	// Rejected counts requests refused by the parser, and connections
+	// refused for capacity (503), by status (an addition to the contract's keys).
 	Rejected map[string]uint64 `json:"rejected,omitempty"`
+
+	// The memory budget for connection buffers (--memory-max): refused
+	// connections because of it, bytes held now, the most held at once,
+	// and the budget itself. Absent for servers without the core.
+	MemoryRejected  uint64 `json:"memory_rejected,omitempty"`
+	MemoryHeldBytes uint64 `json:"memory_held_bytes,omitempty"`
+	MemoryPeakBytes uint64 `json:"memory_peak_bytes,omitempty"`
+	MemoryMaxBytes  uint64 `json:"memory_max_bytes,omitempty"`
 }

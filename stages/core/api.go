@@ -27,6 +27,8 @@ const (
 	DefaultMaxEvents      = 256              // epoll_wait batch
 	DefaultPendingMax     = 4 << 20          // pending output per connection before it is closed
 	DefaultLingerTimeout  = 2 * time.Second  // after CloseAfterWrite: wait for the peer's FIN
+	DefaultMemoryMax      = 256 << 20        // server-wide: read buffers held + pending output
+	DefaultRefusedMax     = 1024             // refused connections lingering at once (see Config.Reject)
 )
 
 // Config is everything a reactor needs. Zero values take the defaults above.
@@ -43,6 +45,18 @@ type Config struct {
 	DrainTimeout   time.Duration // graceful shutdown deadline
 	MaxEvents      int           // events per epoll_wait
 	LingerTimeout  time.Duration // after CloseAfterWrite + shutdown(SHUT_WR): wait for the peer's FIN
+	MemoryMax      int           // server-wide budget for connection buffers (see budget.go)
+
+	// Reject appends what a refused connection is told before its FIN: one
+	// over MaxConns, or one whose buffers would exceed MemoryMax. The
+	// protocol supplies it (HTTP: a 503 with Connection: close); nil closes
+	// with no word. A connection refused over MaxConns is never handed to
+	// the Handler. Called on the reactor goroutine.
+	Reject func(dst []byte, now time.Time) []byte
+	// RefusedMax bounds the refused connections that linger at once, so
+	// the refusal reaches the peer instead of an RST; beyond it a refusal
+	// is written and the socket closed at once.
+	RefusedMax int
 
 	// NoDelay sets TCP_NODELAY on accepted sockets (one setsockopt each).
 	// False leaves the kernel default: Nagle on.
@@ -105,7 +119,10 @@ const (
 type Stats struct {
 	ConnectionsAccepted uint64
 	ConnectionsActive   uint64
-	ConnectionsRejected uint64
+	ConnectionsRejected uint64 // refused: over MaxConns, while draining, or over MemoryMax
+	MemoryRejected      uint64 // of those, refused because their buffers would exceed MemoryMax
+	MemoryHeld          uint64 // bytes of connection buffers held now
+	MemoryPeak          uint64 // the most held at once
 	BytesReceived       uint64
 	BytesSent           uint64
 	StaleEvents         uint64 // events for an fd whose generation moved on

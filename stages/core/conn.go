@@ -20,9 +20,11 @@ type Conn struct {
 	buf        []byte
 	start, end int
 
-	// Output: out[outOff:] is waiting for EPOLLOUT.
+	// Output: out[outOff:] is waiting for EPOLLOUT. outCap is the capacity
+	// charged to the memory budget.
 	out    []byte
 	outOff int
+	outCap int
 	armed  bool // EPOLLOUT is in the registered event mask
 
 	fresh      bool  // nothing read yet: the first request's header timeout runs
@@ -33,6 +35,7 @@ type Conn struct {
 	lingering  bool  // write side shut down; waiting for the peer's FIN
 	dead       bool  // fatal error seen; close at the next safe point
 	closing    bool  // handler Close is running: writes are dropped
+	refused    bool  // never admitted: told Config.Reject, lingering; the handler never sees it
 	phaseSet   bool  // the handler called SetPhase during this callback
 	resume     Phase // the phase to return to when pending output drains
 
@@ -46,13 +49,10 @@ type Conn struct {
 }
 
 // init prepares a freshly opened slot, keeping what the table owns (gen,
-// open) and the pending-output capacity, so accept allocates nothing.
+// open). A closed slot holds no buffer (closeConn released them), so
+// accept allocates nothing.
 func (c *Conn) init(r *Reactor, fd int) {
-	out := c.out[:0]
-	if cap(out) > outKeepMax {
-		out = nil
-	}
-	*c = Conn{r: r, fd: fd, gen: c.gen, open: c.open, out: out,
+	*c = Conn{r: r, fd: fd, gen: c.gen, open: c.open,
 		fresh: true, resume: PhaseReading, prev: noFd, next: noFd}
 }
 
@@ -83,7 +83,9 @@ func (c *Conn) Write(p []byte) {
 	c.queue(p[max(n, 0):])
 }
 
-// queue copies p behind the pending output.
+// queue copies p behind the pending output. Over PendingMax, or over the
+// memory budget, the connection is closed: its output stream is in the
+// middle of a response, so there is nothing else it could be told.
 func (c *Conn) queue(p []byte) {
 	if c.pending()+len(p) > c.r.cfg.PendingMax {
 		c.dead = true
@@ -94,14 +96,34 @@ func (c *Conn) queue(p []byte) {
 		c.out = c.out[:copy(c.out, c.out[c.outOff:])]
 		c.outOff = 0
 	}
+	if need := len(c.out) + len(p); need > cap(c.out) && !c.growOut(need) {
+		c.r.ctr.memRejected.Add(1)
+		c.dead = true
+		return
+	}
 	c.out = append(c.out, p...)
+}
+
+// growOut gives the pending output room for need bytes within the memory
+// budget: doubling when that fits, else exactly need.
+func (c *Conn) growOut(need int) bool {
+	mem := &c.r.mem
+	newCap := max(need, 2*cap(c.out), 512)
+	if !mem.fits(newCap-c.outCap, true) {
+		newCap = need
+		if !mem.fits(newCap-c.outCap, true) {
+			return false
+		}
+	}
+	out := make([]byte, len(c.out), newCap)
+	copy(out, c.out)
+	c.out = out
+	c.r.accountOut(c)
+	return true
 }
 
 // pending is the number of output bytes the kernel has not yet accepted.
 func (c *Conn) pending() int { return len(c.out) - c.outOff }
-
-// Pending reports the bytes of output not yet accepted by the kernel.
-func (c *Conn) Pending() int { return c.pending() }
 
 // CloseAfterWrite closes the connection once pending output is flushed.
 // From this call on, no input is handed to Data again: the rest of the

@@ -31,12 +31,17 @@ func (r *Reactor) acceptAll() {
 	}
 }
 
-// admit registers an accepted socket, or rejects it over MaxConns (and
-// while draining): accepted, closed at once, counted.
+// admit registers an accepted socket, or refuses it: over MaxConns it is
+// told Config.Reject (refuseNew); while draining it is closed at once.
+// Either way it is counted.
 func (r *Reactor) admit(fd int) {
-	if r.nconns >= r.cfg.MaxConns || r.draining {
+	if r.draining {
 		r.ctr.rejected.Add(1)
 		r.closeFd(fd)
+		return
+	}
+	if r.nconns >= r.cfg.MaxConns {
+		r.refuseNew(fd)
 		return
 	}
 	if r.cfg.NoDelay {
@@ -65,6 +70,44 @@ func (r *Reactor) admit(fd int) {
 	r.settle(c)
 }
 
+// refuseNew answers a connection over MaxConns with Config.Reject and
+// closes it the way every last response is closed: write without
+// blocking, half-close, then read and drop whatever the peer sent until its
+// FIN. Closing at once would turn a request already in the receive queue
+// into an RST, and an RST can destroy the refusal before the peer reads
+// it. At most RefusedMax linger at once; past that a flood gets the
+// refusal written, one read of its input dropped, and a close.
+func (r *Reactor) refuseNew(fd int) {
+	r.ctr.rejected.Add(1)
+	if r.nrefused >= r.cfg.RefusedMax {
+		r.refuseAtOnce(fd)
+		return
+	}
+	c := r.table.open(fd)
+	c.init(r, fd)
+	c.refused = true
+	if err := r.sysEpollCtl(unix.EPOLL_CTL_ADD, fd, connEvents, int32(c.gen)); err != nil {
+		r.table.release(c)
+		r.refuseAtOnce(fd)
+		return
+	}
+	r.nrefused++
+	c.Write(r.refusal())
+	c.CloseAfterWrite()
+	c.inReady = true // a request may already be queued: read it away
+	r.settle(c)
+}
+
+// refuseAtOnce is the bounded fallback of refuseNew.
+func (r *Reactor) refuseAtOnce(fd int) {
+	if msg := r.refusal(); len(msg) > 0 {
+		_, _ = r.sysWrite(fd, msg)
+	}
+	_ = r.sysShutdown(fd, unix.SHUT_WR)
+	_, _ = r.sysRead(fd, r.scratch)
+	r.closeFd(fd)
+}
+
 // closeConn ends a connection: handler Close, buffer back to the pool, fd
 // closed (which also removes it from epoll: no EPOLL_CTL_DEL needed, and a
 // late event for it is caught by the generation check).
@@ -74,11 +117,18 @@ func (r *Reactor) closeConn(c *Conn) {
 	}
 	r.unlink(c)
 	c.closing = true
-	r.h.Close(c)
+	if !c.refused {
+		r.h.Close(c)
+	}
 	r.releaseBuf(c)
+	r.dropOut(c)
 	r.closeFd(c.fd)
 	r.table.release(c)
 	c.session = nil
+	if c.refused {
+		r.nrefused--
+		return
+	}
 	r.nconns--
 	r.ctr.active.Add(^uint64(0))
 }

@@ -6,14 +6,15 @@ import "sync/atomic"
 // goroutine, hence atomics. Each is a single uncontended atomic add on the
 // hot path.
 type counters struct {
-	accepted atomic.Uint64
-	active   atomic.Uint64
-	rejected atomic.Uint64
-	bytesIn  atomic.Uint64
-	bytesOut atomic.Uint64
-	stale    atomic.Uint64
-	timeouts atomic.Uint64
-	sys      [NumSyscallKinds]atomic.Uint64
+	accepted    atomic.Uint64
+	active      atomic.Uint64
+	rejected    atomic.Uint64
+	memRejected atomic.Uint64
+	bytesIn     atomic.Uint64
+	bytesOut    atomic.Uint64
+	stale       atomic.Uint64
+	timeouts    atomic.Uint64
+	sys         [NumSyscallKinds]atomic.Uint64
 }
 
 func (c *counters) syscall(k SyscallKind) { c.sys[k].Add(1) }
@@ -23,6 +24,7 @@ func (c *counters) snapshot() Stats {
 		ConnectionsAccepted: c.accepted.Load(),
 		ConnectionsActive:   c.active.Load(),
 		ConnectionsRejected: c.rejected.Load(),
+		MemoryRejected:      c.memRejected.Load(),
 		BytesReceived:       c.bytesIn.Load(),
 		BytesSent:           c.bytesOut.Load(),
 		StaleEvents:         c.stale.Load(),

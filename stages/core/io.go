@@ -20,9 +20,13 @@ func retryable(err error) bool {
 func (r *Reactor) readConn(c *Conn) {
 	defer r.discardIfClosing(c)
 	for c.inReady && !c.dead && !c.rdEOF && !c.closeAfter && c.pending() == 0 {
-		space, ok := r.readSpace(c)
-		if !ok {
+		space, room := r.readSpace(c)
+		switch room {
+		case roomFull:
 			c.dead = true // the unconsumed input would exceed ReadBufferMax
+			return
+		case roomBudget:
+			r.refuse(c)
 			return
 		}
 		n, err := r.sysRead(c.fd, c.buf[c.end:])
@@ -61,36 +65,90 @@ func (r *Reactor) readConn(c *Conn) {
 	}
 }
 
+// room says whether a connection can read more.
+type room uint8
+
+const (
+	roomOK     room = iota
+	roomFull        // the unconsumed input would exceed ReadBufferMax
+	roomBudget      // a buffer would take the server past MemoryMax
+)
+
 // readSpace makes room to read into and returns how much there is. It gets a
 // buffer from the pool if the connection holds none, compacts unconsumed
 // bytes to the front of a full buffer, and doubles a buffer the handler
-// could not consume anything from, up to ReadBufferMax.
-func (r *Reactor) readSpace(c *Conn) (int, bool) {
+// could not consume anything from, up to ReadBufferMax. Every buffer is
+// charged to the memory budget first.
+func (r *Reactor) readSpace(c *Conn) (int, room) {
 	if c.buf == nil {
+		if !r.mem.fits(r.cfg.ReadBufferSize, false) {
+			return 0, roomBudget
+		}
 		c.buf = r.cfg.Buffers.Get(r.cfg.ReadBufferSize)
+		r.mem.add(cap(c.buf))
 		c.start, c.end = 0, 0
 	}
 	if c.end == len(c.buf) && c.start > 0 {
 		c.end = copy(c.buf, c.buf[c.start:c.end])
 		c.start = 0
 	}
-	if c.end == len(c.buf) && !r.growBuf(c) {
-		return 0, false
+	if c.end == len(c.buf) {
+		if rm := r.growBuf(c); rm != roomOK {
+			return 0, rm
+		}
 	}
-	return len(c.buf) - c.end, true
+	return len(c.buf) - c.end, roomOK
 }
 
-func (r *Reactor) growBuf(c *Conn) bool {
+func (r *Reactor) growBuf(c *Conn) room {
 	size := len(c.buf)
 	if size >= r.cfg.ReadBufferMax {
-		return false
+		return roomFull
 	}
-	nb := r.cfg.Buffers.Get(min(2*size, r.cfg.ReadBufferMax))
+	newSize := min(2*size, r.cfg.ReadBufferMax)
+	if !r.mem.fits(newSize, true) {
+		return roomBudget
+	}
+	nb := r.cfg.Buffers.Get(newSize)
+	r.mem.add(cap(nb))
 	c.end = copy(nb, c.buf[c.start:c.end])
 	c.start = 0
+	r.mem.add(-cap(c.buf))
 	r.cfg.Buffers.Put(c.buf) // its bytes now live in nb
 	c.buf = nb
-	return true
+	return roomOK
+}
+
+// refuse ends a connection whose next buffer would exceed the memory
+// budget: it is told Config.Reject (after every response it already has)
+// and closed like any connection after its last response. Its input is
+// never processed again.
+func (r *Reactor) refuse(c *Conn) {
+	r.ctr.rejected.Add(1)
+	r.ctr.memRejected.Add(1)
+	c.Write(r.refusal())
+	c.CloseAfterWrite()
+}
+
+// refusal is the protocol's Config.Reject message, in a reused buffer.
+func (r *Reactor) refusal() []byte {
+	if r.cfg.Reject == nil {
+		return nil
+	}
+	r.refuseBuf = r.cfg.Reject(r.refuseBuf[:0], r.now)
+	return r.refuseBuf
+}
+
+// accountOut charges the change in c's output capacity to the budget.
+func (r *Reactor) accountOut(c *Conn) {
+	r.mem.add(cap(c.out) - c.outCap)
+	c.outCap = cap(c.out)
+}
+
+// dropOut releases c's output buffer.
+func (r *Reactor) dropOut(c *Conn) {
+	c.out, c.outOff = nil, 0
+	r.accountOut(c)
 }
 
 // deliver hands the unconsumed input to the handler and applies what it
@@ -152,6 +210,7 @@ func (r *Reactor) releaseBuf(c *Conn) {
 	if c.buf == nil {
 		return
 	}
+	r.mem.add(-cap(c.buf))
 	r.cfg.Buffers.Put(c.buf)
 	c.buf, c.start, c.end = nil, 0, 0
 }
@@ -217,6 +276,6 @@ func (r *Reactor) flush(c *Conn) {
 	}
 	c.out, c.outOff = c.out[:0], 0
 	if cap(c.out) > outKeepMax {
-		c.out = nil
+		r.dropOut(c)
 	}
 }

@@ -51,12 +51,15 @@ type Reactor struct {
 	ctlEvent       unix.EpollEvent // scratch for epoll_ctl, see sysEpollCtl
 	wakeBuf        [8]byte
 	scratch        []byte // discarded input, see discardInput
+	refuseBuf      []byte // Config.Reject's message, reused
 
 	base  time.Time // the reactor clock counts nanoseconds from here
 	now   time.Time // read once per epoll_wait return
 	nowNs int64
 
 	nconns        int // open connections (the loop's own count; Stats has the atomic one)
+	nrefused      int // refused connections lingering (not in nconns)
+	mem           budget
 	draining      bool
 	drainDeadline int64
 	acceptPaused  bool // accept hit EMFILE/ENFILE; retry on a timer
@@ -77,6 +80,7 @@ func New(cfg Config, h Handler) (*Reactor, error) {
 	r.scratch = make([]byte, discardSize)
 	r.table.grow(min(cfg.MaxConns, 1024))
 	r.timers.init(cfg)
+	r.mem.init(cfg.MemoryMax)
 	r.base = time.Now()
 	r.tick()
 	if err := r.openPoller(); err != nil {
@@ -98,7 +102,12 @@ func (r *Reactor) Addr() string { return r.addr }
 func (r *Reactor) Config() Config { return r.cfg }
 
 // Stats snapshots the counters; safe from any goroutine.
-func (r *Reactor) Stats() Stats { return r.ctr.snapshot() }
+func (r *Reactor) Stats() Stats {
+	s := r.ctr.snapshot()
+	s.MemoryHeld = uint64(r.mem.heldPub.Load())
+	s.MemoryPeak = uint64(r.mem.peakPub.Load())
+	return s
+}
 
 // Serve runs the loop on the calling goroutine, locked to its OS thread,
 // until Close, or until a graceful Shutdown has drained every connection

@@ -68,6 +68,7 @@ func (r *Reactor) finished() bool {
 	}
 	if r.nconns == 0 {
 		r.log.Info("core: drained", "addr", r.addr)
+		r.closeAll() // refused connections still lingering
 		return true
 	}
 	if r.nowNs >= r.drainDeadline {

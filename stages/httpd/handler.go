@@ -3,6 +3,7 @@ package httpd
 import (
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"latencylab/stages/app"
 	"latencylab/stages/core"
@@ -23,6 +24,8 @@ type handler struct {
 	limits  http1.Limits
 	date    http1.DateCache
 	out     Output
+	// refusalResp is reused by refusal: refusals need no per-call object.
+	refusalResp http1.Response
 	// inputMax is the most unconsumed input the core will hold for one
 	// connection (its ReadBufferMax): a request still incomplete at that
 	// size is answered here rather than dropped by the core.
@@ -148,6 +151,24 @@ func (h *handler) reject(c *core.Conn, s *Session, perr *http1.Error) {
 	h.objects.Release(s.ex)
 	s.ex = nil
 	h.closeAfter(c, s)
+}
+
+// refusalBody is the body of the 503 a refused connection gets.
+var refusalBody = []byte("Service Unavailable\n")
+
+// refusal is the core's Config.Reject: a 503 for a connection the server
+// has no room for (over --max-conns, or over --memory-max), with
+// Connection: close and Retry-After. It is counted under rejected["503"].
+func (h *handler) refusal(dst []byte, now time.Time) []byte {
+	r := &h.refusalResp
+	r.Reset()
+	r.Status, r.Close = 503, true
+	r.Set("Content-Type", "text/plain; charset=utf-8")
+	r.Set("Retry-After", "1")
+	r.Body = refusalBody
+	h.requestsError.Add(1)
+	h.rejected[503].Add(1)
+	return http1.AppendResponse(dst, r, h.date.Get(now), serverName)
 }
 
 // closeAfter makes the response just encoded the connection's last: the

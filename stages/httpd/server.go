@@ -54,6 +54,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.Core.ReadBufferMax = InputMax(cfg.Limits)
 	}
 	s.handler = newHandler(strat, build(s.Stats), cfg.Limits)
+	if cfg.Core.Reject == nil {
+		cfg.Core.Reject = s.handler.refusal
+	}
 	r, err := core.New(cfg.Core, s.handler)
 	if err != nil {
 		return nil, fmt.Errorf("httpd: stage %q: %w", cfg.Stage, err)
@@ -102,6 +105,10 @@ func (s *Server) Stats() app.Stats {
 		ConnectionsActive:   cs.ConnectionsActive,
 		ConnectionsAccepted: cs.ConnectionsAccepted,
 		ConnectionsRejected: cs.ConnectionsRejected,
+		MemoryRejected:      cs.MemoryRejected,
+		MemoryHeldBytes:     cs.MemoryHeld,
+		MemoryPeakBytes:     cs.MemoryPeak,
+		MemoryMaxBytes:      uint64(s.reactor.Config().MemoryMax),
 		HeapAllocs:          allocs,
 		GCCycles:            gcs,
 		Syscalls:            cs.SyscallMap(),
