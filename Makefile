@@ -5,7 +5,7 @@ RUNS      ?= runs
 SCENARIO  ?= ladder
 BENCHARGS ?=
 
-.PHONY: build bench test tools-note fmt-check vet race results escape clean
+.PHONY: build bench test tools-note fmt-check vet race norace results escape clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/lab
@@ -18,7 +18,7 @@ bench: build
 	  $(BIN) report "$$run" && echo "report: $$run/report/REPORT.md"
 
 # Everything CI checks.
-test: tools-note fmt-check vet race
+test: tools-note fmt-check vet race norace escape
 
 # go test hides t.Skip messages unless -v: say here which real clients are
 # absent, so their skipped checks are visible (.ci/run installs them).
@@ -35,6 +35,12 @@ vet:
 
 race: build
 	$(GO) test -race -timeout 9m ./...
+
+# The tests that -race makes meaningless (allocation counts, RSS) skip under
+# it; this pass runs them without, so a hot path that allocates fails CI.
+NORACE_TESTS := Alloc|ZeroAllocs|MemoryBudget
+norace:
+	$(GO) test -count=1 -run '$(NORACE_TESTS)' ./stages/... ./cmd/lab
 
 # Copy one run's report into RESULTS.md and results/ (RUN=runs/<dir>, default: newest).
 results:
