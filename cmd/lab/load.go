@@ -60,7 +60,7 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.headers, "header", "request header 'Name: value' (repeatable; Host is set from the URL unless given)")
 	fs.StringVar(&f.body, "body", "", "request body (Content-Length is set)")
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the request body from this file")
-	fs.StringVar(&f.jsonPath, "json", "", "write the summary as JSON (DESIGN.md §4 keys) to this file")
+	fs.StringVar(&f.jsonPath, "json", "", "write the summary as JSON (DESIGN.md §4 keys) to this file; - writes it to stdout (the text summary then goes to stderr)")
 	fs.StringVar(&f.hlogPath, "hlog", "", "write an HdrHistogram interval log (1 s intervals of latency, ns) to this file")
 	fs.StringVar(&f.nodelay, "nodelay", "on", "TCP_NODELAY on the generator's sockets: on | off")
 	fs.StringVar(&f.cpu, "cpu", "", "pin the generator to these CPUs, e.g. 2 or 2-3 (sets GOMAXPROCS to their count)")
@@ -127,13 +127,23 @@ func runLoad(args []string, stdout, stderr io.Writer, tty bool) error {
 	if res == nil {
 		return runErr
 	}
-	res.WriteText(stdout)
-	if f.jsonPath != "" {
-		if err := res.WriteJSON(f.jsonPath); err != nil {
-			return errors.Join(runErr, err)
-		}
+	return errors.Join(runErr, writeLoadResult(res, f.jsonPath, stdout, stderr))
+}
+
+// writeLoadResult prints the summary, and the JSON where --json says. With
+// --json - the JSON alone goes to stdout and the summary to stderr, so the
+// output pipes into a JSON tool.
+func writeLoadResult(res *load.Result, jsonPath string, stdout, stderr io.Writer) error {
+	switch jsonPath {
+	case "":
+		res.WriteText(stdout)
+		return nil
+	case "-":
+		res.WriteText(stderr)
+		return res.EncodeJSON(stdout)
 	}
-	return runErr
+	res.WriteText(stdout)
+	return res.WriteJSON(jsonPath)
 }
 
 // parseLoadArgs parses flags placed before or after the one URL.

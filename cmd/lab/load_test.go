@@ -102,3 +102,22 @@ func TestLoadCommandHelp(t *testing.T) {
 		}
 	}
 }
+
+// --json - puts the JSON alone on stdout and the summary on stderr.
+func TestLoadCommandJSONToStdout(t *testing.T) {
+	var out, errOut bytes.Buffer
+	args := []string{helloServer(t), "--conns", "1", "--duration", "200ms", "--warmup", "0", "--json", "-"}
+	if err := runLoad(args, &out, &errOut, false); err != nil {
+		t.Fatalf("lab load: %v\n%s", err, errOut.String())
+	}
+	var m map[string]any
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatalf("stdout is not JSON alone: %v\n%s", err, out.String())
+	}
+	if m["requests"].(float64) == 0 || m["interrupted"] != false {
+		t.Errorf("json: requests %v interrupted %v", m["requests"], m["interrupted"])
+	}
+	if !strings.Contains(errOut.String(), "throughput") {
+		t.Errorf("the text summary is not on stderr:\n%s", errOut.String())
+	}
+}

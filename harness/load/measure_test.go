@@ -178,7 +178,7 @@ func TestJSONKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"url", "conns", "rate", "mode", "duration_s", "requests", "errors",
-		"throughput_rps", "latency_ns", "service_ns", "send_lag_ns"} {
+		"throughput_rps", "latency_ns", "service_ns", "send_lag_ns", "statuses", "interrupted"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("key %q missing", k)
 		}
@@ -188,10 +188,10 @@ func TestJSONKeys(t *testing.T) {
 	}
 	for _, k := range []string{"latency_ns", "service_ns", "send_lag_ns"} {
 		obj, _ := m[k].(map[string]any)
-		if len(obj) != 6 {
-			t.Errorf("%s has %d keys, want 6", k, len(obj))
+		if len(obj) != 7 {
+			t.Errorf("%s has %d keys, want 7", k, len(obj))
 		}
-		for _, q := range []string{"mean", "p50", "p90", "p99", "p999", "max"} {
+		for _, q := range []string{"count", "mean", "p50", "p90", "p99", "p999", "max"} {
 			if _, ok := obj[q]; !ok {
 				t.Errorf("%s.%s missing", k, q)
 			}

@@ -26,10 +26,14 @@ const (
 	classTimeout
 	classReset
 	classParse
+	classUnsent // scheduled in the window, never sent: no usable connection
 	classCount
 )
 
-var classNames = [classCount]string{"connect", "read", "write", "timeout", "reset", "parse"}
+var classNames = [classCount]string{"connect", "read", "write", "timeout", "reset", "parse", "unsent"}
+
+// unsentMessage explains classUnsent (it has no error of its own).
+const unsentMessage = "scheduled in the window but never sent: no usable connection before the deadline (see the connect, reset and read errors)"
 
 // recorder is one worker's measurements. Only its worker touches it until
 // the run ends; then the recorders are merged.
@@ -38,6 +42,8 @@ type recorder struct {
 	iv                                  *ivRecorder // nil without --hlog
 	responses, warmupResponses          int64
 	connects, unsent                    int64
+	closedBetween                       int64  // server closes between responses, retried (keep-alive race)
+	timeoutMsg                          string // the timeout class's message
 	statuses                            [statusMax]int64
 	errors                              [classCount]int64
 	firstErr                            [classCount]string
@@ -61,7 +67,20 @@ func (r *recorder) response(now, latencyNs, serviceNs int64, status int) {
 // timeout records a request that timed out: an error and a latency sample.
 func (r *recorder) timeout(now, latencyNs, serviceNs int64) {
 	r.errors[classTimeout]++
+	if r.firstErr[classTimeout] == "" {
+		r.firstErr[classTimeout] = r.timeoutMsg
+	}
 	r.sample(now, latencyNs, serviceNs)
+}
+
+// addUnsent counts n requests of the window that were never sent.
+func (r *recorder) addUnsent(n int64) {
+	if n <= 0 {
+		return
+	}
+	r.unsent += n
+	r.errors[classUnsent] += n
+	r.firstErr[classUnsent] = unsentMessage
 }
 
 func (r *recorder) sample(now, latencyNs, serviceNs int64) {
@@ -105,6 +124,7 @@ func (r *recorder) merge(o *recorder) {
 	r.warmupResponses += o.warmupResponses
 	r.connects += o.connects
 	r.unsent += o.unsent
+	r.closedBetween += o.closedBetween
 	for i := range r.statuses {
 		r.statuses[i] += o.statuses[i]
 	}

@@ -14,14 +14,34 @@ import (
 
 // WriteJSON writes Summary (DESIGN.md §4) to path.
 func (r *Result) WriteJSON(path string) error {
-	b, err := json.MarshalIndent(r.Summary, "", "  ")
+	b, err := r.marshal()
 	if err != nil {
-		return fmt.Errorf("encode result: %w", err)
+		return err
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("write result: %w", err)
 	}
 	return nil
+}
+
+// EncodeJSON writes Summary as JSON to w (lab load --json -).
+func (r *Result) EncodeJSON(w io.Writer) error {
+	b, err := r.marshal()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("write result: %w", err)
+	}
+	return nil
+}
+
+func (r *Result) marshal() ([]byte, error) {
+	b, err := json.MarshalIndent(r.Summary, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode result: %w", err)
+	}
+	return append(b, '\n'), nil
 }
 
 var textQuantiles = []float64{50, 75, 90, 99, 99.9, 99.99}
@@ -85,6 +105,9 @@ func (r *Result) writeCounts(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  statuses     %s\n", joinCounts(s.Statuses, false))
 	fmt.Fprintf(w, "  connections  %d of %d established (%s connects in all)\n", s.Connected, s.Conns, s.Extra["connects"])
+	if n := s.Extra["closed_between"]; n != "" && n != "0" {
+		fmt.Fprintf(w, "               %s closed by the server between responses (FIN or RST): the requests on their way were retried, not counted as errors (RFC 9112 §9.3.1)\n", n)
+	}
 	fmt.Fprintf(w, "  generator    CPU %.1f%% of %s CPUs; busiest event loop %s busy (pacing polls count as idle)\n",
 		100*s.LoadCPU, s.Extra["cpus"], pct(s.Extra["busiest_loop_busy"]))
 }

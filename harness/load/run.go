@@ -79,6 +79,7 @@ func makeWorkers(ctx context.Context, p *plan, conns, threads int, hw *hlogWrite
 	for i := range threads {
 		first, last := conns*i/threads, conns*(i+1)/threads
 		rec := newRecorder()
+		rec.timeoutMsg = fmt.Sprintf("no complete response within %s (--timeout)", time.Duration(p.timeoutNs))
 		if hw != nil {
 			rec.iv = hw.recorder(i, p.warmupNs)
 		}
@@ -130,8 +131,10 @@ func finishRun(cfg Config, p *plan, workers []*worker, out execution) (*Result, 
 	connected := 0
 	busiest := 0.0
 	var marginNs int64
+	interrupted := false
 	for _, w := range workers {
 		rec.merge(w.rec)
+		interrupted = interrupted || w.cancelled
 		busiest = max(busiest, w.load.busyFrac())
 		marginNs = max(marginNs, w.pace.marginNs)
 		for i := range w.conns {
@@ -147,6 +150,7 @@ func finishRun(cfg Config, p *plan, workers []*worker, out execution) (*Result, 
 	res.Summary = buildSummary(cfg, rec, summaryInputs{
 		windowNs: windowNs, connected: connected, threads: len(workers), cpus: cpus,
 		loadCPU: out.cpu.utilization(cpus), busiest: busiest, marginNs: marginNs,
+		interrupted: interrupted,
 	})
 	for _, warn := range res.Summary.Warnings {
 		cfg.logger().Warn("lab load: " + warn)

@@ -26,6 +26,8 @@ type summaryInputs struct {
 	loadCPU   float64
 	busiest   float64
 	marginNs  int64 // the pacers' early-wake margin at the end
+	// interrupted: cancelled (a signal) before the window ended
+	interrupted bool
 }
 
 func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult {
@@ -35,7 +37,7 @@ func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult
 		Errors: errorCounts(rec), Statuses: statusCounts(rec),
 		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
 		Connected: in.connected, WarmupS: cfg.Warmup.Seconds(), WarmupReqs: rec.warmupResponses,
-		LoadCPU: in.loadCPU,
+		LoadCPU: in.loadCPU, Interrupted: in.interrupted,
 	}
 	if in.windowNs > 0 {
 		s.ThroughputRPS = float64(rec.responses) / (float64(in.windowNs) / 1e9)
@@ -45,6 +47,7 @@ func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult
 		"cpus":              strconv.Itoa(in.cpus),
 		"connects":          strconv.FormatInt(rec.connects, 10),
 		"unsent":            strconv.FormatInt(rec.unsent, 10),
+		"closed_between":    strconv.FormatInt(rec.closedBetween, 10),
 		"pacer_lag_p99_ns":  strconv.FormatInt(rec.pacerLag.ValueAtQuantile(99), 10),
 		"busiest_loop_busy": strconv.FormatFloat(in.busiest, 'f', 3, 64),
 		"timeout_s":         strconv.FormatFloat(cfg.Timeout.Seconds(), 'f', -1, 64),
@@ -71,12 +74,13 @@ func loopName(open bool) string {
 	return "closed"
 }
 
+// percentiles summarises h; with no sample it says so (count 0, no figures).
 func percentiles(h *hdrhistogram.Histogram) rundir.Percentiles {
 	if h.TotalCount() == 0 {
 		return rundir.Percentiles{}
 	}
 	return rundir.Percentiles{
-		Mean: h.Mean(), P50: float64(h.ValueAtQuantile(50)), P90: float64(h.ValueAtQuantile(90)),
+		Count: h.TotalCount(), Mean: h.Mean(), P50: float64(h.ValueAtQuantile(50)), P90: float64(h.ValueAtQuantile(90)),
 		P99: float64(h.ValueAtQuantile(99)), P999: float64(h.ValueAtQuantile(99.9)), Max: float64(h.Max()),
 	}
 }
@@ -119,6 +123,9 @@ func firstMessages(rec *recorder) string {
 
 func warnings(cfg Config, rec *recorder, in summaryInputs) []string {
 	var w []string
+	if in.interrupted {
+		w = append(w, "interrupted: the run was stopped before its window ended; the figures cover only what was measured until then")
+	}
 	if lag := rec.pacerLag.ValueAtQuantile(99); cfg.openLoop() && lag > lagWarnNs {
 		w = append(w, fmt.Sprintf("generator fell behind: its own send lag p99 is %s (> 1ms); "+
 			"the schedule was not kept, so latencies are understated: lower --rate, or give the generator more CPUs (--cpu, --threads)",
@@ -130,7 +137,7 @@ func warnings(cfg Config, rec *recorder, in summaryInputs) []string {
 			100*in.busiest, 100*in.loadCPU, in.cpus))
 	}
 	if rec.unsent > 0 {
-		w = append(w, fmt.Sprintf("%d scheduled requests of the window were never sent: no usable connection before the deadline", rec.unsent))
+		w = append(w, fmt.Sprintf("%d scheduled requests of the window were never sent: no usable connection before the deadline (counted as unsent errors)", rec.unsent))
 	}
 	return w
 }

@@ -243,6 +243,6 @@ func (w *worker) expireOutstanding(c *conn, now int64) {
 func (w *worker) countUnsent(c *conn) {
 	from := max(c.next, w.p.firstAtOrAfter(c.phase, w.p.warmupNs))
 	if end := w.p.firstAtOrAfter(c.phase, w.p.endNs); end > from {
-		w.rec.unsent += end - from
+		w.rec.addUnsent(end - from)
 	}
 }

@@ -110,15 +110,23 @@ func (w *worker) complete(c *conn, now int64) bool {
 	return true
 }
 
-// onEOF: the server closed. Idle, that is a normal close; after a
-// close-delimited body it completes the response. A socket that had
-// answered before and closes before the next response starts lost the
-// keep-alive race (RFC 9112 §9.3.1): its requests are retried, not failed.
+// betweenResponses says a close now is the keep-alive race (RFC 9112
+// §9.3.1): the socket has answered before and no response has started, so
+// the server closed an idle connection while a request was on its way.
+// That is the same event whether the close is a FIN or an RST (a server
+// closing with our request unread sends RST): its requests are retried,
+// counted apart, not failed.
+func betweenResponses(c *conn) bool { return c.answered && !c.parser.started }
+
+// onEOF: the server closed. Idle or between responses, that is a normal
+// close; after a close-delimited body it completes the response.
 // Otherwise the request in flight failed.
 func (w *worker) onEOF(c *conn, now int64) {
-	if c.n == 0 || (c.answered && !c.parser.started) {
+	if c.n == 0 || betweenResponses(c) {
 		if !c.answered {
 			c.failures++ // closed before it ever answered: back off
+		} else {
+			w.rec.closedBetween++
 		}
 		w.drop(c, now)
 		return
@@ -132,8 +140,15 @@ func (w *worker) onEOF(c *conn, now int64) {
 }
 
 // fail ends the socket: the request at its head (if any) failed with class;
-// the requests behind it go out again on the next socket.
+// the requests behind it go out again on the next socket. A reset (or a
+// write that fails because of one) between responses is the keep-alive
+// race, as a FIN there is (see onEOF).
 func (w *worker) fail(c *conn, now int64, class errClass, err error) {
+	if (class == classReset || class == classWrite) && betweenResponses(c) {
+		w.rec.closedBetween++
+		w.drop(c, now)
+		return
+	}
 	if c.n > 0 {
 		s := c.popFront()
 		if w.p.measured(s.intended, now) {

@@ -28,12 +28,15 @@ func RoundHlog(k int) string { return "round-" + strconv.Itoa(k) + ".hlog" }
 
 // Percentiles is the latency summary of lab load --json, in nanoseconds.
 type Percentiles struct {
-	Mean float64 `json:"mean"`
-	P50  float64 `json:"p50"`
-	P90  float64 `json:"p90"`
-	P99  float64 `json:"p99"`
-	P999 float64 `json:"p999"`
-	Max  float64 `json:"max"`
+	// Count is the number of samples; 0 means there were none and the
+	// figures below are absent, not zero.
+	Count int64   `json:"count"`
+	Mean  float64 `json:"mean"`
+	P50   float64 `json:"p50"`
+	P90   float64 `json:"p90"`
+	P99   float64 `json:"p99"`
+	P999  float64 `json:"p999"`
+	Max   float64 `json:"max"`
 }
 
 // LoadResult is the output of lab load --json (DESIGN.md §4). The keys
@@ -51,12 +54,15 @@ type LoadResult struct {
 	Service       Percentiles       `json:"service_ns"`
 	SendLag       Percentiles       `json:"send_lag_ns"`
 	Connected     int               `json:"connected"`            // connections actually established
-	Statuses      map[string]int64  `json:"statuses,omitempty"`   // responses by status code
+	Statuses      map[string]int64  `json:"statuses"`             // responses by status code (empty when none)
 	WarmupS       float64           `json:"warmup_s"`             // excluded from everything above
 	WarmupReqs    int64             `json:"warmup_requests"`      // requests completed during warm-up
 	LoadCPU       float64           `json:"load_cpu_utilization"` // generator CPU / (wall * cpus it may use)
 	Warnings      []string          `json:"warnings,omitempty"`   // e.g. "generator fell behind"
 	Extra         map[string]string `json:"extra,omitempty"`
+	// Interrupted: the run was stopped (SIGINT/SIGTERM) before its window
+	// ended; the figures cover only what was measured until then.
+	Interrupted bool `json:"interrupted"`
 }
 
 // Stats is a server's /stats JSON (DESIGN.md §4), as a run keeps it.
