@@ -39,33 +39,8 @@ trap cleanup EXIT
 
 (cd "$root" && go build -o "$tmp/lab" ./cmd/lab)
 
-start_nginx() {
-	local nginx
-	nginx=$(command -v nginx || echo /usr/sbin/nginx)
-	[[ -x $nginx ]] || { echo "nginx not installed: pass a URL" >&2; exit 1; }
-	cat >"$tmp/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$port;
-    location /plaintext { return 200 "Hello, World!"; }
-  }
-}
-CONF
-	taskset -c "$srv_cpu" "$nginx" -c "$tmp/nginx.conf" -p "$tmp" &
-	nginx_pid=$!
-	for _ in $(seq 50); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return; fi
-		sleep 0.1
-	done
-	echo "nginx did not start: $(cat "$tmp/error.log")" >&2
-	exit 1
-}
+# shellcheck source=nginx-lib.sh
+. "$root/scripts/nginx-lib.sh"
 
 if [[ -z $url ]]; then
 	start_nginx
@@ -82,7 +57,6 @@ run_lab() {
 		--warmup 1s --cpu "$gen_cpu" --json "$tmp/lab.json" >/dev/null
 	sed -n 's/^ *"throughput_rps": *\([0-9.]*\),*$/\1/p' "$tmp/lab.json"
 }
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
 echo "server $url; generator CPU $gen_cpu; $conns connections; closed loop; ${dur}s per run; $rounds rounds"
 : >"$tmp/wrk.txt"
