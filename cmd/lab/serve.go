@@ -101,7 +101,7 @@ func cmdServe(args []string) error {
 
 // memoryHeadroom is what the server may use beyond --memory-max: the
 // runtime, the connection table, pools and everything not budgeted.
-const memoryHeadroom = 64 << 20
+const memoryHeadroom = 32 << 20
 
 // setMemoryLimit gives the Go heap a soft limit of the buffer budget plus
 // headroom, unless GOMEMLIMIT says otherwise. The budget bounds the buffers
