@@ -67,9 +67,9 @@ func kindColor(kind string) color.Color { return seriesColor(kindIndex(kind)) }
 
 func kindIndex(kind string) int {
 	switch kind {
-	case "reference":
+	case rundir.KindReference:
 		return 2
-	case "variant":
+	case rundir.KindVariant:
 		return 1
 	}
 	return 0

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,10 +12,10 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/perf/benchmath"
 	"golang.org/x/sys/unix"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/runstats"
 	"latencylab/profiles"
 )
 
@@ -65,7 +64,7 @@ func startFixtureServers() ([]*fixtureServer, func(), error) {
 		name       string
 		closeConns bool
 	}{{"naive", true}, {"keepalive", false}} {
-		fs, stop, err := startFixtureServer(c.name, "stage", c.closeConns)
+		fs, stop, err := startFixtureServer(c.name, rundir.KindStage, c.closeConns)
 		if err != nil {
 			return nil, stopAll, err
 		}
@@ -172,66 +171,21 @@ func (b *runBuilder) writeRun() error {
 	for _, s := range b.servers {
 		run.Servers = append(run.Servers, b.summary(s))
 	}
-	run.Servers = append(run.Servers, rundir.ServerSummary{Name: "nginx", Kind: "reference", Failed: true, FailReason: "nginx not installed"})
+	run.Servers = append(run.Servers, rundir.ServerSummary{Name: "nginx", Kind: rundir.KindReference, Failed: true, FailReason: "nginx not installed"})
 	return run.Write(b.dir)
 }
 
-// summary is what lab bench would put in run.json for one server.
+// summary is what lab bench puts in run.json for one server: the same
+// runstats code on this run's rounds and counters.
 func (b *runBuilder) summary(s *fixtureServer) rundir.ServerSummary {
-	rs := b.rounds[s.name]
-	pick := func(f func(*rundir.LoadResult) float64) rundir.Estimate {
-		v := make([]float64, len(rs))
-		for i, r := range rs {
-			v[i] = f(r)
-		}
-		return estimate(v)
+	srv := runstats.Server{Name: s.name, Kind: s.kind,
+		Profiles: presentProfiles(filepath.Join(b.dir, s.name)),
+		Before:   b.before[s.name], After: b.after[s.name],
+		CPU: &runstats.CPUSpan{After: b.cpu[s.name].Seconds()}}
+	for _, r := range b.rounds[s.name] {
+		srv.Trials = append(srv.Trials, *r)
 	}
-	lat := map[string]rundir.Estimate{
-		"mean": pick(func(r *rundir.LoadResult) float64 { return r.Latency.Mean }),
-		"p50":  pick(func(r *rundir.LoadResult) float64 { return r.Latency.P50 }),
-		"p90":  pick(func(r *rundir.LoadResult) float64 { return r.Latency.P90 }),
-		"p99":  pick(func(r *rundir.LoadResult) float64 { return r.Latency.P99 }),
-		"p999": pick(func(r *rundir.LoadResult) float64 { return r.Latency.P999 }),
-		"max":  pick(func(r *rundir.LoadResult) float64 { return r.Latency.Max }),
-	}
-	sum := rundir.ServerSummary{Name: s.name, Kind: s.kind, Rounds: len(rs),
-		Throughput: pick(func(r *rundir.LoadResult) float64 { return r.ThroughputRPS }),
-		Latency:    lat, Service: lat, SendLagP99: rundir.Estimate{N: len(rs)},
-		Profiles: presentProfiles(filepath.Join(b.dir, s.name))}
-	var reqs int64
-	for _, r := range rs {
-		reqs += r.Requests
-	}
-	sum.Requests = reqs
-	cpuUS := float64(b.cpu[s.name].Microseconds()) / float64(reqs)
-	sum.CPUPerRequestUS = &cpuUS
-	sum.AllocsPerRequest, sum.SyscallsPerRequest = perRequestFromStats(b.before[s.name], b.after[s.name])
-	return sum
-}
-
-// estimate is a median with its 95% interval; benchmath returns ±Inf
-// with too few samples, which JSON cannot hold, so those become "no CI".
-func estimate(v []float64) rundir.Estimate {
-	n := len(v)
-	sum := benchmath.AssumeNothing.Summary(benchmath.NewSample(v, &benchmath.DefaultThresholds), 0.95)
-	e := rundir.Estimate{Center: sum.Center, Lo: sum.Lo, Hi: sum.Hi, N: n}
-	if math.IsInf(e.Lo, 0) || math.IsInf(e.Hi, 0) {
-		e.Lo, e.Hi = 0, 0
-	}
-	return e
-}
-
-func perRequestFromStats(b, a *rundir.Stats) (*float64, map[string]float64) {
-	n := float64(a.RequestsTotal - b.RequestsTotal)
-	allocs := float64(a.HeapAllocs-b.HeapAllocs) / n
-	sys := map[string]float64{}
-	var total float64
-	for k, v := range a.Syscalls {
-		sys[k] = float64(v-b.Syscalls[k]) / n
-		total += sys[k]
-	}
-	sys["total"] = total
-	return &allocs, sys
+	return runstats.Summarize(srv)
 }
 
 func presentProfiles(dir string) []string {

@@ -124,9 +124,9 @@ func (sd *serverData) note(format string, args ...any) {
 func (sd *serverData) usable() bool { return !sd.Failed && sd.Rounds > 0 }
 
 // stages and references split the servers by kind, keeping run order.
-func (rd *runData) stages() []*serverData     { return rd.byKind("stage") }
-func (rd *runData) references() []*serverData { return rd.byKind("reference") }
-func (rd *runData) variants() []*serverData   { return rd.byKind("variant") }
+func (rd *runData) stages() []*serverData     { return rd.byKind(rundir.KindStage) }
+func (rd *runData) references() []*serverData { return rd.byKind(rundir.KindReference) }
+func (rd *runData) variants() []*serverData   { return rd.byKind(rundir.KindVariant) }
 
 func (rd *runData) byKind(kind string) []*serverData {
 	var out []*serverData

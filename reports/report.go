@@ -121,7 +121,7 @@ func runSpectra(rd *runData) []spectrumSeries {
 	var out []spectrumSeries
 	for _, s := range rd.servers {
 		if s.hist != nil && !s.Failed {
-			out = append(out, spectrumSeries{label: s.Name, pts: spectrum(s.hist), dashed: s.Kind == "reference", color: len(out)})
+			out = append(out, spectrumSeries{label: s.Name, pts: spectrum(s.hist), dashed: s.Kind == rundir.KindReference, color: len(out)})
 		}
 	}
 	return out

@@ -163,8 +163,8 @@ func TestReportSurvivesMissingPieces(t *testing.T) {
 func TestReportAllFailed(t *testing.T) {
 	dir := t.TempDir()
 	run := &rundir.Run{Version: 1, Scenario: rundir.Scenario{Name: "ladder", Rounds: 3}, Servers: []rundir.ServerSummary{
-		{Name: "naive", Kind: "stage", Failed: true, FailReason: "exit status 1"},
-		{Name: "nginx", Kind: "reference", Failed: true, FailReason: "not installed"},
+		{Name: "naive", Kind: rundir.KindStage, Failed: true, FailReason: "exit status 1"},
+		{Name: "nginx", Kind: rundir.KindReference, Failed: true, FailReason: "not installed"},
 	}}
 	if err := run.Write(dir); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/runstats"
 )
 
 // runVersion is run.json's schema version.
@@ -61,7 +62,7 @@ func (r *runner) methodNotes() []string {
 		"each server ran as one process for the whole run; every trial had its own warm-up",
 		"measured trials interleaved: round-robin over the servers, order rotated by one each round",
 		"stats-before/after and the CPU time bracket all measured trials (warm-ups included); profiling ran after them, in its own pass",
-		fmt.Sprintf("medians and %.0f%% confidence intervals across rounds: golang.org/x/perf/benchmath AssumeNothing", confidence*100),
+		fmt.Sprintf("medians and %.0f%% confidence intervals across rounds: golang.org/x/perf/benchmath AssumeNothing", runstats.Confidence*100),
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"latencylab/harness/rundir"
 )
 
 func TestNginxReference(t *testing.T) {
@@ -21,7 +23,7 @@ func TestNginxReference(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	s := server(t, run, "nginx")
-	if s.Failed || s.Rounds != 2 || s.Kind != kindReference {
+	if s.Failed || s.Rounds != 2 || s.Kind != rundir.KindReference {
 		t.Fatalf("nginx: %+v", s)
 	}
 	if s.AllocsPerRequest != nil || s.SyscallsPerRequest != nil || len(s.Profiles) != 0 {

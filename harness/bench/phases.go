@@ -124,7 +124,7 @@ func (r *runner) trial(ctx context.Context, t *target, k int) {
 // scenarioJob is the scenario's load against t.
 func (r *runner) scenarioJob(t *target) loadJob {
 	rate := r.rate
-	if t.def.kind == kindVariant && r.sc.VariantRate != nil {
+	if t.def.kind == rundir.KindVariant && r.sc.VariantRate != nil {
 		rate = *r.sc.VariantRate
 	}
 	return loadJob{

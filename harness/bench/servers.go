@@ -9,13 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-)
 
-// Server kinds in run.json.
-const (
-	kindStage     = "stage"
-	kindVariant   = "variant"
-	kindReference = "reference"
+	"latencylab/harness/rundir"
 )
 
 // Reference server names. nethttp and fasthttp run through lab serve; nginx
@@ -42,9 +37,9 @@ type serverDef struct {
 // that ACK; with TCP_NODELAY the same two writes cost nothing extra.
 func variantDefs() []serverDef {
 	return []serverDef{
-		{name: "nagle-split", kind: kindVariant, stage: "keepalive", args: []string{"--nagle", "on", "--split-write"},
+		{name: "nagle-split", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--nagle", "on", "--split-write"},
 			summary: "keepalive with Nagle on and each response in two writes (header block, body)"},
-		{name: "nodelay-split", kind: kindVariant, stage: "keepalive", args: []string{"--nagle", "off", "--split-write"},
+		{name: "nodelay-split", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--nagle", "off", "--split-write"},
 			summary: "keepalive with TCP_NODELAY and each response in two writes (header block, body)"},
 	}
 }
@@ -66,9 +61,9 @@ func contractLadder() []string {
 
 func referenceDefs() []serverDef {
 	return []serverDef{
-		{name: refNetHTTP, kind: kindReference, summary: "Go net/http, stock (via lab serve)"},
-		{name: refFastHTTP, kind: kindReference, summary: "valyala/fasthttp (via lab serve)"},
-		{name: refNginx, kind: kindReference, summary: "nginx, one worker, return 200 from the config", nginx: true},
+		{name: refNetHTTP, kind: rundir.KindReference, summary: "Go net/http, stock (via lab serve)"},
+		{name: refFastHTTP, kind: rundir.KindReference, summary: "valyala/fasthttp (via lab serve)"},
+		{name: refNginx, kind: rundir.KindReference, summary: "nginx, one worker, return 200 from the config", nginx: true},
 	}
 }
 
@@ -90,7 +85,7 @@ func listStages(ctx context.Context, lab string) ([]serverDef, error) {
 	for sc.Scan() {
 		name, summary, _ := strings.Cut(strings.TrimSpace(sc.Text()), "\t")
 		if name != "" {
-			defs = append(defs, serverDef{name: name, kind: kindStage, summary: summary})
+			defs = append(defs, serverDef{name: name, kind: rundir.KindStage, summary: summary})
 		}
 	}
 	return defs, nil
@@ -108,7 +103,7 @@ func catalog(listed []serverDef, listErr error) []serverDef {
 		if listErr != nil {
 			why = "`lab stages` failed: " + listErr.Error()
 		}
-		defs = append(defs, serverDef{name: name, kind: kindStage, unavailable: why})
+		defs = append(defs, serverDef{name: name, kind: rundir.KindStage, unavailable: why})
 	}
 	defs = append(defs, variantDefs()...)
 	return append(defs, referenceDefs()...)
@@ -123,14 +118,14 @@ func (e UsageError) Error() string { return e.Msg }
 // every stage and reference, and the variants the scenario lists.
 func selectServers(all []serverDef, requested, variants []string) ([]serverDef, error) {
 	for _, v := range variants {
-		if !slices.ContainsFunc(all, func(d serverDef) bool { return d.kind == kindVariant && d.name == v }) {
+		if !slices.ContainsFunc(all, func(d serverDef) bool { return d.kind == rundir.KindVariant && d.name == v }) {
 			return nil, fmt.Errorf("scenario lists unknown variant %q", v)
 		}
 	}
 	if len(requested) == 0 {
 		var out []serverDef
 		for _, d := range all {
-			if d.kind != kindVariant || slices.Contains(variants, d.name) {
+			if d.kind != rundir.KindVariant || slices.Contains(variants, d.name) {
 				out = append(out, d)
 			}
 		}

@@ -3,6 +3,8 @@ package bench
 import (
 	"slices"
 	"testing"
+
+	"latencylab/harness/rundir"
 )
 
 func names(defs []serverDef) []string {
@@ -16,7 +18,7 @@ func names(defs []serverDef) []string {
 // Variants run when the scenario lists them or --servers names them, never
 // otherwise; their lab serve command is their stage plus their flags.
 func TestVariantSelection(t *testing.T) {
-	listed := []serverDef{{name: "keepalive", kind: kindStage}, {name: "stackbuf", kind: kindStage}}
+	listed := []serverDef{{name: "keepalive", kind: rundir.KindStage}, {name: "stackbuf", kind: rundir.KindStage}}
 	all := catalog(listed, nil)
 
 	got, err := selectServers(all, nil, nil)
@@ -35,7 +37,7 @@ func TestVariantSelection(t *testing.T) {
 		t.Fatal("an unknown variant in a scenario was accepted")
 	}
 	for _, d := range variantDefs() {
-		if d.serveStage() != "keepalive" || len(d.args) == 0 || d.kind != kindVariant {
+		if d.serveStage() != "keepalive" || len(d.args) == 0 || d.kind != rundir.KindVariant {
 			t.Errorf("variant %s: stage %q args %v kind %s", d.name, d.serveStage(), d.args, d.kind)
 		}
 	}
@@ -46,7 +48,7 @@ func TestVariantSelection(t *testing.T) {
 func TestVariantRate(t *testing.T) {
 	closed := 0.0
 	r := &runner{rate: 14000}
-	stage := &target{def: serverDef{name: "stackbuf", kind: kindStage}, addr: "127.0.0.1:1"}
+	stage := &target{def: serverDef{name: "stackbuf", kind: rundir.KindStage}, addr: "127.0.0.1:1"}
 	variant := &target{def: variantDefs()[0], addr: "127.0.0.1:2"}
 	if got := r.scenarioJob(variant).rate; got != 14000 {
 		t.Fatalf("no variant_rate: variant rate %v, want the scenario's", got)

@@ -14,7 +14,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		Version:  1,
 		Started:  time.Now().UTC().Truncate(time.Second),
 		Scenario: Scenario{Name: "ladder", Rounds: 2},
-		Servers:  []ServerSummary{{Name: "naive", Kind: "stage", Rounds: 2}},
+		Servers:  []ServerSummary{{Name: "naive", Kind: KindStage, Rounds: 2}},
 	}
 	if err := want.Write(dir); err != nil {
 		t.Fatal(err)

@@ -118,10 +118,17 @@ type Env struct {
 	Sysctls    map[string]string `json:"sysctls"`
 }
 
+// Server kinds: the kind key of a ServerSummary.
+const (
+	KindStage     = "stage"     // a step of the ladder
+	KindVariant   = "variant"   // a stage plus lab serve flags (the Nagle pair)
+	KindReference = "reference" // a server outside the ladder: net/http, fasthttp, nginx
+)
+
 // ServerSummary is one server's results across rounds.
 type ServerSummary struct {
 	Name       string `json:"name"`
-	Kind       string `json:"kind"` // "stage" or "reference"
+	Kind       string `json:"kind"` // KindStage, KindVariant or KindReference
 	Summary    string `json:"summary,omitempty"`
 	Failed     bool   `json:"failed"`
 	FailReason string `json:"fail_reason,omitempty"`

@@ -1,29 +1,28 @@
-package bench
+package runstats
 
-import (
-	"latencylab/harness/rundir"
-)
+import "latencylab/harness/rundir"
 
-// counters fills the per-request costs from the counters read before and
-// after the measured rounds (DESIGN.md §7.6). The deltas include each
-// trial's warm-up requests and the one /stats request after, both counted
-// in the same requests_total, so the ratios stay per request.
-func counters(t *target, s *rundir.ServerSummary) {
-	requests := requestsServed(t, s)
+// PerRequest fills the per-request costs from the counters read before and
+// after the measured rounds (docs/CONTRACTS.md, measurement rules). The
+// deltas include each trial's warm-up requests and the one /stats request
+// after, both counted in the same requests_total, so the ratios stay per
+// request. A counter that went backwards gives no figure and a warning.
+func PerRequest(srv Server, s *rundir.ServerSummary) {
+	requests := requestsServed(srv, s)
 	if requests == 0 {
-		if t.cpuOK || t.before != nil {
+		if srv.CPU != nil || srv.Before != nil {
 			s.Warnings = append(s.Warnings, "no requests counted between the snapshots: no per-request costs")
 		}
 		return
 	}
-	if t.cpuOK && t.cpuAfter >= t.cpuBefore {
-		us := (t.cpuAfter - t.cpuBefore) * 1e6 / float64(requests)
+	if c := srv.CPU; c != nil && c.After >= c.Before {
+		us := (c.After - c.Before) * 1e6 / float64(requests)
 		s.CPUPerRequestUS = &us
 	}
-	if t.before == nil || t.after == nil {
+	if srv.Before == nil || srv.After == nil {
 		return
 	}
-	b, a := t.before, t.after
+	b, a := srv.Before, srv.After
 	if a.HeapAllocs >= b.HeapAllocs {
 		allocs := float64(a.HeapAllocs-b.HeapAllocs) / float64(requests)
 		s.AllocsPerRequest = &allocs
@@ -38,17 +37,17 @@ func counters(t *target, s *rundir.ServerSummary) {
 // requestsServed is the server's own request count between the snapshots
 // when it has one, else what the load generator completed (warm-ups
 // included, since the CPU time covers them too).
-func requestsServed(t *target, s *rundir.ServerSummary) uint64 {
-	if t.before != nil && t.after != nil {
-		if t.after.RequestsTotal < t.before.RequestsTotal {
+func requestsServed(srv Server, s *rundir.ServerSummary) uint64 {
+	if srv.Before != nil && srv.After != nil {
+		if srv.After.RequestsTotal < srv.Before.RequestsTotal {
 			s.Warnings = append(s.Warnings, "requests_total went backwards: the server restarted?")
 			return 0
 		}
-		return t.after.RequestsTotal - t.before.RequestsTotal
+		return srv.After.RequestsTotal - srv.Before.RequestsTotal
 	}
 	var n int64
-	for _, tr := range t.trials {
-		n += tr.result.Requests + tr.result.WarmupReqs
+	for _, tr := range srv.Trials {
+		n += tr.Requests + tr.WarmupReqs
 	}
 	return uint64(max(n, 0))
 }
