@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"latencylab/harness/load"
+	"latencylab/harness/loadmode"
 )
 
 // measure runs the lab's own load generator (closed loop, keep-alive
@@ -13,6 +14,6 @@ import (
 func measure(ctx context.Context, url string, conns int, warmup, d time.Duration, hlogPath string) (*load.Result, error) {
 	return load.Run(ctx, load.Config{
 		URL: url + "/plaintext", Conns: conns, Duration: d, Warmup: warmup, Timeout: 5 * time.Second,
-		Mode: load.Mode{Kind: load.KindKeepAlive}, HlogPath: hlogPath,
+		Mode: loadmode.Mode{Kind: loadmode.KeepAlive}, HlogPath: hlogPath,
 	})
 }

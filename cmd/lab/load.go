@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"latencylab/harness/load"
+	"latencylab/harness/loadmode"
 	"latencylab/internal/cpuset"
 )
 
@@ -28,7 +29,7 @@ type loadFlags struct {
 	conns                     int
 	duration, warmup, timeout time.Duration
 	rate                      float64
-	mode                      load.Mode
+	mode                      loadmode.Mode
 	method, body, bodyFile    string
 	headers                   headerList
 	jsonPath, hlogPath, cpu   string
@@ -54,7 +55,7 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.rate, "rate", 0, "requests/s over all connections: 0 = closed loop, > 0 = open loop")
 	f.mode = d.Mode
 	fs.Func("mode", "keepalive | close (new connection per request, connect counted) | pipeline=N (N in flight per connection) (default keepalive)",
-		func(s string) (err error) { f.mode, err = load.ParseMode(s); return err })
+		func(s string) (err error) { f.mode, err = loadmode.Parse(s); return err })
 	fs.DurationVar(&f.timeout, "timeout", d.Timeout, "per request (and per connect); a timed-out request is recorded with latency >= timeout")
 	fs.StringVar(&f.method, "method", d.Method, "request method (HEAD responses are read without a body)")
 	fs.Var(&f.headers, "header", "request header 'Name: value' (repeatable; Host is set from the URL unless given)")

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"latencylab/harness/loadmode"
 )
 
 func TestContentLengthAndKeepAlive(t *testing.T) {
@@ -71,7 +73,7 @@ func TestConnectionCloseReconnects(t *testing.T) {
 		}
 		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false
 	}))
-	for _, mode := range []Mode{{Kind: KindKeepAlive}, {Kind: KindPipeline, Depth: 4}} {
+	for _, mode := range []loadmode.Mode{{Kind: loadmode.KeepAlive}, {Kind: loadmode.Pipeline, Depth: 4}} {
 		before := s.accepted.Load()
 		cfg := quick(s.url("/"))
 		cfg.Mode = mode
@@ -219,22 +221,6 @@ func TestFirstAtOrAfter(t *testing.T) {
 			if p.intended(0, k) < at || (k > 0 && p.intended(0, k-1) >= at) {
 				t.Errorf("period %v, t %d: k=%d is not the first at or after", period, at, k)
 			}
-		}
-	}
-}
-
-func TestParseMode(t *testing.T) {
-	for in, want := range map[string]Mode{
-		"keepalive": {KindKeepAlive, 1}, "close": {KindClose, 1}, "pipeline=16": {KindPipeline, 16},
-	} {
-		got, err := ParseMode(in)
-		if err != nil || got != want || got.String() != in {
-			t.Errorf("ParseMode(%q) = %v, %v", in, got, err)
-		}
-	}
-	for _, bad := range []string{"pipeline", "pipeline=0", "pipeline=x", "pipe=2", "http2"} {
-		if _, err := ParseMode(bad); err == nil {
-			t.Errorf("ParseMode(%q) accepted", bad)
 		}
 	}
 }

@@ -6,22 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"strconv"
-	"strings"
 	"time"
-)
 
-// Mode kinds.
-const (
-	KindKeepAlive = "keepalive" // persistent connections, one request in flight
-	KindClose     = "close"     // a new connection per request
-	KindPipeline  = "pipeline"  // persistent connections, Depth requests in flight
+	"latencylab/harness/loadmode"
 )
 
 // Limits on the configuration (TIGER_STYLE: a limit on everything).
 const (
 	connsMax = 100_000
-	depthMax = 1024
 	rateMax  = 50_000_000 // req/s
 	// rateMin keeps one connection's period (conns/rate) within what the
 	// nanosecond schedule can hold; below it the schedule would overflow.
@@ -33,69 +25,6 @@ const (
 	threadsMax     = 256
 )
 
-// Mode is how requests use connections: "keepalive", "close", or
-// "pipeline" with Depth requests in flight per connection.
-type Mode struct {
-	Kind  string
-	Depth int
-}
-
-// ParseMode reads "keepalive", "close" or "pipeline=N".
-func ParseMode(s string) (Mode, error) {
-	switch s {
-	case KindKeepAlive, "":
-		return Mode{Kind: KindKeepAlive, Depth: 1}, nil
-	case KindClose:
-		return Mode{Kind: KindClose, Depth: 1}, nil
-	}
-	kind, depth, ok := strings.Cut(s, "=")
-	if kind != KindPipeline {
-		return Mode{}, fmt.Errorf("mode %q: want keepalive, close or pipeline=N", s)
-	}
-	if !ok {
-		return Mode{}, fmt.Errorf("mode %q: pipeline needs a depth, e.g. pipeline=16", s)
-	}
-	n, err := strconv.Atoi(depth)
-	if err != nil || n < 1 || n > depthMax {
-		return Mode{}, fmt.Errorf("mode %q: depth must be 1..%d", s, depthMax)
-	}
-	return Mode{Kind: KindPipeline, Depth: n}, nil
-}
-
-// String is the mode as ParseMode reads it.
-func (m Mode) String() string {
-	m = m.normal()
-	if m.Kind == KindPipeline {
-		return KindPipeline + "=" + strconv.Itoa(m.Depth)
-	}
-	return m.Kind
-}
-
-// normal fills the zero Mode (keepalive) and the depth of single-request kinds.
-func (m Mode) normal() Mode {
-	switch m.Kind {
-	case "", KindKeepAlive:
-		return Mode{Kind: KindKeepAlive, Depth: 1}
-	case KindClose:
-		return Mode{Kind: KindClose, Depth: 1}
-	}
-	return m
-}
-
-func (m Mode) validate() error {
-	m = m.normal()
-	switch m.Kind {
-	case KindKeepAlive, KindClose:
-		return nil
-	case KindPipeline:
-		if m.Depth < 1 || m.Depth > depthMax {
-			return fmt.Errorf("mode pipeline: depth %d not in 1..%d", m.Depth, depthMax)
-		}
-		return nil
-	}
-	return fmt.Errorf("mode kind %q: want keepalive, close or pipeline", m.Kind)
-}
-
 // Config is one load run. Use DefaultConfig for the command's defaults. In
 // the zero value, Method "" means GET and Mode{} means keepalive; every
 // other field must be set.
@@ -104,7 +33,7 @@ type Config struct {
 	Conns                     int
 	Duration, Warmup, Timeout time.Duration
 	Rate                      float64 // req/s over all connections; 0 = closed loop
-	Mode                      Mode
+	Mode                      loadmode.Mode
 	Method                    string
 	Headers                   []string // "Name: value"
 	Body                      []byte
@@ -119,7 +48,7 @@ type Config struct {
 func DefaultConfig(url string) Config {
 	return Config{
 		URL: url, Conns: 64, Duration: 10 * time.Second, Warmup: 2 * time.Second,
-		Timeout: 5 * time.Second, Mode: Mode{Kind: KindKeepAlive, Depth: 1},
+		Timeout: 5 * time.Second, Mode: loadmode.Mode{Kind: loadmode.KeepAlive},
 		Method: "GET", NoDelay: true,
 	}
 }
@@ -132,7 +61,7 @@ func (c Config) Validate() error {
 	checks := []error{
 		c.validateCounts(),
 		c.validateTimes(),
-		c.Mode.validate(),
+		c.Mode.Validate(),
 		validateMethod(c.method()),
 		validateHeaders(c.Headers),
 	}

@@ -19,6 +19,8 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"golang.org/x/sys/unix"
+
+	"latencylab/harness/loadmode"
 )
 
 // The server holds each response 5 ms with nanosleep(2) on its thread: Go's
@@ -100,7 +102,7 @@ func TestCloseMode(t *testing.T) {
 	for _, rate := range []float64{0, 500} {
 		before := s.accepted.Load()
 		cfg := quick(s.url("/"))
-		cfg.Mode, cfg.Rate = Mode{Kind: KindClose}, rate
+		cfg.Mode, cfg.Rate = loadmode.Mode{Kind: loadmode.Close}, rate
 		sum := mustRun(t, cfg).Summary
 		assertNoErrors(t, sum.Errors)
 		accepted := s.accepted.Load() - before
@@ -135,7 +137,7 @@ func TestPipelineMatchesInOrder(t *testing.T) {
 	})
 	for _, rate := range []float64{0, 2000} {
 		cfg := quick(s.url("/"))
-		cfg.Mode, cfg.Rate = Mode{Kind: KindPipeline, Depth: 8}, rate
+		cfg.Mode, cfg.Rate = loadmode.Mode{Kind: loadmode.Pipeline, Depth: 8}, rate
 		sum := mustRun(t, cfg).Summary
 		assertNoErrors(t, sum.Errors)
 		even, odd := sum.Statuses["200"], sum.Statuses["203"]

@@ -19,7 +19,7 @@ func buildRequest(cfg Config, t target) []byte {
 		name, value, _ := strings.Cut(h, ":")
 		b.WriteString(strings.TrimSpace(name) + ": " + strings.TrimSpace(value) + "\r\n")
 	}
-	if cfg.Mode.normal().Kind == KindClose && !hasHeader(cfg.Headers, "connection") {
+	if cfg.Mode.Closes() && !hasHeader(cfg.Headers, "connection") {
 		b.WriteString("Connection: close\r\n")
 	}
 	if len(cfg.Body) > 0 || bodyMethod(cfg.method()) {

@@ -3,6 +3,8 @@ package load
 import (
 	"math"
 	"time"
+
+	"latencylab/harness/loadmode"
 )
 
 // plan is the run's timeline and request shape, built once and shared
@@ -13,8 +15,7 @@ type plan struct {
 	open      bool    // open loop (Rate > 0)
 	rate      float64 // req/s over all connections
 	periodNs  float64 // open loop: between two sends of one connection
-	depth     int     // requests in flight per connection
-	closeMode bool    // a new connection per request
+	mode      loadmode.Mode
 	headReq   bool
 	nodelay   bool
 	warmupNs  int64 // measuring starts
@@ -22,7 +23,7 @@ type plan struct {
 	hardNs    int64 // nothing runs past it
 	timeoutNs int64
 	req       []byte // one request
-	batch     []byte // depth copies of req, for one pipelined write
+	batch     []byte // InFlight copies of req, for one pipelined write
 	target    target
 }
 
@@ -30,11 +31,10 @@ type plan struct {
 const drainSlackNs = int64(250 * time.Millisecond)
 
 func newPlan(cfg Config, t target, t0 time.Time) *plan {
-	mode := cfg.Mode.normal()
 	req := buildRequest(cfg, t)
 	p := &plan{
 		t0: t0, open: cfg.openLoop(), rate: cfg.Rate,
-		depth: mode.Depth, closeMode: mode.Kind == KindClose, headReq: cfg.method() == "HEAD",
+		mode: cfg.Mode, headReq: cfg.method() == "HEAD",
 		nodelay: cfg.NoDelay, warmupNs: int64(cfg.Warmup), timeoutNs: int64(cfg.Timeout),
 		req: req, target: t,
 	}
@@ -44,7 +44,7 @@ func newPlan(cfg Config, t target, t0 time.Time) *plan {
 		p.periodNs = float64(cfg.Conns) * 1e9 / cfg.Rate
 		p.hardNs = p.endNs + p.timeoutNs + drainSlackNs
 	}
-	for range p.depth {
+	for range p.mode.InFlight() {
 		p.batch = append(p.batch, req...)
 	}
 	return p

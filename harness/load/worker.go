@@ -53,7 +53,7 @@ func newWorker(ctx context.Context, p *plan, firstConn, nConns int, rec *recorde
 	w.sa, w.family = p.target.sockaddr()
 	w.conns = make([]conn, nConns)
 	for i := range w.conns {
-		w.conns[i] = newConn(uint32(i), p.depth, p.phase(firstConn+i))
+		w.conns[i] = newConn(uint32(i), p.mode.InFlight(), p.phase(firstConn+i))
 	}
 	return w, nil
 }

@@ -87,11 +87,11 @@ func (w *worker) consume(c *conn, b []byte, now int64) bool {
 // complete records the response at the head of the connection. false
 // means the response ended the connection (it has been replaced).
 func (w *worker) complete(c *conn, now int64) bool {
-	if c.n == w.p.depth {
+	if c.n == w.p.mode.InFlight() {
 		c.roomAt = now // it was full: from now on it can send
 	}
 	s := c.popFront()
-	status, closeConn := c.parser.status, c.parser.closeConn || w.p.closeMode
+	status, closeConn := c.parser.status, c.parser.closeConn || w.p.mode.Closes()
 	if w.p.measured(s.intended, now) {
 		w.rec.response(now, now-s.intended, now-s.sent, status)
 		if status >= 400 {

@@ -29,7 +29,7 @@ func (w *worker) advanceIdle(c *conn, now int64) {
 		w.schedule(c, c.retryAt)
 		return
 	}
-	if w.p.closeMode {
+	if w.p.mode.Closes() {
 		if !w.enqueueDue(c, now) {
 			return
 		}
@@ -47,7 +47,7 @@ func (w *worker) enqueueDue(c *conn, now int64) bool {
 		return false // a write is still going out
 	}
 	added := false
-	for c.n < w.p.depth {
+	for c.n < w.p.mode.InFlight() {
 		intended := now
 		if w.p.open {
 			intended = w.p.intended(c.phase, c.next)

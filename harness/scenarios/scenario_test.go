@@ -93,12 +93,12 @@ func TestRateRule(t *testing.T) {
 
 func TestValidMode(t *testing.T) {
 	for _, m := range []string{"keepalive", "close", "pipeline=1", "pipeline=16"} {
-		if err := ValidMode(m); err != nil {
+		if err := validMode(m); err != nil {
 			t.Errorf("%s: %v", m, err)
 		}
 	}
 	for _, m := range []string{"", "pipeline", "pipeline=x", "pipeline=5000", "Keepalive"} {
-		if ValidMode(m) == nil {
+		if validMode(m) == nil {
 			t.Errorf("%q accepted", m)
 		}
 	}

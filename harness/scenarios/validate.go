@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"latencylab/harness/loadmode"
 )
 
 // Named limits of a valid scenario. They keep a typo (an extra zero) from
@@ -14,7 +16,6 @@ const (
 	MaxConns       = 50_000
 	MaxRounds      = 100
 	MaxTrialLength = 5 * time.Minute // warm-up + duration of one trial
-	MaxPipeline    = 1024
 	MaxRate        = 10_000_000
 	MaxProbes      = 10
 )
@@ -30,7 +31,7 @@ func (s Scenario) Validate() error {
 	check(s.Name != "", "name is empty")
 	check(s.Description != "", "description is empty")
 	check(strings.HasPrefix(s.Path, "/"), "path %q must start with /", s.Path)
-	if err := ValidMode(s.Mode); err != nil {
+	if err := validMode(s.Mode); err != nil {
 		errs = append(errs, err)
 	}
 	check(s.Conns >= 1 && s.Conns <= MaxConns, "conns %d not in 1..%d", s.Conns, MaxConns)
@@ -59,7 +60,7 @@ func (r *RateRule) validate() error {
 	if r.Conns < 1 || r.Conns > MaxConns {
 		errs = append(errs, fmt.Errorf("rate_rule: conns %d not in 1..%d", r.Conns, MaxConns))
 	}
-	if err := ValidMode(r.Mode); err != nil {
+	if err := validMode(r.Mode); err != nil {
 		errs = append(errs, fmt.Errorf("rate_rule: %w", err))
 	}
 	if r.Duration.D <= 0 || r.Duration.D > MaxTrialLength {
@@ -77,19 +78,14 @@ func (r *RateRule) validate() error {
 	return errors.Join(errs...)
 }
 
-// ValidMode checks a client mode: keepalive, close or pipeline=N.
-func ValidMode(mode string) error {
-	switch {
-	case mode == "keepalive", mode == "close":
-		return nil
-	case strings.HasPrefix(mode, "pipeline="):
-		n, err := strconv.Atoi(strings.TrimPrefix(mode, "pipeline="))
-		if err != nil || n < 1 || n > MaxPipeline {
-			return fmt.Errorf("mode %q: pipeline depth must be 1..%d", mode, MaxPipeline)
-		}
-		return nil
+// validMode checks a client mode with lab load's own parser. A scenario
+// names its mode: lab load's default ("" for keepalive) is not taken here.
+func validMode(mode string) error {
+	if mode == "" {
+		return errors.New("mode is empty: want keepalive, close or pipeline=N")
 	}
-	return fmt.Errorf("mode %q: want keepalive, close or pipeline=N", mode)
+	_, err := loadmode.Parse(mode)
+	return err
 }
 
 // Apply derives the open-loop rate from the probes' closed-loop
