@@ -31,27 +31,38 @@ type testServer struct {
 // limits are the HTTP limits the server runs with.
 func (ts *testServer) limits() http1.Limits { return ts.cfg.Limits }
 
-// serverOption adjusts a test server's configuration.
-type serverOption func(*httpd.Config)
+// serverOption adjusts a test server's configuration: a core setting
+// (an override layered after the stage's) or an HTTP one.
+type serverOption struct {
+	core func(*core.Config)
+	http func(*httpd.Config)
+}
 
 func withEcho() serverOption {
-	return func(c *httpd.Config) { c.App = func(app.StatsFunc) app.Handler { return app.Echo{} } }
+	return serverOption{http: func(c *httpd.Config) { c.App = func(app.StatsFunc) app.Handler { return app.Echo{} } }}
 }
 
-func withCore(f func(*core.Config)) serverOption {
-	return func(c *httpd.Config) { f(&c.Core) }
-}
+func withCore(f func(*core.Config)) serverOption { return serverOption{core: f} }
 
 // startStage serves st on 127.0.0.1:0 until the test ends.
 func startStage(t testing.TB, st Stage, opts ...serverOption) *testServer {
 	t.Helper()
 	cfg := httpd.Config{Stage: st.Name, Strategies: st.HTTP, Limits: http1.DefaultLimits()}
-	st.Apply(&cfg.Core)
-	cfg.Core.Addr = "127.0.0.1:0"
-	cfg.Core.DrainTimeout = 2 * time.Second
-	cfg.Core.Logger = slog.New(slog.DiscardHandler)
+	var coreOpts []func(*core.Config)
 	for _, o := range opts {
-		o(&cfg)
+		if o.core != nil {
+			coreOpts = append(coreOpts, o.core)
+		}
+	}
+	cfg.Core = st.CoreConfig(append([]func(*core.Config){func(c *core.Config) {
+		c.Addr = "127.0.0.1:0"
+		c.DrainTimeout = 2 * time.Second
+		c.Logger = slog.New(slog.DiscardHandler)
+	}}, coreOpts...)...)
+	for _, o := range opts {
+		if o.http != nil {
+			o.http(&cfg)
+		}
 	}
 	srv, err := httpd.New(cfg)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 )
 
 func withMaxBody(n int64) serverOption {
-	return func(c *httpd.Config) { c.Limits.MaxBodyBytes = n }
+	return serverOption{http: func(c *httpd.Config) { c.Limits.MaxBodyBytes = n }}
 }
 
 // The read buffer follows the HTTP limits: a body the parser accepts

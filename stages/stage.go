@@ -53,17 +53,23 @@ func Names() []string {
 	return names
 }
 
-// Apply sets the stage's core strategies on cfg. Read buffers take
-// cfg.ReadBufferSize (or the default), so a pool holds buffers of the size
-// the core asks for.
-func (s Stage) Apply(cfg *core.Config) {
-	cfg.NoDelay = s.Core.NoDelay
-	cfg.Backlog = s.Core.Backlog
+// CoreConfig layers a reactor's settings, each applied once: this stage's
+// strategies over the core's defaults (a zero setting is the default,
+// which core.New fills in), then the overrides in order (lab serve's
+// flags, a test's settings). The read-buffer pool is built last, for the
+// final ReadBufferSize, so a pool holds buffers of the size the core asks
+// for.
+func (s Stage) CoreConfig(overrides ...func(*core.Config)) core.Config {
+	cfg := core.Config{NoDelay: s.Core.NoDelay, Backlog: s.Core.Backlog}
+	for _, o := range overrides {
+		o(&cfg)
+	}
 	size := cfg.ReadBufferSize
 	if size <= 0 {
 		size = core.DefaultReadBufferSize
 	}
 	cfg.Buffers = s.Core.Buffers(size)
+	return cfg
 }
 
 func heapBuffers(int) core.BufferPool { return core.HeapBuffers{} }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -30,7 +31,8 @@ import (
 type serveFlags struct {
 	stage, addr, app, proto, nagle, cpu, control string
 	splitWrite                                   bool
-	core                                         core.Config
+	core                                         core.Config // what the flags parsed into
+	set                                          map[string]bool
 	maxBody                                      int64
 }
 
@@ -45,7 +47,7 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.proto, "proto", "http", "protocol on the core: http, or echo (raw TCP echo: proves the core knows no HTTP)")
 	fs.StringVar(&f.nagle, "nagle", "stage", "Nagle on accepted sockets: stage (the stage's choice), on, or off")
 	fs.BoolVar(&f.splitWrite, "split-write", false, "write each response's header block and body in two writes (the Nagle demonstration)")
-	fs.IntVar(&f.core.Backlog, "backlog", 0, "listen backlog (0: the stage's)")
+	fs.IntVar(&f.core.Backlog, "backlog", 0, "listen backlog (default: the stage's; the core's is "+strconv.Itoa(core.DefaultBacklog)+")")
 	fs.IntVar(&f.core.MaxConns, "max-conns", core.DefaultMaxConns, "connections over this get a 503 (Connection: close, Retry-After) and a FIN, and are counted")
 	f.core.MemoryMax = core.DefaultMemoryMax
 	fs.Var(byteSize{&f.core.MemoryMax}, "memory-max", "server-wide budget for connection buffers (read buffers and pending output), e.g. 256MiB;\n"+
@@ -68,6 +70,8 @@ func cmdServe(args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
@@ -192,29 +196,46 @@ func (f *serveFlags) validate() error {
 	return nil
 }
 
-// coreConfig applies the stage's core strategies, then the flags that
-// override them.
+// coreConfig layers the reactor's settings: the core's defaults, then the
+// stage's strategies, then what the command line set (stages.CoreConfig).
 func coreConfig(f *serveFlags, st stages.Stage) (core.Config, error) {
 	if err := f.validate(); err != nil {
 		return core.Config{}, err
 	}
-	cfg := f.core
-	backlog := cfg.Backlog
-	st.Apply(&cfg)
-	if backlog > 0 {
-		cfg.Backlog = backlog
+	if f.nagle != "stage" && f.nagle != "on" && f.nagle != "off" {
+		return core.Config{}, usageError{fmt.Sprintf("--nagle %q: want stage, on or off", f.nagle)}
 	}
-	cfg.Addr = f.addr
+	return st.CoreConfig(f.overrides), nil
+}
+
+// coreFlags are the flags that set a core setting: given on the command
+// line, each replaces the stage's choice or the core's default; not given,
+// it changes nothing (its --help default is the core's).
+var coreFlags = map[string]func(dst, src *core.Config){
+	"backlog":        func(d, s *core.Config) { d.Backlog = s.Backlog },
+	"max-conns":      func(d, s *core.Config) { d.MaxConns = s.MaxConns },
+	"read-buffer":    func(d, s *core.Config) { d.ReadBufferSize = s.ReadBufferSize },
+	"header-timeout": func(d, s *core.Config) { d.HeaderTimeout = s.HeaderTimeout },
+	"idle-timeout":   func(d, s *core.Config) { d.IdleTimeout = s.IdleTimeout },
+	"write-timeout":  func(d, s *core.Config) { d.WriteTimeout = s.WriteTimeout },
+	"drain-timeout":  func(d, s *core.Config) { d.DrainTimeout = s.DrainTimeout },
+	"memory-max":     func(d, s *core.Config) { d.MemoryMax = s.MemoryMax },
+}
+
+// overrides applies the command line over the stage's settings.
+func (f *serveFlags) overrides(cfg *core.Config) {
+	cfg.Addr, cfg.Logger = f.addr, f.core.Logger
+	for name, set := range coreFlags {
+		if f.set[name] {
+			set(cfg, &f.core)
+		}
+	}
 	switch f.nagle {
-	case "stage":
 	case "on":
 		cfg.NoDelay = false
 	case "off":
 		cfg.NoDelay = true
-	default:
-		return cfg, usageError{fmt.Sprintf("--nagle %q: want stage, on or off", f.nagle)}
 	}
-	return cfg, nil
 }
 
 func isReference(name string) bool {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"flag"
 	"io"
 	"net"
 	"os"
@@ -13,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"latencylab/stages"
+	"latencylab/stages/core"
 )
 
 // asLabEnv makes the test binary run main() instead of the tests, so that
@@ -164,5 +168,37 @@ func TestServeEchoProtocol(t *testing.T) {
 	got := make([]byte, len(msg))
 	if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
 		t.Fatalf("echo: %q %v", got, err)
+	}
+}
+
+// The core settings are layered: the core's defaults, the stage's
+// strategies, then only the flags given on the command line.
+func TestServeLayersCoreSettings(t *testing.T) {
+	config := func(args ...string) core.Config {
+		t.Helper()
+		fs, f := newServeFlags()
+		if err := parseFlags(fs, args); err != nil {
+			t.Fatal(err)
+		}
+		f.set = map[string]bool{}
+		fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+		st, _ := stages.Lookup(f.stage)
+		cfg, err := coreConfig(f, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	if c := config("--stage", "naive"); c.Backlog != 128 || c.NoDelay || c.MaxConns != 0 {
+		t.Errorf("naive, no flags: backlog %d nodelay %v max-conns %d; want the stage's 128, Nagle on, the core's default", c.Backlog, c.NoDelay, c.MaxConns)
+	}
+	if c := config("--stage", "naive", "--backlog", "64", "--nagle", "off"); c.Backlog != 64 || !c.NoDelay {
+		t.Errorf("naive with flags: backlog %d nodelay %v", c.Backlog, c.NoDelay)
+	}
+	if c := config("--stage", "keepalive"); c.Backlog != 128 || !c.NoDelay {
+		t.Errorf("keepalive: backlog %d (want naive's 128, inherited) nodelay %v", c.Backlog, c.NoDelay)
+	}
+	if c := config("--stage", "pools", "--max-conns", "7", "--read-buffer", "4096"); c.MaxConns != 7 || c.ReadBufferSize != 4096 {
+		t.Errorf("pools with limits: %d %d", c.MaxConns, c.ReadBufferSize)
 	}
 }
