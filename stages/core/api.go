@@ -25,6 +25,7 @@ const (
 	DefaultWriteTimeout   = 10 * time.Second // time for pending output to drain
 	DefaultDrainTimeout   = 5 * time.Second  // graceful shutdown deadline
 	DefaultMaxEvents      = 256              // epoll_wait batch
+	DefaultReadsPerEvent  = 16               // reads of one connection before the others get a turn
 	DefaultPendingMax     = 4 << 20          // pending output per connection before it is closed
 	DefaultLingerTimeout  = 2 * time.Second  // after CloseAfterWrite: wait for the peer's FIN
 	DefaultMemoryMax      = 256 << 20        // server-wide: read buffers held + pending output
@@ -44,6 +45,7 @@ type Config struct {
 	WriteTimeout   time.Duration // output pending (phase Writing)
 	DrainTimeout   time.Duration // graceful shutdown deadline
 	MaxEvents      int           // events per epoll_wait
+	ReadsPerEvent  int           // reads of one connection per turn; the rest waits for the next loop iteration
 	LingerTimeout  time.Duration // after CloseAfterWrite + shutdown(SHUT_WR): wait for the peer's FIN
 	MemoryMax      int           // server-wide budget for connection buffers (see budget.go)
 

@@ -11,10 +11,10 @@ const outKeepMax = 64 << 10
 // handler must not keep it after Close. All methods must be called from
 // Handler callbacks (the reactor goroutine).
 type Conn struct {
-	r    *Reactor
-	fd   int
-	gen  uint32 // bumped by table.open; epoll data carries it in Pad
-	open bool   // in the table, registered with epoll
+	r     *Reactor
+	fd    int
+	gen   uint32 // bumped by table.open; epoll data carries it in Pad
+	state connState
 
 	// Input: buf[start:end] is read but not yet consumed by the handler.
 	buf        []byte
@@ -27,17 +27,16 @@ type Conn struct {
 	outCap int
 	armed  bool // EPOLLOUT is in the registered event mask
 
-	fresh      bool  // nothing read yet: the first request's header timeout runs
-	inReady    bool  // the kernel may hold unread input (edge seen, or last read was full)
-	peerShut   bool  // EPOLLRDHUP seen: the peer will send nothing more
-	rdEOF      bool  // every byte the peer will ever send has been read
-	closeAfter bool  // CloseAfterWrite: no more input for Data; close once flushed
-	lingering  bool  // write side shut down; waiting for the peer's FIN
-	dead       bool  // fatal error seen; close at the next safe point
-	closing    bool  // handler Close is running: writes are dropped
-	refused    bool  // never admitted: told Config.Reject, lingering; the handler never sees it
-	phaseSet   bool  // the handler called SetPhase during this callback
-	resume     Phase // the phase to return to when pending output drains
+	// What is known of the input, apart from the state.
+	fresh    bool // nothing read yet: the first request's header timeout runs
+	inReady  bool // the kernel may hold unread input (edge seen, or last read was full)
+	peerShut bool // EPOLLRDHUP seen: the peer will send nothing more
+	rdEOF    bool // every byte the peer will ever send has been read
+
+	refused  bool  // never admitted: told Config.Reject, then closed; the handler never sees it
+	queued   bool  // in the reactor's again list: its read budget ran out with input left
+	phaseSet bool  // the handler called SetPhase during this callback
+	resume   Phase // the phase to return to when pending output drains
 
 	// Timer list links (fd indices, see timers.go).
 	phase      Phase
@@ -48,11 +47,46 @@ type Conn struct {
 	session any
 }
 
-// init prepares a freshly opened slot, keeping what the table owns (gen,
-// open). A closed slot holds no buffer (closeConn released them), so
-// accept allocates nothing.
+// connState is where a connection is in its life. It only moves forward
+// (advance): open, then finishing once the protocol has sent its last
+// byte, then lingering once that byte is flushed; failed from any of them;
+// closing last, while the handler's Close runs. A free slot holds no
+// connection.
+type connState uint8
+
+const (
+	stateFree      connState = iota
+	stateOpen                // serving: input goes to the handler
+	stateFinishing           // CloseAfterWrite: input is read and dropped; close once output is flushed
+	stateLingering           // write side shut down behind the last byte; waiting for the peer's FIN
+	stateFailed              // a fatal error: close at the next safe point
+	stateClosing             // the handler's Close is running: writes are dropped
+)
+
+// advance moves c to s unless it is already further on.
+func (c *Conn) advance(s connState) { c.state = max(c.state, s) }
+
+// fail marks c failed: it is closed at the next safe point.
+func (c *Conn) fail() { c.advance(stateFailed) }
+
+// failed reports a fatal error.
+func (c *Conn) failed() bool { return c.state == stateFailed }
+
+// serving: input still goes to the handler.
+func (c *Conn) serving() bool { return c.state == stateOpen }
+
+// dropsInput: the protocol is done with input (finishing or lingering):
+// what arrives is read and dropped so the close stays a FIN.
+func (c *Conn) dropsInput() bool { return c.state == stateFinishing || c.state == stateLingering }
+
+// writable: output is still accepted (not after the write side is shut).
+func (c *Conn) writable() bool { return c.state == stateOpen || c.state == stateFinishing }
+
+// init prepares a freshly opened slot, keeping what the table owns (gen).
+// A closed slot holds no buffer (closeConn released them), so accept
+// allocates nothing.
 func (c *Conn) init(r *Reactor, fd int) {
-	*c = Conn{r: r, fd: fd, gen: c.gen, open: c.open,
+	*c = Conn{r: r, fd: fd, gen: c.gen, state: stateOpen,
 		fresh: true, resume: PhaseReading, prev: noFd, next: noFd}
 }
 
@@ -62,7 +96,7 @@ func (c *Conn) init(r *Reactor, fd int) {
 // p is never retained. Pending output over Config.PendingMax, or a write
 // error, closes the connection after the callback returns.
 func (c *Conn) Write(p []byte) {
-	if len(p) == 0 || c.dead || c.closing || !c.open {
+	if len(p) == 0 || !c.writable() {
 		return
 	}
 	if c.pending() > 0 {
@@ -77,7 +111,7 @@ func (c *Conn) Write(p []byte) {
 		return
 	}
 	if !retryable(err) {
-		c.dead = true
+		c.fail()
 		return
 	}
 	c.queue(p[max(n, 0):])
@@ -88,7 +122,7 @@ func (c *Conn) Write(p []byte) {
 // middle of a response, so there is nothing else it could be told.
 func (c *Conn) queue(p []byte) {
 	if c.pending()+len(p) > c.r.cfg.PendingMax {
-		c.dead = true
+		c.fail()
 		return
 	}
 	if c.outOff > 0 && c.outOff >= cap(c.out)/2 {
@@ -98,7 +132,7 @@ func (c *Conn) queue(p []byte) {
 	}
 	if need := len(c.out) + len(p); need > cap(c.out) && !c.growOut(need) {
 		c.r.ctr.memRejected.Add(1)
-		c.dead = true
+		c.fail()
 		return
 	}
 	c.out = append(c.out, p...)
@@ -128,7 +162,7 @@ func (c *Conn) pending() int { return len(c.out) - c.outOff }
 // CloseAfterWrite closes the connection once pending output is flushed.
 // From this call on, no input is handed to Data again: the rest of the
 // current input and anything that arrives later is read and discarded.
-func (c *Conn) CloseAfterWrite() { c.closeAfter = true }
+func (c *Conn) CloseAfterWrite() { c.advance(stateFinishing) }
 
 // SetPhase declares which timeout guards the connection: PhaseReading
 // (HeaderTimeout) while a request is incomplete, PhaseIdle (IdleTimeout)

@@ -112,11 +112,11 @@ func (r *Reactor) refuseAtOnce(fd int) {
 // closed (which also removes it from epoll: no EPOLL_CTL_DEL needed, and a
 // late event for it is caught by the generation check).
 func (r *Reactor) closeConn(c *Conn) {
-	if !c.open {
+	if c.state == stateFree || c.state == stateClosing {
 		return
 	}
 	r.unlink(c)
-	c.closing = true
+	c.advance(stateClosing)
 	if !c.refused {
 		r.h.Close(c)
 	}

@@ -16,14 +16,20 @@ func retryable(err error) bool {
 // readConn reads while the kernel may hold input, handing each chunk to the
 // handler. It stops while output is pending (backpressure: a peer that does
 // not read its responses gets no more requests processed); inReady stays
-// set so the read resumes once the output drains.
+// set so the read resumes once the output drains. After ReadsPerEvent reads
+// it stops too and queues c to go on in the next loop iteration: a peer that
+// keeps its socket full must not starve the other connections of the batch.
 func (r *Reactor) readConn(c *Conn) {
 	defer r.discardIfClosing(c)
-	for c.inReady && !c.dead && !c.rdEOF && !c.closeAfter && c.pending() == 0 {
+	for reads := 0; c.serving() && c.inReady && !c.rdEOF && c.pending() == 0; reads++ {
+		if reads == r.cfg.ReadsPerEvent {
+			r.readLater(c)
+			return
+		}
 		space, room := r.readSpace(c)
 		switch room {
 		case roomFull:
-			c.dead = true // the unconsumed input would exceed ReadBufferMax
+			c.fail() // the unconsumed input would exceed ReadBufferMax
 			return
 		case roomBudget:
 			r.refuse(c)
@@ -39,7 +45,7 @@ func (r *Reactor) readConn(c *Conn) {
 			c.inReady = true
 			continue
 		case err != nil:
-			c.dead = true
+			c.fail()
 			return
 		case n == 0:
 			c.rdEOF = true
@@ -73,6 +79,35 @@ const (
 	roomFull        // the unconsumed input would exceed ReadBufferMax
 	roomBudget      // a buffer would take the server past MemoryMax
 )
+
+// readLater queues c (once) to read on in the next loop iteration.
+func (r *Reactor) readLater(c *Conn) {
+	if !c.queued {
+		c.queued = true
+		r.again = append(r.again, connRef{fd: int32(c.fd), gen: c.gen})
+	}
+}
+
+// connRef names a connection as epoll data does: fd and generation, so a
+// queued reference to a connection closed meanwhile is recognised as stale.
+type connRef struct {
+	fd  int32
+	gen uint32
+}
+
+// readAgain gives every queued connection its next turn. A connection that
+// runs out of budget again is queued for the iteration after.
+func (r *Reactor) readAgain() {
+	turn := r.again
+	r.again = r.againSpare[:0]
+	for _, ref := range turn {
+		if c := r.table.lookup(int(ref.fd), ref.gen); c != nil {
+			c.queued = false
+			r.settle(c)
+		}
+	}
+	r.againSpare = turn[:0]
+}
 
 // readSpace makes room to read into and returns how much there is. It gets a
 // buffer from the pool if the connection holds none, compacts unconsumed
@@ -167,11 +202,11 @@ func (r *Reactor) deliver(c *Conn) {
 	if k < 0 || k > len(in) {
 		r.log.Error("core: handler consumed an impossible byte count; closing",
 			"fd", c.fd, "consumed", k, "len", len(in))
-		c.dead = true
+		c.fail()
 		return
 	}
 	c.start += k
-	if c.closeAfter {
+	if c.dropsInput() {
 		c.start = c.end // input after CloseAfterWrite is never processed
 	}
 	if !c.phaseSet {
@@ -220,7 +255,7 @@ func (r *Reactor) releaseBuf(c *Conn) {
 // read — right away, so a peer blocked on a full window can go on to read
 // its response.
 func (r *Reactor) discardIfClosing(c *Conn) {
-	if c.closeAfter {
+	if c.dropsInput() {
 		r.discardInput(c)
 	}
 }
@@ -230,7 +265,7 @@ func (r *Reactor) discardIfClosing(c *Conn) {
 // read our response; and unread input at close(2) makes the kernel send RST,
 // which can destroy the response before the peer reads it.
 func (r *Reactor) discardInput(c *Conn) {
-	for c.inReady && !c.dead && !c.rdEOF {
+	for c.inReady && !c.failed() && !c.rdEOF {
 		n, err := r.sysRead(c.fd, r.scratch)
 		c.inReady = false
 		switch {
@@ -240,7 +275,7 @@ func (r *Reactor) discardInput(c *Conn) {
 			c.inReady = true
 			continue
 		case err != nil:
-			c.dead = true
+			c.fail()
 			return
 		case n == 0:
 			c.rdEOF = true
@@ -268,7 +303,7 @@ func (r *Reactor) flush(c *Conn) {
 		case err == unix.EINTR:
 			continue
 		case !retryable(err):
-			c.dead = true
+			c.fail()
 			return
 		case n < len(p):
 			return

@@ -50,8 +50,10 @@ type Reactor struct {
 	events         []unix.EpollEvent
 	ctlEvent       unix.EpollEvent // scratch for epoll_ctl, see sysEpollCtl
 	wakeBuf        [8]byte
-	scratch        []byte // discarded input, see discardInput
-	refuseBuf      []byte // Config.Reject's message, reused
+	scratch        []byte    // discarded input, see discardInput
+	refuseBuf      []byte    // Config.Reject's message, reused
+	again          []connRef // connections whose read budget ran out, for the next iteration
+	againSpare     []connRef // the other half of the again list's double buffer
 
 	base  time.Time // the reactor clock counts nanoseconds from here
 	now   time.Time // read once per epoll_wait return
@@ -136,6 +138,7 @@ func (r *Reactor) loop() error {
 		for i := range max(n, 0) {
 			r.dispatch(&r.events[i])
 		}
+		r.readAgain()
 		r.expire()
 		if r.acceptPaused {
 			r.acceptAll()
@@ -161,6 +164,9 @@ func (r *Reactor) waitMs() int {
 	}
 	if r.acceptPaused && (next < 0 || r.nowNs+acceptRetryNs < next) {
 		next = r.nowNs + acceptRetryNs
+	}
+	if len(r.again) > 0 {
+		return 0 // input is waiting: only collect the events that came meanwhile
 	}
 	if next < 0 {
 		return -1
@@ -215,7 +221,7 @@ func (r *Reactor) onConnEvent(c *Conn, events uint32) {
 func (r *Reactor) settle(c *Conn) {
 	r.readConn(c)
 	switch {
-	case c.dead:
+	case c.failed():
 		r.closeConn(c)
 	case c.pending() > 0:
 		r.writing(c)
@@ -249,8 +255,10 @@ func (r *Reactor) flushed(c *Conn) {
 	case c.rdEOF:
 		// The peer sent all it ever will and every response is out.
 		r.closeConn(c)
-	case c.closeAfter:
+	case c.state == stateFinishing:
 		r.linger(c)
+	case c.state == stateLingering:
+		// Half-closed already: its timer runs until the peer's FIN.
 	case r.draining && c.resume == PhaseIdle:
 		r.closeConn(c)
 	case c.phase == PhaseWriting:
@@ -265,14 +273,11 @@ func (r *Reactor) flushed(c *Conn) {
 // the response before the peer reads it. SO_LINGER with a zero timeout is
 // never used for the same reason.
 func (r *Reactor) linger(c *Conn) {
-	if c.lingering {
-		return // already half-closed; its timer keeps running
-	}
 	if err := r.sysShutdown(c.fd, unix.SHUT_WR); err != nil {
 		r.closeConn(c) // ENOTCONN etc.: the peer is gone, nothing to protect
 		return
 	}
-	c.lingering = true
+	c.advance(stateLingering)
 	r.releaseBuf(c)
 	r.setPhase(c, phaseLinger)
 }

@@ -38,7 +38,7 @@ func (t *table) open(fd int) *Conn {
 		t.slots[fd] = c
 	}
 	c.gen = nextGen(c.gen)
-	c.open = true
+	c.state = stateOpen
 	return c
 }
 
@@ -58,7 +58,7 @@ func (t *table) lookup(fd int, gen uint32) *Conn {
 		return nil
 	}
 	c := t.slots[fd]
-	if c == nil || !c.open || c.gen != gen {
+	if c == nil || c.state == stateFree || c.gen != gen {
 		return nil
 	}
 	return c
@@ -69,4 +69,4 @@ func (t *table) at(fd int32) *Conn { return t.slots[fd] }
 
 // release marks the slot free. The generation stays, so any event still
 // queued for this connection is recognised as stale after reuse.
-func (t *table) release(c *Conn) { c.open = false }
+func (t *table) release(c *Conn) { c.state = stateFree }

@@ -70,7 +70,7 @@ func (h *handler) Data(c *core.Conn, in []byte) int {
 	h.out.bind(c)
 	defer h.out.Flush()
 	consumed := 0
-	for consumed < len(in) && !s.closing {
+	for consumed < len(in) && !s.finalSent {
 		if s.ex == nil {
 			s.ex = h.objects.Exchange()
 			c.SetPhase(core.PhaseReading)
@@ -91,7 +91,7 @@ func (h *handler) Data(c *core.Conn, in []byte) int {
 		// connection closes after the last one buffered.
 		h.respond(c, s, c.Draining() && consumed == len(in))
 	}
-	if s.closing {
+	if s.finalSent {
 		return len(in)
 	}
 	if s.ex != nil && len(in)-consumed >= h.inputMax {
@@ -175,7 +175,7 @@ func (h *handler) refusal(dst []byte, now time.Time) []byte {
 // batch goes out first, since nothing is written after CloseAfterWrite.
 func (h *handler) closeAfter(c *core.Conn, s *Session) {
 	h.out.Flush()
-	s.closing = true
+	s.finalSent = true
 	c.CloseAfterWrite()
 }
 

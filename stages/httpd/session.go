@@ -5,9 +5,9 @@ import "latencylab/stages/http1"
 // Session is one connection's HTTP state: its parser and the exchange being
 // read. It outlives requests, not connections.
 type Session struct {
-	parser  *http1.Parser
-	ex      *Exchange // the request being read; nil between requests
-	closing bool      // a final response is written: ignore further input
+	parser    *http1.Parser
+	ex        *Exchange // the request being read; nil between requests
+	finalSent bool      // the final response is written: ignore further input
 }
 
 func newSession(l http1.Limits) *Session {
@@ -18,5 +18,5 @@ func newSession(l http1.Limits) *Session {
 func (s *Session) reset() {
 	s.parser.Reset()
 	s.ex = nil
-	s.closing = false
+	s.finalSent = false
 }
