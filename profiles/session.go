@@ -62,13 +62,6 @@ func (s *Session) Start() error {
 	return nil
 }
 
-// Running reports whether a window is open.
-func (s *Session) Running() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.running
-}
-
 // Stop ends the window and writes cpu.pb.gz, wall.pb.gz and allocs.pb.gz
 // into dir, which must exist. It returns the paths written. The session
 // is stopped even when writing fails, so a broken disk cannot leave the

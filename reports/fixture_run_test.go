@@ -111,7 +111,7 @@ func getStats(url string) (*rundir.Stats, error) {
 	return &st, json.NewDecoder(resp.Body).Decode(&st)
 }
 
-// measureRounds interleaves the servers within each round (DESIGN.md §7.2).
+// measureRounds interleaves the servers within each round (CONTRACTS.md §6.2).
 func (b *runBuilder) measureRounds(ctx context.Context) error {
 	for k := 1; k <= b.spec.rounds; k++ {
 		for _, s := range b.servers {

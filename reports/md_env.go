@@ -10,7 +10,7 @@ import (
 	"latencylab/harness/rundir"
 )
 
-// writeEnv: where and how the run was made (DESIGN.md §7.7).
+// writeEnv: where and how the run was made (CONTRACTS.md §6.7).
 func writeEnv(m *md, run *rundir.Run) {
 	m.h2("Environment and scenario")
 	e := run.Env

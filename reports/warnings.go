@@ -8,7 +8,7 @@ import (
 	"latencylab/harness/rundir"
 )
 
-// Noise thresholds (DESIGN.md §7.5: noisy runs are flagged, not hidden).
+// Noise thresholds (CONTRACTS.md §6.5: noisy runs are flagged, not hidden).
 const (
 	noisyCIWidth = 0.10 // CI wider than 10% of the median
 )

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// rule is one row of the HTTP/1.1 conformance table (DESIGN.md §6). Every
+// rule is one row of the HTTP/1.1 conformance table (CONTRACTS.md §5). Every
 // stage must pass every row; rows differ between stages only in whether the
 // connection persists, which is the keepalive stage's declared change.
 type rule struct {

@@ -2,8 +2,8 @@
 // stage plus one change, declared as the strategies it plugs into the one
 // core (stages/core) and the one HTTP layer (stages/httpd). Read the stage
 // files in ladder order to see the whole journey; README.md beside them
-// tells what each step changed, what the seed claimed and what the lab
-// measured.
+// tells what each step changed, what the seeds (the tutorials the ladder
+// retells, described there) claimed, and what the lab measured.
 package stages
 
 import (

@@ -1,5 +1,5 @@
 // Package bench runs a scenario over every server and writes a run
-// directory (DESIGN.md §5). It knows servers only through TCP, the /stats
+// directory (CONTRACTS.md §4). It knows servers only through TCP, the /stats
 // document and the lab binary's command line (lab stages, lab serve,
 // lab load); it never imports the stages.
 //

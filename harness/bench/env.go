@@ -15,7 +15,7 @@ import (
 )
 
 // sysctls are the kernel settings that change what a loopback bench
-// measures (DESIGN.md §7.7), as paths under /proc/sys.
+// measures (CONTRACTS.md §6.7), as paths under /proc/sys.
 func sysctls() []string {
 	return []string{"net.core.somaxconn", "net.ipv4.tcp_tw_reuse", "net.ipv4.ip_local_port_range"}
 }

@@ -139,7 +139,7 @@ func (r *runner) scenarioJob(t *target) loadJob {
 }
 
 // profilePass profiles every live lab serve server over one load window of
-// the scenario, after all measured trials (DESIGN.md §7.4).
+// the scenario, after all measured trials (CONTRACTS.md §6.4).
 func (r *runner) profilePass(ctx context.Context) error {
 	r.prog.line("profiling pass: %v of load per server", r.sc.Profile.D)
 	for _, t := range r.targets {

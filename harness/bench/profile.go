@@ -15,7 +15,7 @@ func profileFiles() []string {
 	return []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile}
 }
 
-// profile is the separate profiling pass of one server (DESIGN.md §7.4):
+// profile is the separate profiling pass of one server (CONTRACTS.md §6.4):
 // start the profiles, run one load window, stop them into the server's
 // folder. Only the load window is covered, and no measured trial runs
 // meanwhile.

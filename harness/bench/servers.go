@@ -52,7 +52,7 @@ func (d serverDef) serveStage() string {
 	return d.name
 }
 
-// contractLadder is the ladder DESIGN.md §3 names. lab stages is the truth
+// contractLadder is the ladder CONTRACTS.md §1 names. lab stages is the truth
 // for order and summaries; a contract name it lacks is still benched, as a
 // failed server, so a missing stage shows in the run instead of vanishing.
 func contractLadder() []string {

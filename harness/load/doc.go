@@ -75,7 +75,7 @@
 // Warm-up requests are excluded from every histogram and count and reported
 // as WarmupReqs.
 //
-// # Summary fields beyond DESIGN.md §4
+// # Summary fields beyond the contract's keys (CONTRACTS.md §3)
 //
 // Connected counts the connection slots that established at least one
 // connection (at most Conns); Extra["connects"] counts every successful

@@ -12,7 +12,7 @@ import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// WriteJSON writes Summary (DESIGN.md §4) to path.
+// WriteJSON writes Summary (CONTRACTS.md §3) to path.
 func (r *Result) WriteJSON(path string) error {
 	b, err := r.marshal()
 	if err != nil {

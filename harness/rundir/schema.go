@@ -1,4 +1,4 @@
-// Package rundir is the run directory contract (DESIGN.md §5): the JSON
+// Package rundir is the run directory contract (CONTRACTS.md §4): the JSON
 // schemas and the file names that lab bench writes and lab report and
 // lab compare read. It is the only thing the report knows about a run.
 package rundir
@@ -39,7 +39,7 @@ type Percentiles struct {
 	Max   float64 `json:"max"`
 }
 
-// LoadResult is the output of lab load --json (DESIGN.md §4). The keys
+// LoadResult is the output of lab load --json (CONTRACTS.md §3). The keys
 // up to SendLag are the contract; the rest are additions.
 type LoadResult struct {
 	URL           string            `json:"url"`
@@ -65,7 +65,7 @@ type LoadResult struct {
 	Interrupted bool `json:"interrupted"`
 }
 
-// Stats is a server's /stats JSON (DESIGN.md §4), as a run keeps it.
+// Stats is a server's /stats JSON (CONTRACTS.md §2), as a run keeps it.
 type Stats = statsdoc.Stats
 
 // Estimate is a median across rounds with its confidence interval.
@@ -103,7 +103,7 @@ type Scenario struct {
 	VariantRate *float64 `json:"variant_rate,omitempty"` // req/s of the variant servers when not Rate (0: closed loop)
 }
 
-// Env is the environment of a run (DESIGN.md §7).
+// Env is the environment of a run (CONTRACTS.md §6.7).
 type Env struct {
 	Hostname   string            `json:"hostname"`
 	Kernel     string            `json:"kernel"`

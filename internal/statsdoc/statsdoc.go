@@ -1,4 +1,4 @@
-// Package statsdoc is the /stats document (DESIGN.md §4): what every lab
+// Package statsdoc is the /stats document (CONTRACTS.md §2): what every lab
 // server answers on /stats and what the bench keeps as stats-before.json
 // and stats-after.json. It is its own package because both sides of that
 // contract use it, the servers (stages) and the harness, and neither may

@@ -38,9 +38,6 @@ func NewRouter(routes ...Route) *Router {
 	return r
 }
 
-// Routes lists the routes in order.
-func (r *Router) Routes() []Route { return r.routes }
-
 // Serve dispatches one request.
 func (r *Router) Serve(req *http1.Request, resp *http1.Response) {
 	path := Path(req.Target)

@@ -6,7 +6,7 @@ import (
 	"latencylab/internal/statsdoc"
 )
 
-// Stats is the /stats document (DESIGN.md §4). Every server of the lab,
+// Stats is the /stats document (CONTRACTS.md §2). Every server of the lab,
 // stages and reference servers alike, answers /stats with it.
 type Stats = statsdoc.Stats
 

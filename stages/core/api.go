@@ -3,10 +3,9 @@
 // syscall counters. It knows nothing about HTTP: a protocol plugs in through
 // Handler, and stages differ only through Config and the strategies in it.
 //
-// This file holds the package's surface: the settings, the strategy and
-// protocol interfaces, the counters, and (in the closing comment) a map of
-// the Conn and Reactor methods that stages/httpd, stages/echo and the
-// ladder use.
+// This file holds the package's settings, the strategy and protocol
+// interfaces and the counters; the Reactor is in reactor.go, the Conn a
+// protocol sees in conn.go.
 package core
 
 import (
@@ -107,7 +106,6 @@ type SyscallKind uint8
 const (
 	SysRead SyscallKind = iota
 	SysWrite
-	SysWritev
 	SysAccept
 	SysClose
 	SysEpollWait
@@ -131,34 +129,3 @@ type Stats struct {
 	Timeouts            uint64 // connections closed by a timer
 	Syscalls            [NumSyscallKinds]uint64
 }
-
-// SyscallMap returns the syscall counts keyed by kind name ("read", "write",
-// "writev", "accept4", "close", "epoll_wait", "epoll_ctl", "setsockopt",
-// "shutdown").
-//
-// Implemented in counters.go.
-// func (s Stats) SyscallMap() map[string]uint64
-
-// The Conn and Reactor APIs (implemented in conn.go and reactor.go):
-//
-//	type Conn struct{ ... }
-//	func (c *Conn) Write(p []byte)       // write inline now; on a partial write copy the rest to
-//	                                      // pending output and arm EPOLLOUT. Never retains p.
-//	func (c *Conn) CloseAfterWrite()     // close once pending output is flushed; input after
-//	                                      // this call is never handed to Data again
-//	func (c *Conn) SetPhase(p Phase)     // PhaseReading or PhaseIdle; the core handles Writing
-//	func (c *Conn) Session() any         // protocol state, set by the handler
-//	func (c *Conn) SetSession(s any)
-//	func (c *Conn) Now() time.Time       // the reactor's clock, read once per epoll_wait return
-//	func (c *Conn) Fd() int
-//	func (c *Conn) Draining() bool       // graceful shutdown has begun: finish this request, then close
-//	func (c *Conn) Pending() int         // bytes of output not yet accepted by the kernel
-//
-//	func New(cfg Config, h Handler) (*Reactor, error) // socket, bind, listen, epoll; not yet serving
-//	func (r *Reactor) Addr() string                    // the bound address, port resolved
-//	func (r *Reactor) Serve() error                    // the loop, on the calling goroutine (locks the OS
-//	                                                    // thread); returns nil after a graceful shutdown
-//	func (r *Reactor) Shutdown()                       // any goroutine: begin graceful drain, wake the loop
-//	func (r *Reactor) Close()                          // any goroutine: stop now, close everything
-//	func (r *Reactor) Stats() Stats                    // any goroutine
-//	func (r *Reactor) Config() Config                  // the effective configuration, defaults filled in

@@ -61,6 +61,3 @@ func (p *PooledBuffers) Put(b []byte) {
 	}
 	p.free = append(p.free, b[:p.size])
 }
-
-// Kept reports how many free buffers the pool holds (for tests and stats).
-func (p *PooledBuffers) Kept() int { return len(p.free) }

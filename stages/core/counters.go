@@ -43,8 +43,6 @@ func (k SyscallKind) String() string {
 		return "read"
 	case SysWrite:
 		return "write"
-	case SysWritev:
-		return "writev"
 	case SysAccept:
 		return "accept4"
 	case SysClose:
@@ -62,7 +60,7 @@ func (k SyscallKind) String() string {
 }
 
 // SyscallMap returns the syscall counts keyed by kind name ("read", "write",
-// "writev", "accept4", "close", "epoll_wait", "epoll_ctl", "setsockopt",
+// "accept4", "close", "epoll_wait", "epoll_ctl", "setsockopt",
 // "shutdown"). Every kind is present, zero counts included, so consumers see
 // a stable key set.
 func (s Stats) SyscallMap() map[string]uint64 {

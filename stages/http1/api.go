@@ -3,12 +3,12 @@
 // status texts, the Date cache and the RFC 9112 limits. It knows nothing
 // about sockets.
 //
-// This file holds the package's surface: limits, the request and response
-// types, the error type, and (in the closing comment) a map of the parser
-// and encoder functions that stages/httpd and stages/app use.
+// This file holds the package's types and limits. The parser is in
+// parser.go (Parser.Parse resumes where it stopped, so a caller extends the
+// same buffer and calls again), the encoders in encode.go and format.go.
 package http1
 
-// Default limits (DESIGN.md §6).
+// Default limits (docs/CONTRACTS.md, "HTTP rules").
 const (
 	DefaultMaxTargetBytes = 8 << 10 // request target over this: 414
 	DefaultMaxHeaderBytes = 8 << 10 // header block (after the request line) over this: 431
@@ -81,35 +81,3 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return StatusText(e.Status) + ": " + e.Reason }
-
-// The rest of the API (implemented in the other files of this package):
-//
-//	type Parser struct{ Limits Limits; ... }       // incremental state, reusable
-//	func NewParser(l Limits) *Parser
-//	func (p *Parser) Parse(buf []byte, r *Request) (n int, err *Error)
-//	    // n > 0, err == nil: one complete request occupies buf[:n]; r's slices point into buf.
-//	    // n == 0, err == nil: need more input; call again with buf extended (same prefix).
-//	    //                     The parser resumes where it stopped; it does not rescan.
-//	    // err != nil: reject with err.Status, then close. Leading CRLFs before the request
-//	    //             line are skipped and counted in n.
-//	func (p *Parser) TakeContinue() bool   // true exactly once per request: the header block is
-//	                                       // complete, Expect: 100-continue, body still to come
-//	func (p *Parser) Reset()
-//	func (r *Request) Header(name string) []byte  // case-insensitive; first value; nil if absent
-//	func (r *Request) BuildMap()                  // fill Map (allocates: the naive strategy)
-//	func (r *Request) Reset()                     // clear, keep capacity
-//	func (r *Response) Set(name, value string)    // append a field (or set in Map when non-nil)
-//	func (r *Response) Reset()                    // clear, keep capacity
-//	func StatusText(code int) string
-//	func Bodiless(status int, head bool) bool     // 1xx, 204, 304 or HEAD: no body bytes
-//
-//	// Encoders. All write: status line, Date, Server, Content-Length (unless the status
-//	// forbids it), Connection when Close or Echo10, the fields, CRLF, then the body
-//	// (unless bodiless).
-//	func FormatResponse(r *Response, date []byte, server string) []byte   // naive: fmt into a new bytes.Buffer
-//	func AppendResponse(dst []byte, r *Response, date []byte, server string) []byte
-//	func AppendHead(dst []byte, r *Response, date []byte, server string) []byte // header block only
-//	func ResponseSize(r *Response, date []byte, server string) int        // exact size AppendResponse writes
-//
-//	type DateCache struct{ ... }                    // IMF-fixdate, reformatted once a second
-//	func (d *DateCache) Get(now time.Time) []byte   // no allocation

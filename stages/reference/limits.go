@@ -8,5 +8,5 @@ import "time"
 const (
 	headerTimeout = 10 * time.Second // time to read one request's header
 	idleTimeout   = 60 * time.Second // keep-alive: time between requests
-	maxHeaderSize = 8 << 10          // header block limit, as DESIGN.md §6
+	maxHeaderSize = 8 << 10          // header block limit, as CONTRACTS.md §5
 )

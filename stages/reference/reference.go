@@ -1,6 +1,6 @@
 // Package reference holds the servers that run beside the ladder but are not
 // part of it: Go's net/http and valyala/fasthttp. They serve the same hello
-// app contract as the stages (DESIGN.md §4) so that the bench can put them
+// app contract as the stages (CONTRACTS.md §2) so that the bench can put them
 // under the same load and read the same /stats document.
 //
 // They are stock servers on purpose: no wrapped connections, no tuned
@@ -28,18 +28,17 @@ type Server interface {
 	Shutdown(ctx context.Context) error
 }
 
-// kind is one reference server: its summary and its constructor.
+// kind is one reference server: its name and its constructor.
 type kind struct {
-	name    string
-	summary string
-	listen  func(addr string) (Server, error)
+	name   string
+	listen func(addr string) (Server, error)
 }
 
 // kinds lists the reference servers in the order the bench shows them.
 func kinds() []kind {
 	return []kind{
-		{"nethttp", "Go net/http: goroutine per connection, bufio, stock settings", newNetHTTP},
-		{"fasthttp", "valyala/fasthttp: worker pool, pooled request contexts, zero-alloc API", newFastHTTP},
+		{"nethttp", newNetHTTP},   // Go net/http: goroutine per connection, bufio, stock settings
+		{"fasthttp", newFastHTTP}, // valyala/fasthttp: worker pool, pooled request contexts, zero-alloc API
 	}
 }
 
@@ -50,17 +49,6 @@ func Names() []string {
 		names = append(names, k.name)
 	}
 	return names
-}
-
-// Summary is the one-line description of a reference server, or "" for an
-// unknown name.
-func Summary(name string) string {
-	for _, k := range kinds() {
-		if k.name == name {
-			return k.summary
-		}
-	}
-	return ""
 }
 
 // New listens on addr (port 0 picks a free port) with the named server. The
