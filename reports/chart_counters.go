@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -13,9 +15,16 @@ type costRow struct {
 	pr   perRequest
 }
 
+var countersChart = reportChart{
+	title:  "allocations and syscalls",
+	intro:  "What one request costs the server: heap allocations and syscalls by kind.",
+	absent: "no server reported counters",
+	build:  func(rd *runData) (chart.Figure, bool) { return countersFigure(rd.servers) },
+}
+
 // countersFigure: allocations per request (left) and syscalls per
 // request grouped by kind (right), per server that counted them.
-func countersFigure(servers []*serverData) (figure, bool) {
+func countersFigure(servers []*serverData) (chart.Figure, bool) {
 	var rows []costRow
 	for _, s := range servers {
 		pr := s.perRequest()
@@ -24,18 +33,18 @@ func countersFigure(servers []*serverData) (figure, bool) {
 		}
 	}
 	if len(rows) == 0 {
-		return figure{}, false
+		return chart.Figure{}, false
 	}
-	return figure{name: "counters", alt: "allocations and syscalls per request",
-		w: chartW, h: chartH, draw: func(dc draw.Canvas) { drawCounters(dc, rows) }}, true
+	return chart.Figure{Name: "counters", Alt: "allocations and syscalls per request",
+		W: chart.Width, H: chart.Height, Draw: func(dc draw.Canvas) { drawCounters(dc, rows) }}, true
 }
 
 func drawCounters(dc draw.Canvas, rows []costRow) {
 	kinds := syscallKinds(prsOf(rows))
-	leg := newLegend()
+	leg := chart.NewLegend()
 	left := allocsPanel(rows)
 	right := syscallsPanel(rows, kinds, &leg)
-	drawBeside(dc, leg, func(c draw.Canvas) {
+	chart.DrawBeside(dc, leg, func(c draw.Canvas) {
 		tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Points(18)}
 		cs := plot.Align([][]*plot.Plot{{left, right}}, tiles, c)
 		left.Draw(cs[0][0])
@@ -52,7 +61,7 @@ func prsOf(rows []costRow) []perRequest {
 }
 
 func allocsPanel(rows []costRow) *plot.Plot {
-	p := newPlot("Heap allocations per request", "server", "allocations per request (objects)")
+	p := chart.NewPlot("Heap allocations per request", "server", "allocations per request (objects)")
 	vals := make(plotter.Values, len(rows))
 	for i, r := range rows {
 		if r.pr.allocs != nil {
@@ -60,7 +69,7 @@ func allocsPanel(rows []costRow) *plot.Plot {
 		}
 	}
 	if bar, err := plotter.NewBarChart(vals, barWidth(len(rows), 2)); err == nil {
-		bar.Color, bar.LineStyle.Width = seriesColor(0), 0
+		bar.Color, bar.LineStyle.Width = chart.SeriesColor(0), 0
 		p.Add(bar)
 	}
 	finishCategoryPanel(p, rows)
@@ -69,7 +78,7 @@ func allocsPanel(rows []costRow) *plot.Plot {
 
 // syscallsPanel groups one bar per syscall kind around each server.
 func syscallsPanel(rows []costRow, kinds []string, leg *plot.Legend) *plot.Plot {
-	p := newPlot("Syscalls per request, by kind", "server", "syscalls per request")
+	p := chart.NewPlot("Syscalls per request, by kind", "server", "syscalls per request")
 	w := barWidth(len(rows), 2*max(len(kinds), 1))
 	for k, kind := range kinds {
 		vals := make(plotter.Values, len(rows))
@@ -80,7 +89,7 @@ func syscallsPanel(rows []costRow, kinds []string, leg *plot.Legend) *plot.Plot 
 		if err != nil {
 			continue
 		}
-		bar.Color, bar.LineStyle.Width = seriesColor(k+1), 0
+		bar.Color, bar.LineStyle.Width = chart.SeriesColor(k+1), 0
 		bar.Offset = w * vg.Length(2*k-len(kinds)+1) / 2
 		p.Add(bar)
 		leg.Add("syscall: "+kind, bar)
@@ -94,8 +103,8 @@ func finishCategoryPanel(p *plot.Plot, rows []costRow) {
 	for i, r := range rows {
 		names[i] = r.name
 	}
-	nominalX(p, names)
-	p.Title.TextStyle.Font.Size = labelSize
+	chart.NominalX(p, names)
+	p.Title.TextStyle.Font.Size = chart.LabelSize
 	p.Y.Min = 0
 	// Headroom, so the tallest bar does not meet the frame and look cut.
 	p.Y.Max *= 1.1

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"image/color"
 
 	"gonum.org/v1/plot"
@@ -11,10 +13,17 @@ import (
 	"latencylab/harness/rundir"
 )
 
+var journeyChart = reportChart{
+	title:  "journey",
+	intro:  "Mean and p99 latency per stage, log scale; dashed lines are the figures seed 004 reported.",
+	absent: "no ladder stage has latency results",
+	build:  func(rd *runData) (chart.Figure, bool) { return journeyFigure(rd.stages()) },
+}
+
 // journeyFigure: mean and p99 latency per ladder stage on a log axis,
 // with the seed's figures as labelled reference lines. ok is false when
 // no stage has latency to show.
-func journeyFigure(stages []*serverData) (figure, bool) {
+func journeyFigure(stages []*serverData) (chart.Figure, bool) {
 	var names []string
 	var mean, p99 []rundir.Estimate
 	for _, s := range stages {
@@ -25,16 +34,16 @@ func journeyFigure(stages []*serverData) (figure, bool) {
 		mean, p99 = append(mean, s.Latency["mean"]), append(p99, s.Latency["p99"])
 	}
 	if len(names) == 0 {
-		return figure{}, false
+		return chart.Figure{}, false
 	}
 	draw := func(dc draw.Canvas) { drawJourney(dc, names, mean, p99) }
-	return figure{name: "journey", alt: "latency per stage: mean and p99, with the seed's figures",
-		w: chartW, h: chartH, draw: draw}, true
+	return chart.Figure{Name: "journey", Alt: "latency per stage: mean and p99, with the seed's figures",
+		W: chart.Width, H: chart.Height, Draw: draw}, true
 }
 
 func drawJourney(dc draw.Canvas, names []string, mean, p99 []rundir.Estimate) {
-	p := newPlot("The journey: latency per ladder stage", "stage (ladder order)", "latency (ms, log scale)")
-	leg := newLegend()
+	p := chart.NewPlot("The journey: latency per ladder stage", "stage (ladder order)", "latency (ms, log scale)")
+	leg := chart.NewLegend()
 	p.NominalX(names...)
 	// One empty slot on the left holds the seed labels clear of the data.
 	p.X.Min, p.X.Max = refLabelX-0.05, float64(len(names))-0.5
@@ -44,13 +53,13 @@ func drawJourney(dc draw.Canvas, names []string, mean, p99 []rundir.Estimate) {
 		est   []rundir.Estimate
 	}{{"mean", mean}, {"p99", p99}} {
 		xys := estimatesMS(series.est)
-		addLinePoints(p, &leg, series.label, xys, i, false)
-		addErrorBars(p, series.est, seriesColor(i))
+		chart.AddLinePoints(p, &leg, series.label, xys, i, false)
+		addErrorBars(p, series.est, chart.SeriesColor(i))
 		all = append(all, xys)
 	}
 	refs := seedReferences()
 	addReferences(p, &leg, refs, float64(len(names)))
-	lo, hi := yBounds(all...)
+	lo, hi := chart.YBounds(all...)
 	for _, r := range refs {
 		lo, hi = min(lo, r.ms), max(hi, r.ms)
 	}
@@ -65,8 +74,8 @@ func drawJourney(dc draw.Canvas, names []string, mean, p99 []rundir.Estimate) {
 			}
 		}
 	}
-	logAxis(&p.Y, lo, hi)
-	drawBeside(dc, leg, p.Draw)
+	chart.LogAxis(&p.Y, lo, hi)
+	chart.DrawBeside(dc, leg, p.Draw)
 }
 
 // estimatesMS turns latency estimates (ns) into points at x = index.
@@ -75,7 +84,7 @@ func estimatesMS(est []rundir.Estimate) plotter.XYs {
 	for i, e := range est {
 		xys = append(xys, plotter.XY{X: float64(i), Y: e.Center / 1e6})
 	}
-	return positive(xys)
+	return chart.Positive(xys)
 }
 
 // refLabelX is where the seed labels start, left of the first stage.
@@ -102,7 +111,7 @@ func addReferences(p *plot.Plot, leg *plot.Legend, refs []seedReference, n float
 	if l, err := plotter.NewLabels(labels); err == nil {
 		for i := range l.TextStyle {
 			l.TextStyle[i].Color = gray
-			l.TextStyle[i].Font = textFont(tickSize)
+			l.TextStyle[i].Font = chart.TextFont(chart.TickSize)
 		}
 		p.Add(l)
 	}

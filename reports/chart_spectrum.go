@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"math"
 
 	"gonum.org/v1/plot"
@@ -16,9 +18,18 @@ type spectrumSeries struct {
 	color  int // palette index; a compared pair shares one
 }
 
+var spectrumChart = reportChart{
+	title:  "percentile spectrum",
+	intro:  "Every measured request of every round, HdrHistogram style: the further right, the rarer the request. Dashed: reference servers.",
+	absent: "no server has .hlog data",
+	build: func(rd *runData) (chart.Figure, bool) {
+		return spectrumFigure("spectrum", "Latency percentile spectrum, every server", runSpectra(rd))
+	},
+}
+
 // spectrumFigure overlays percentile spectra, HdrHistogram style: x is
 // 1/(1-p) on a log axis labelled with p, y is latency on a log axis.
-func spectrumFigure(name, title string, series []spectrumSeries) (figure, bool) {
+func spectrumFigure(name, title string, series []spectrumSeries) (chart.Figure, bool) {
 	var kept []spectrumSeries
 	for _, s := range series {
 		if len(s.pts) > 0 {
@@ -26,29 +37,29 @@ func spectrumFigure(name, title string, series []spectrumSeries) (figure, bool) 
 		}
 	}
 	if len(kept) == 0 {
-		return figure{}, false
+		return chart.Figure{}, false
 	}
-	return figure{name: name, alt: title, w: chartW, h: chartH,
-		draw: func(dc draw.Canvas) { drawSpectrum(dc, title, kept) }}, true
+	return chart.Figure{Name: name, Alt: title, W: chart.Width, H: chart.Height,
+		Draw: func(dc draw.Canvas) { drawSpectrum(dc, title, kept) }}, true
 }
 
 func drawSpectrum(dc draw.Canvas, title string, series []spectrumSeries) {
-	p := newPlot(title, "percentile (x = 1/(1−p), log scale)", "latency (ms, log scale)")
-	leg := newLegend()
+	p := chart.NewPlot(title, "percentile (x = 1/(1−p), log scale)", "latency (ms, log scale)")
+	leg := chart.NewLegend()
 	var all []plotter.XYs
 	xMax := 2.0
 	for _, s := range series {
 		xys := spectrumXYs(s.pts)
-		addLine(p, &leg, s.label, xys, s.color, s.dashed)
+		chart.AddLine(p, &leg, s.label, xys, s.color, s.dashed)
 		all = append(all, xys)
 		xMax = math.Max(xMax, s.pts[len(s.pts)-1].X)
 	}
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.TickerFunc(percentileTicks)
+	p.X.Tick.Marker = plot.TickerFunc(chart.PercentileTicks)
 	p.X.Min, p.X.Max = 1, math.Max(10, xMax)
-	lo, hi := yBounds(all...)
-	logAxis(&p.Y, lo, hi)
-	drawBeside(dc, leg, p.Draw)
+	lo, hi := chart.YBounds(all...)
+	chart.LogAxis(&p.Y, lo, hi)
+	chart.DrawBeside(dc, leg, p.Draw)
 }
 
 func spectrumXYs(pts []spectrumPoint) plotter.XYs {
@@ -56,5 +67,5 @@ func spectrumXYs(pts []spectrumPoint) plotter.XYs {
 	for i, pt := range pts {
 		xys[i] = plotter.XY{X: pt.X, Y: pt.NS / 1e6}
 	}
-	return positive(xys)
+	return chart.Positive(xys)
 }

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"image/color"
 
 	"gonum.org/v1/plot/plotter"
@@ -10,9 +12,16 @@ import (
 	"latencylab/harness/rundir"
 )
 
+var throughputChart = reportChart{
+	title:  "throughput",
+	intro:  "Median requests per second across rounds; bars show the confidence interval.",
+	absent: "no server has throughput results",
+	build:  func(rd *runData) (chart.Figure, bool) { return throughputFigure(rd.servers) },
+}
+
 // throughputFigure: median throughput per server, bars colored by kind,
 // with the across-rounds confidence interval as error bars.
-func throughputFigure(servers []*serverData) (figure, bool) {
+func throughputFigure(servers []*serverData) (chart.Figure, bool) {
 	var shown []*serverData
 	for _, s := range servers {
 		if s.usable() && s.Throughput.Center > 0 {
@@ -20,15 +29,15 @@ func throughputFigure(servers []*serverData) (figure, bool) {
 		}
 	}
 	if len(shown) == 0 {
-		return figure{}, false
+		return chart.Figure{}, false
 	}
-	return figure{name: "throughput", alt: "throughput per server with confidence intervals",
-		w: chartW, h: chartH, draw: func(dc draw.Canvas) { drawThroughput(dc, shown) }}, true
+	return chart.Figure{Name: "throughput", Alt: "throughput per server with confidence intervals",
+		W: chart.Width, H: chart.Height, Draw: func(dc draw.Canvas) { drawThroughput(dc, shown) }}, true
 }
 
 func drawThroughput(dc draw.Canvas, servers []*serverData) {
-	p := newPlot("Throughput per server (median across rounds, CI bars)", "server", "throughput (requests/s)")
-	leg := newLegend()
+	p := chart.NewPlot("Throughput per server (median across rounds, CI bars)", "server", "throughput (requests/s)")
+	leg := chart.NewLegend()
 	var names []string
 	var est []rundir.Estimate
 	inLegend := map[string]bool{}
@@ -48,10 +57,10 @@ func drawThroughput(dc draw.Canvas, servers []*serverData) {
 		}
 	}
 	addCI(p, est, color.Gray{Y: 40}, 1)
-	nominalX(p, names)
+	chart.NominalX(p, names)
 	// Headroom over the tallest bar or interval, so neither meets the frame.
 	p.Y.Min, p.Y.Max = 0, 1.08*maxHi(est)
-	drawBeside(dc, leg, p.Draw)
+	chart.DrawBeside(dc, leg, p.Draw)
 }
 
 func maxHi(est []rundir.Estimate) float64 {
@@ -63,7 +72,7 @@ func maxHi(est []rundir.Estimate) float64 {
 }
 
 // kindColor tells ladder stages, variants and reference servers apart.
-func kindColor(kind string) color.Color { return seriesColor(kindIndex(kind)) }
+func kindColor(kind string) color.Color { return chart.SeriesColor(kindIndex(kind)) }
 
 func kindIndex(kind string) int {
 	switch kind {
@@ -77,6 +86,6 @@ func kindIndex(kind string) int {
 
 // barWidth fits groups of k bars per category into the plot width.
 func barWidth(categories, k int) vg.Length {
-	avail := chartW * 0.7 / vg.Length(categories*k)
+	avail := chart.Width * 0.7 / vg.Length(categories*k)
 	return min(avail*0.8, vg.Points(48))
 }

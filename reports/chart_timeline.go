@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -17,12 +19,19 @@ const (
 // timelineSize is the figure size for n panels.
 func timelineSize(n int) (w, h vg.Length) {
 	rows := (n + timelineCols - 1) / timelineCols
-	return chartW, vg.Length(rows)*timelinePanelH + vg.Inch/2
+	return chart.Width, vg.Length(rows)*timelinePanelH + vg.Inch/2
+}
+
+var timelineChart = reportChart{
+	title:  "latency over time",
+	intro:  "p50 and p99 per second of the measured window, rounds merged second by second: a stall shared by every round stands out.",
+	absent: "no server has .hlog intervals covering its window",
+	build:  func(rd *runData) (chart.Figure, bool) { return timelineFigure(rd.servers) },
 }
 
 // timelineFigure: p50 and p99 latency per second of the measured window,
 // one panel per server with .hlog data.
-func timelineFigure(servers []*serverData) (figure, bool) {
+func timelineFigure(servers []*serverData) (chart.Figure, bool) {
 	var shown []*serverData
 	for _, s := range servers {
 		if len(s.seconds) > 0 {
@@ -30,11 +39,11 @@ func timelineFigure(servers []*serverData) (figure, bool) {
 		}
 	}
 	if len(shown) == 0 {
-		return figure{}, false
+		return chart.Figure{}, false
 	}
 	w, h := timelineSize(len(shown))
-	return figure{name: "timeline", alt: "p50 and p99 latency per second, per server", w: w, h: h,
-		draw: func(dc draw.Canvas) { drawTimeline(dc, shown) }}, true
+	return chart.Figure{Name: "timeline", Alt: "p50 and p99 latency per second, per server", W: w, H: h,
+		Draw: func(dc draw.Canvas) { drawTimeline(dc, shown) }}, true
 }
 
 func drawTimeline(dc draw.Canvas, servers []*serverData) {
@@ -47,13 +56,13 @@ func drawTimeline(dc draw.Canvas, servers []*serverData) {
 	for i, s := range servers {
 		grid[i/cols][i%cols] = timelinePanel(s)
 	}
-	leg := newLegend()
+	leg := chart.NewLegend()
 	for i, label := range []string{"p50", "p99"} {
 		l, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
 		styleTimeline(l, i)
 		leg.Add(label, l)
 	}
-	drawBeside(dc, leg, func(c draw.Canvas) {
+	chart.DrawBeside(dc, leg, func(c draw.Canvas) {
 		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(14), PadY: vg.Points(14),
 			PadTop: vg.Points(6), PadBottom: vg.Points(6)}
 		canvases := plot.Align(grid, tiles, c)
@@ -69,8 +78,8 @@ func drawTimeline(dc draw.Canvas, servers []*serverData) {
 
 // timelinePanel plots one server's per-second percentiles.
 func timelinePanel(s *serverData) *plot.Plot {
-	p := newPlot(s.Name, "time in window (s)", "latency (ms, log)")
-	p.Title.TextStyle.Font.Size = labelSize
+	p := chart.NewPlot(s.Name, "time in window (s)", "latency (ms, log)")
+	p.Title.TextStyle.Font.Size = chart.LabelSize
 	var all []plotter.XYs
 	for i, pick := range []func(secondStat) float64{
 		func(st secondStat) float64 { return st.P50NS },
@@ -80,7 +89,7 @@ func timelinePanel(s *serverData) *plot.Plot {
 		for _, st := range s.seconds {
 			xys = append(xys, plotter.XY{X: st.T, Y: pick(st) / 1e6})
 		}
-		xys = positive(xys)
+		xys = chart.Positive(xys)
 		if line, pts, err := plotter.NewLinePoints(xys); err == nil && len(xys) > 0 {
 			styleTimeline(line, i)
 			pts.Color, pts.Shape = line.Color, plotutil.Shape(i)
@@ -88,8 +97,8 @@ func timelinePanel(s *serverData) *plot.Plot {
 		}
 		all = append(all, xys)
 	}
-	lo, hi := yBounds(all...)
-	logAxis(&p.Y, lo, hi)
+	lo, hi := chart.YBounds(all...)
+	chart.LogAxis(&p.Y, lo, hi)
 	first, last := s.seconds[0].T, s.seconds[len(s.seconds)-1].T
 	pad := max(first, 0.05)
 	p.X.Min, p.X.Max = 0, last+pad
@@ -97,7 +106,7 @@ func timelinePanel(s *serverData) *plot.Plot {
 }
 
 func styleTimeline(l *plotter.Line, i int) {
-	l.Color, l.Width = seriesColor(i), vg.Points(1.5)
+	l.Color, l.Width = chart.SeriesColor(i), vg.Points(1.5)
 	if i == 1 {
 		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 	}

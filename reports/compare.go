@@ -134,12 +134,12 @@ func (co *CompareOutput) compareChart(pairs []pairCmp) chartRef {
 	if !ok {
 		return chartRef{note: "No spectrum chart: no .hlog data on either side."}
 	}
-	names, err := fig.save(co.Dir)
+	names, err := fig.Save(co.Dir)
 	co.Files = append(co.Files, names...)
 	if err != nil {
 		return chartRef{note: fmt.Sprintf("No spectrum chart: %v.", err)}
 	}
-	return chartRef{name: fig.name, alt: fig.alt}
+	return chartRef{name: fig.Name, alt: fig.Alt}
 }
 
 // diffPair diffs the CPU profiles of a pair when both sides have one.

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +18,7 @@ func TestCompareRuns(t *testing.T) {
 	if want := filepath.Join(runB, "report", "compare-"+filepath.Base(runA)); out.Dir != want {
 		t.Errorf("out dir %s, want %s", out.Dir, want)
 	}
-	checkPNG(t, filepath.Join(out.Dir, "spectrum.png"), pixels(chartW), pixels(chartH))
+	checkPNG(t, filepath.Join(out.Dir, "spectrum.png"), chart.Pixels(chart.Width), chart.Pixels(chart.Height))
 	checkSVG(t, filepath.Join(out.Dir, "spectrum.svg"))
 	for _, f := range []string{"diff/naive-vs-naive.pb.gz", "diff/naive-vs-naive.html", "diff/keepalive-vs-keepalive.html", CompareFile} {
 		mustExist(t, filepath.Join(out.Dir, f))

@@ -3,7 +3,6 @@ package reports
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"latencylab/harness/rundir"
 )
@@ -100,10 +99,4 @@ func fmtChange(old, new float64) string {
 		return "±0%"
 	}
 	return fmt.Sprintf("%+.0f%%", pct)
-}
-
-// mdCell escapes text for a markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
 }

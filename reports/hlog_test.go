@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"testing"
 )
 
@@ -61,7 +63,7 @@ func hasX(pts []spectrumPoint, x, ns float64) bool {
 }
 
 func TestLogTicksLabelInsideDecade(t *testing.T) {
-	ticks := logTicks{}.Ticks(0.3, 0.9)
+	ticks := chart.LogTicks{}.Ticks(0.3, 0.9)
 	var labels []string
 	for _, tk := range ticks {
 		if tk.Label != "" {

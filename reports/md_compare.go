@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/markdown"
+
 	"fmt"
 	"slices"
 )
@@ -8,33 +10,33 @@ import (
 // compareMarkdown is the comparison document; links are relative to its
 // output folder.
 func compareMarkdown(a, b Target, pairs []pairCmp, chart chartRef) string {
-	var m md
-	m.h1("latencylab compare")
-	m.para("A = `%s`, B = `%s`. Per-round samples, medians ± the %.0f%% confidence interval, Mann-Whitney U test at α = %.2f (golang.org/x/perf/benchmath, as benchstat); \"~\" means no significant difference.",
+	var m markdown.Doc
+	m.H1("latencylab compare")
+	m.Para("A = `%s`, B = `%s`. Per-round samples, medians ± the %.0f%% confidence interval, Mann-Whitney U test at α = %.2f (golang.org/x/perf/benchmath, as benchstat); \"~\" means no significant difference.",
 		a, b, 100*compareConfidence, 0.05)
 	var warns []string
 	for _, p := range pairs {
 		warns = append(warns, writePair(&m, p)...)
 	}
-	m.h2("Percentile spectrum")
+	m.H2("Percentile spectrum")
 	if chart.name == "" {
-		m.para("_%s_", chart.note)
+		m.Para("_%s_", chart.note)
 	} else {
-		m.image(chart.alt, chart.name)
+		m.Image(chart.alt, chart.name)
 	}
 	if len(warns) > 0 {
-		m.h2("Statistical notes")
+		m.H2("Statistical notes")
 		slices.Sort(warns)
-		m.bullets(slices.Compact(warns))
+		m.Bullets(slices.Compact(warns))
 	}
 	return m.String()
 }
 
 // writePair writes one server pair and returns benchmath's warnings.
-func writePair(m *md, p pairCmp) []string {
-	m.h2(fmt.Sprintf("%s → %s", p.la, p.lb))
+func writePair(m *markdown.Doc, p pairCmp) []string {
+	m.H2(fmt.Sprintf("%s → %s", p.la, p.lb))
 	if p.note != "" {
-		m.para("_No comparison: %s._", p.note)
+		m.Para("_No comparison: %s._", p.note)
 	}
 	var warns []string
 	var rows [][]string
@@ -43,21 +45,21 @@ func writePair(m *md, p pairCmp) []string {
 		warns = append(warns, r.warnings()...)
 	}
 	if len(rows) > 0 {
-		m.table([]string{"metric", "A", "B", "delta", "test"}, "lrrrl", rows)
+		m.Table([]string{"metric", "A", "B", "delta", "test"}, "lrrrl", rows)
 	}
 	writeCosts(m, p)
 	if p.diff == nil {
-		m.para("_No profile diff: %s._", p.diffNote)
+		m.Para("_No profile diff: %s._", p.diffNote)
 		return warns
 	}
-	m.para("Why — top CPU profile changes A → B: [diff flame graph](%s), [diff profile](%s) (`go tool pprof -http=: %s`):",
+	m.Para("Why — top CPU profile changes A → B: [diff flame graph](%s), [diff profile](%s) (`go tool pprof -http=: %s`):",
 		p.diff.HTML, p.diff.Profile, p.diff.Profile)
-	m.raw(p.diff.Table.Markdown())
+	m.Raw(p.diff.Table.Markdown())
 	return warns
 }
 
 // writeCosts shows per-request costs: one value per run, so no test.
-func writeCosts(m *md, p pairCmp) {
+func writeCosts(m *markdown.Doc, p pairCmp) {
 	ca, cb := p.a.perRequest(), p.b.perRequest()
 	var rows [][]string
 	for _, c := range []struct {
@@ -76,6 +78,6 @@ func writeCosts(m *md, p pairCmp) {
 	if len(rows) == 0 {
 		return
 	}
-	m.para("Per-request costs (one value per run, no significance test):")
-	m.table([]string{"cost", "A", "B", "change"}, "lrrr", rows)
+	m.Para("Per-request costs (one value per run, no significance test):")
+	m.Table([]string{"cost", "A", "B", "change"}, "lrrr", rows)
 }

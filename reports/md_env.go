@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/markdown"
+
 	"fmt"
 	"maps"
 	"slices"
@@ -11,8 +13,8 @@ import (
 )
 
 // writeEnv: where and how the run was made (CONTRACTS.md §6.7).
-func writeEnv(m *md, run *rundir.Run) {
-	m.h2("Environment and scenario")
+func writeEnv(m *markdown.Doc, run *rundir.Run) {
+	m.H2("Environment and scenario")
 	e := run.Env
 	rows := [][]string{
 		{"machine", fmt.Sprintf("%s — %s, %d CPUs", orDash(e.Hostname), orDash(e.CPUModel), e.NumCPU)},
@@ -27,11 +29,11 @@ func writeEnv(m *md, run *rundir.Run) {
 	}
 	rows = append(rows, []string{"run", fmt.Sprintf("%s → %s (%s)",
 		run.Started.Format(time.RFC3339), run.Finished.Format(time.RFC3339), run.Finished.Sub(run.Started).Round(time.Second))})
-	m.table([]string{"", ""}, "ll", rows)
+	m.Table([]string{"", ""}, "ll", rows)
 	writeScenario(m, run.Scenario)
 }
 
-func writeScenario(m *md, sc rundir.Scenario) {
+func writeScenario(m *markdown.Doc, sc rundir.Scenario) {
 	rate := "closed loop (as fast as responses come back)"
 	if sc.Rate > 0 {
 		rate = fmt.Sprintf("open loop at %s, latency from the intended send time", fmtRate(sc.Rate))
@@ -39,7 +41,7 @@ func writeScenario(m *md, sc rundir.Scenario) {
 	if sc.RateRule != "" {
 		rate += " — " + sc.RateRule
 	}
-	m.para("**Scenario `%s`**%s. Load: `GET %s`, mode `%s`, %d connections, %s. Warm-up %gs, then %gs measured, %d rounds interleaved across servers%s.",
+	m.Para("**Scenario `%s`**%s. Load: `GET %s`, mode `%s`, %d connections, %s. Warm-up %gs, then %gs measured, %d rounds interleaved across servers%s.",
 		sc.Name, prefixed(" — ", strings.TrimSuffix(sc.Description, ".")), orDash(sc.Path), orDash(sc.Mode), sc.Conns, rate,
 		sc.WarmupS, sc.DurationS, sc.Rounds, quickNote(sc.Quick))
 }

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/markdown"
+
 	"fmt"
 	"slices"
 	"strconv"
@@ -12,13 +14,13 @@ var ladderHead = []string{"server", "rounds", "throughput", "mean", "p50", "p99"
 
 // writeServers writes one table row per server: medians across rounds
 // with their confidence intervals, then the per-request costs.
-func writeServers(m *md, title, intro string, servers []*serverData) {
-	m.h2(title)
+func writeServers(m *markdown.Doc, title, intro string, servers []*serverData) {
+	m.H2(title)
 	if len(servers) == 0 {
-		m.para("_None in this run._")
+		m.Para("_None in this run._")
 		return
 	}
-	m.para("%s", intro)
+	m.Para("%s", intro)
 	var rows [][]string
 	var notes []string
 	for _, s := range servers {
@@ -27,8 +29,8 @@ func writeServers(m *md, title, intro string, servers []*serverData) {
 			notes = append(notes, fmt.Sprintf("**%s**: %s", s.Name, n))
 		}
 	}
-	m.table(ladderHead, "lrrrrrrrrrr", rows)
-	m.bullets(notes)
+	m.Table(ladderHead, "lrrrrrrrrrr", rows)
+	m.Bullets(notes)
 }
 
 func serverRow(s *serverData) []string {

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/markdown"
+
 	"fmt"
 	"time"
 )
@@ -8,13 +10,13 @@ import (
 // reportMarkdown assembles REPORT.md. Every link in it is relative to
 // the report folder and points at a file the report wrote.
 func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs []stepDiff, notes []string) string {
-	var m md
+	var m markdown.Doc
 	sc := rd.run.Scenario
-	m.h1(fmt.Sprintf("latencylab report — %s, %s", sc.Name, rd.run.Started.UTC().Format(time.DateTime+" MST")))
+	m.H1(fmt.Sprintf("latencylab report — %s, %s", sc.Name, rd.run.Started.UTC().Format(time.DateTime+" MST")))
 	writeEnv(&m, rd.run)
 	if len(rd.run.Notes) > 0 {
-		m.h2("Run notes")
-		m.bullets(rd.run.Notes)
+		m.H2("Run notes")
+		m.Bullets(rd.run.Notes)
 	}
 	writeWarnings(&m, warnings(rd))
 	writeServers(&m, "The ladder", ladderIntro, rd.stages())
@@ -26,20 +28,20 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs []
 	writeSteps(&m, rd, diffs)
 	writeFlames(&m, rd, flames)
 	if len(notes) > 0 {
-		m.h2("Report notes")
-		m.bullets(notes)
+		m.H2("Report notes")
+		m.Bullets(notes)
 	}
 	return m.String()
 }
 
-func writeWarnings(m *md, ws []string) {
-	m.h2("Warnings")
+func writeWarnings(m *markdown.Doc, ws []string) {
+	m.H2("Warnings")
 	if len(ws) == 0 {
-		m.para("None: every confidence interval is within %.0f%% of its median and the generator kept up.", 100*noisyCIWidth)
+		m.Para("None: every confidence interval is within %.0f%% of its median and the generator kept up.", 100*noisyCIWidth)
 		return
 	}
-	m.para("These numbers deserve suspicion (confidence interval wider than %.0f%% of the median, generator behind, errors):", 100*noisyCIWidth)
-	m.bullets(ws)
+	m.Para("These numbers deserve suspicion (confidence interval wider than %.0f%% of the median, generator behind, errors):", 100*noisyCIWidth)
+	m.Bullets(ws)
 }
 
 // variantsIntro explains the variant rows (stages served with extra flags).
@@ -60,34 +62,25 @@ func variantRate(rate *float64) string {
 	return fmt.Sprintf(" They ran at their own open-loop rate of %.0f req/s.", *rate)
 }
 
-// chartIntros say how to read each chart.
-var chartIntros = map[string]string{
-	"journey":    "Mean and p99 latency per stage, log scale; dashed lines are the figures seed 004 reported.",
-	"spectrum":   "Every measured request of every round, HdrHistogram style: the further right, the rarer the request. Dashed: reference servers.",
-	"timeline":   "p50 and p99 per second of the measured window, rounds merged second by second: a stall shared by every round stands out.",
-	"throughput": "Median requests per second across rounds; bars show the confidence interval.",
-	"counters":   "What one request costs the server: heap allocations and syscalls by kind.",
-}
-
-func writeCharts(m *md, charts []chartRef) {
-	m.h2("Charts")
+func writeCharts(m *markdown.Doc, charts []chartRef) {
+	m.H2("Charts")
 	for _, c := range charts {
 		if c.name == "" {
-			m.para("_%s_", c.note)
+			m.Para("_%s_", c.note)
 			continue
 		}
-		m.para("%s", chartIntros[c.name])
-		m.image(c.alt, c.name)
+		m.Para("%s", c.intro)
+		m.Image(c.alt, c.name)
 	}
 }
 
-func writeFlames(m *md, rd *runData, flames []flameLink) {
-	m.h2("Flame graphs")
+func writeFlames(m *markdown.Doc, rd *runData, flames []flameLink) {
+	m.H2("Flame graphs")
 	if len(flames) == 0 {
-		m.para("_No profiles in this run: no flame graphs._")
+		m.Para("_No profiles in this run: no flame graphs._")
 		return
 	}
-	m.para("From the separate profiling pass (never during measured rounds). Self-contained HTML pages made by pprof's own flame graph view; open them in a browser.")
+	m.Para("From the separate profiling pass (never during measured rounds). Self-contained HTML pages made by pprof's own flame graph view; open them in a browser.")
 	byServer := map[string]map[string]string{}
 	for _, f := range flames {
 		if byServer[f.server] == nil {
@@ -101,5 +94,5 @@ func writeFlames(m *md, rd *runData, flames []flameLink) {
 			rows = append(rows, []string{s.Name, orDash(k["cpu"]), orDash(k["wall"])})
 		}
 	}
-	m.table([]string{"server", "CPU", "wall clock"}, "lll", rows)
+	m.Table([]string{"server", "CPU", "wall clock"}, "lll", rows)
 }

@@ -1,17 +1,19 @@
 package reports
 
 import (
+	"latencylab/reports/markdown"
+
 	"fmt"
 	"strings"
 )
 
 // writeSteps walks the ladder: for each stage, the seed's claim beside
 // what was measured, and for each step the biggest profile changes.
-func writeSteps(m *md, rd *runData, diffs []stepDiff) {
-	m.h2("Step by step: the seed's claims against the measurements")
+func writeSteps(m *markdown.Doc, rd *runData, diffs []stepDiff) {
+	m.H2("Step by step: the seed's claims against the measurements")
 	stages := rd.stages()
 	if len(stages) == 0 {
-		m.para("_No ladder stage in this run._")
+		m.Para("_No ladder stage in this run._")
 		return
 	}
 	writeFirstStage(m, stages[0])
@@ -20,23 +22,23 @@ func writeSteps(m *md, rd *runData, diffs []stepDiff) {
 	}
 }
 
-func writeFirstStage(m *md, s *serverData) {
-	m.h3(s.Name)
+func writeFirstStage(m *markdown.Doc, s *serverData) {
+	m.H3(s.Name)
 	if c, ok := claimFor(s.Name); ok {
-		m.para("Seed: _%s_. Measured: %s.", c.text, claimMeasured(c, nil, s, nil))
+		m.Para("Seed: _%s_. Measured: %s.", c.text, claimMeasured(c, nil, s, nil))
 	}
 }
 
-func writeStep(m *md, rd *runData, d stepDiff) {
+func writeStep(m *markdown.Doc, rd *runData, d stepDiff) {
 	a, b := d.from, d.to
-	m.h3(a.Name + " → " + b.Name)
+	m.H3(a.Name + " → " + b.Name)
 	if c, ok := claimFor(b.Name); ok {
-		m.para("Seed: _%s_. Measured: %s.", c.text, claimMeasured(c, a, b, rd.servers))
+		m.Para("Seed: _%s_. Measured: %s.", c.text, claimMeasured(c, a, b, rd.servers))
 	}
 	if !a.usable() || !b.usable() {
-		m.para("_No comparison: %s._", unusableReason(a, b))
+		m.Para("_No comparison: %s._", unusableReason(a, b))
 	} else {
-		m.table([]string{"metric", a.Name, b.Name, "change"}, "lrrr", stepRows(a, b))
+		m.Table([]string{"metric", a.Name, b.Name, "change"}, "lrrr", stepRows(a, b))
 	}
 	writeStepDiff(m, d)
 }
@@ -73,14 +75,14 @@ func stepRows(a, b *serverData) [][]string {
 	return rows
 }
 
-func writeStepDiff(m *md, d stepDiff) {
+func writeStepDiff(m *markdown.Doc, d stepDiff) {
 	if d.table == nil {
-		m.para("_No profile diff: %s._", orDash(d.note))
+		m.Para("_No profile diff: %s._", orDash(d.note))
 		return
 	}
-	m.para("Top CPU profile changes (%s → %s, profiling pass) — [diff flame graph](%s), [diff profile](%s) (`go tool pprof -http=: %s`):",
+	m.Para("Top CPU profile changes (%s → %s, profiling pass) — [diff flame graph](%s), [diff profile](%s) (`go tool pprof -http=: %s`):",
 		d.from.Name, d.to.Name, d.html, d.pb, d.pb)
-	m.raw(d.table.Markdown())
+	m.Raw(d.table.Markdown())
 }
 
 // claimMeasured says what the lab measured about a claim. prev is the

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"fmt"
 	"log/slog"
 	"os"
@@ -87,32 +89,38 @@ func clearReport(dir string) error {
 	return mkdirs(dir, flameDir, diffDir)
 }
 
-// chartRef is a chart that made it to disk, or the note saying why not.
-type chartRef struct {
-	name, alt, note string
+// reportChart is one chart of REPORT.md: what the report needs to show
+// it, or to say why a run has none. Each chart is one file (chart_*.go)
+// that declares its reportChart, plus its line in reportCharts.
+type reportChart struct {
+	title  string // names the chart in "No <title> chart: <absent>."
+	intro  string // how to read it: the paragraph above the image
+	absent string // why a run may have no such chart
+	build  func(rd *runData) (chart.Figure, bool)
 }
 
-// plannedFigure is a chart the report wants, or why it cannot have it.
+// reportCharts are REPORT.md's charts, in order.
+var reportCharts = []reportChart{journeyChart, spectrumChart, timelineChart, throughputChart, countersChart}
+
+// chartRef is a chart that made it to disk, or the note saying why not.
+type chartRef struct {
+	name, alt, intro, note string
+}
+
+// plannedFigure is a chart the report wants, built or not.
 type plannedFigure struct {
-	fig   figure
-	ok    bool
-	title string // for the note when !ok
-	why   string
+	spec reportChart
+	fig  chart.Figure
+	ok   bool
 }
 
 func reportFigures(rd *runData) []plannedFigure {
-	journey, jok := journeyFigure(rd.stages())
-	spec, sok := spectrumFigure("spectrum", "Latency percentile spectrum, every server", runSpectra(rd))
-	timeline, tok := timelineFigure(rd.servers)
-	tput, pok := throughputFigure(rd.servers)
-	counters, cok := countersFigure(rd.servers)
-	return []plannedFigure{
-		{journey, jok, "journey", "no ladder stage has latency results"},
-		{spec, sok, "percentile spectrum", "no server has .hlog data"},
-		{timeline, tok, "latency over time", "no server has .hlog intervals covering its window"},
-		{tput, pok, "throughput", "no server has throughput results"},
-		{counters, cok, "allocations and syscalls", "no server reported counters"},
+	var out []plannedFigure
+	for _, rc := range reportCharts {
+		fig, ok := rc.build(rd)
+		out = append(out, plannedFigure{spec: rc, fig: fig, ok: ok})
 	}
+	return out
 }
 
 // runSpectra is one spectrum per server with .hlog data; references are
@@ -131,19 +139,19 @@ func (o *Output) saveFigures(planned []plannedFigure, log *slog.Logger) []chartR
 	var refs []chartRef
 	for _, pf := range planned {
 		if !pf.ok {
-			refs = append(refs, chartRef{note: fmt.Sprintf("No %s chart: %s.", pf.title, pf.why)})
+			refs = append(refs, chartRef{note: fmt.Sprintf("No %s chart: %s.", pf.spec.title, pf.spec.absent)})
 			continue
 		}
 		start := time.Now()
-		names, err := pf.fig.save(o.Dir)
+		names, err := pf.fig.Save(o.Dir)
 		o.Files = append(o.Files, names...)
 		if err != nil {
 			o.Notes = append(o.Notes, err.Error())
-			refs = append(refs, chartRef{note: fmt.Sprintf("No %s chart: %v.", pf.title, err)})
+			refs = append(refs, chartRef{note: fmt.Sprintf("No %s chart: %v.", pf.spec.title, err)})
 			continue
 		}
-		log.Debug("chart", "name", pf.fig.name, "took", time.Since(start))
-		refs = append(refs, chartRef{name: pf.fig.name, alt: pf.fig.alt})
+		log.Debug("chart", "name", pf.fig.Name, "took", time.Since(start))
+		refs = append(refs, chartRef{name: pf.fig.Name, alt: pf.fig.Alt, intro: pf.spec.intro})
 	}
 	return refs
 }

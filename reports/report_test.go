@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"latencylab/reports/chart"
+
 	"encoding/xml"
 	"errors"
 	"image/png"
@@ -23,12 +25,12 @@ func TestReportWritesEveryArtifact(t *testing.T) {
 		t.Errorf("notes on a complete run: %v", out.Notes)
 	}
 	wantSize := map[string][2]vg.Length{
-		"journey": {chartW, chartH}, "spectrum": {chartW, chartH}, "throughput": {chartW, chartH}, "counters": {chartW, chartH},
+		"journey": {chart.Width, chart.Height}, "spectrum": {chart.Width, chart.Height}, "throughput": {chart.Width, chart.Height}, "counters": {chart.Width, chart.Height},
 	}
 	w, h := timelineSize(2)
 	wantSize["timeline"] = [2]vg.Length{w, h}
 	for name, size := range wantSize {
-		checkPNG(t, filepath.Join(out.Dir, name+".png"), pixels(size[0]), pixels(size[1]))
+		checkPNG(t, filepath.Join(out.Dir, name+".png"), chart.Pixels(size[0]), chart.Pixels(size[1]))
 		checkSVG(t, filepath.Join(out.Dir, name+".svg"))
 	}
 	for _, f := range []string{"flame/naive-cpu.html", "flame/naive-wall.html", "flame/keepalive-cpu.html",

@@ -1,4 +1,4 @@
-package reports
+package chart
 
 import (
 	"math"
@@ -9,12 +9,12 @@ import (
 	"gonum.org/v1/plot/plotter"
 )
 
-// logTicks labels 1, 2 and 5 times each power of ten (only powers of ten
+// LogTicks labels 1, 2 and 5 times each power of ten (only powers of ten
 // over wide ranges), so a log axis spanning less than a decade still
 // shows numbers. gonum's LogTicks labels powers of ten only.
-type logTicks struct{}
+type LogTicks struct{}
 
-func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
 	labelled := []int{1, 2, 5}
 	if math.Log10(hi/lo) > 3 {
 		labelled = []int{1}
@@ -36,19 +36,19 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// logAxis makes an axis logarithmic over [lo, hi] padded by a third of a
+// LogAxis makes an axis logarithmic over [lo, hi] padded by a third of a
 // decade-ish factor, so points do not sit on the frame.
-func logAxis(a *plot.Axis, lo, hi float64) {
+func LogAxis(a *plot.Axis, lo, hi float64) {
 	if lo <= 0 || hi <= 0 {
 		return
 	}
 	a.Scale = plot.LogScale{}
-	a.Tick.Marker = logTicks{}
+	a.Tick.Marker = LogTicks{}
 	a.Min, a.Max = lo/1.5, hi*1.5
 }
 
-// percentileTicks labels 1/(1-p) positions with the percentile p.
-func percentileTicks(lo, hi float64) []plot.Tick {
+// PercentileTicks labels 1/(1-p) positions with the percentile p.
+func PercentileTicks(lo, hi float64) []plot.Tick {
 	marks := []struct {
 		x     float64
 		label string
@@ -62,8 +62,8 @@ func percentileTicks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// positive keeps the points a log axis can show.
-func positive(xys plotter.XYs) plotter.XYs {
+// Positive keeps the points a log axis can show.
+func Positive(xys plotter.XYs) plotter.XYs {
 	var out plotter.XYs
 	for _, p := range xys {
 		if p.Y > 0 && !math.IsNaN(p.Y) && !math.IsInf(p.Y, 0) {
@@ -73,8 +73,8 @@ func positive(xys plotter.XYs) plotter.XYs {
 	return out
 }
 
-// yBounds is the smallest and largest Y over several series.
-func yBounds(series ...plotter.XYs) (lo, hi float64) {
+// YBounds is the smallest and largest Y over several series.
+func YBounds(series ...plotter.XYs) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, s := range series {
 		for _, p := range s {

@@ -1,4 +1,4 @@
-package reports
+package chart
 
 import (
 	"image/color"
@@ -9,9 +9,9 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// addLine adds a plain line series, colored by index; dashed lines tell
+// AddLine adds a plain line series, colored by index; dashed lines tell
 // a baseline from its comparison.
-func addLine(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs, i int, dashed bool) {
+func AddLine(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs, i int, dashed bool) {
 	if len(xys) == 0 {
 		return
 	}
@@ -19,7 +19,7 @@ func addLine(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs, i in
 	if err != nil {
 		return
 	}
-	line.Color, line.Width = seriesColor(i), vg.Points(2)
+	line.Color, line.Width = SeriesColor(i), vg.Points(2)
 	if dashed {
 		line.Dashes = []vg.Length{vg.Points(7), vg.Points(3)}
 	}
@@ -27,8 +27,8 @@ func addLine(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs, i in
 	leg.Add(label, line)
 }
 
-// addLinePoints adds one styled series and its legend entry.
-func addLinePoints(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs, i int, dashed bool) {
+// AddLinePoints adds one styled series and its legend entry.
+func AddLinePoints(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs, i int, dashed bool) {
 	if len(xys) == 0 {
 		return
 	}
@@ -36,11 +36,11 @@ func addLinePoints(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs
 	if err != nil {
 		return
 	}
-	line.Color, line.Width = seriesColor(i), vg.Points(2)
+	line.Color, line.Width = SeriesColor(i), vg.Points(2)
 	if dashed {
 		line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 	}
-	pts.Color, pts.Shape = seriesColor(i), plotutil.Shape(i)
+	pts.Color, pts.Shape = SeriesColor(i), plotutil.Shape(i)
 	p.Add(line, pts)
 	leg.Add(label, line, pts)
 }
@@ -62,5 +62,5 @@ var palette = []color.Color{
 	color.RGBA{R: 0xaa, G: 0xaa, B: 0xff, A: 0xff}, // lavender
 }
 
-// seriesColor is the color of series i.
-func seriesColor(i int) color.Color { return palette[i%len(palette)] }
+// SeriesColor is the color of series i.
+func SeriesColor(i int) color.Color { return palette[i%len(palette)] }

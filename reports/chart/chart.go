@@ -1,4 +1,4 @@
-package reports
+package chart
 
 import (
 	"fmt"
@@ -19,43 +19,43 @@ import (
 // Chart geometry: 10 × 5.5 inches at 128 dpi is 1280 × 704 pixels, wide
 // enough for a README and sharp on a laptop screen.
 const (
-	chartDPI = 128
-	chartW   = 10 * vg.Inch
-	chartH   = 5.5 * vg.Inch
+	DPI    = 128
+	Width  = 10 * vg.Inch
+	Height = 5.5 * vg.Inch
 )
 
 // Font sizes, in points, chosen to stay legible when a PNG is shown at
 // half size in a markdown viewer.
 const (
-	titleSize  = 16
-	labelSize  = 13
-	tickSize   = 11
-	legendSize = 12
+	TitleSize  = 16
+	LabelSize  = 13
+	TickSize   = 11
+	LegendSize = 12
 )
 
-// figure is one chart: the file name without extension, what it shows
+// Figure is one chart: the file name without extension, what it shows
 // (the markdown alt text), its size and how to draw it on any canvas.
-type figure struct {
-	name string
-	alt  string
-	w, h vg.Length
-	draw func(dc draw.Canvas)
+type Figure struct {
+	Name string
+	Alt  string
+	W, H vg.Length
+	Draw func(dc draw.Canvas)
 }
 
-// pixels is the PNG size of a length at chartDPI.
-func pixels(l vg.Length) int { return int(l.Dots(chartDPI) + 0.5) }
+// Pixels is the PNG size of a length at DPI.
+func Pixels(l vg.Length) int { return int(l.Dots(DPI) + 0.5) }
 
-// save writes <name>.png and <name>.svg into dir and returns their names.
+// Save writes <name>.png and <name>.svg into dir and returns their names.
 // gonum panics on data it cannot place (say, a non-positive value on a
 // log axis); a report must survive odd data, so that becomes an error.
-func (f figure) save(dir string) (names []string, err error) {
+func (f Figure) Save(dir string) (names []string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("reports: chart %s: %v", f.name, r)
+			err = fmt.Errorf("reports: chart %s: %v", f.Name, r)
 		}
 	}()
-	png := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(f.w, f.h), vgimg.UseDPI(chartDPI))}
-	svg := vgsvg.New(f.w, f.h)
+	png := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(f.W, f.H), vgimg.UseDPI(DPI))}
+	svg := vgsvg.New(f.W, f.H)
 	out := []struct {
 		ext string
 		c   interface {
@@ -64,8 +64,8 @@ func (f figure) save(dir string) (names []string, err error) {
 		}
 	}{{".png", png}, {".svg", svg}}
 	for _, o := range out {
-		f.draw(draw.New(o.c))
-		name := f.name + o.ext
+		f.Draw(draw.New(o.c))
+		name := f.Name + o.ext
 		if err := writeTo(filepath.Join(dir, name), o.c); err != nil {
 			return names, err
 		}
@@ -89,32 +89,32 @@ func writeTo(path string, w io.WriterTo) error {
 	return nil
 }
 
-// newPlot makes a plot with the lab's fonts and both axes labelled; a
+// NewPlot makes a plot with the lab's fonts and both axes labelled; a
 // label must name its unit.
-func newPlot(title, xLabel, yLabel string) *plot.Plot {
+func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = titleSize
+	p.Title.TextStyle.Font.Size = TitleSize
 	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font.Size = labelSize
-		a.Tick.Label.Font.Size = tickSize
+		a.Label.TextStyle.Font.Size = LabelSize
+		a.Tick.Label.Font.Size = TickSize
 	}
 	p.Add(gridLines())
 	return p
 }
 
-func newLegend() plot.Legend {
+func NewLegend() plot.Legend {
 	l := plot.NewLegend()
-	l.TextStyle.Font.Size = legendSize
+	l.TextStyle.Font.Size = LegendSize
 	l.Top, l.Left = true, true
 	l.Padding = vg.Points(4)
 	return l
 }
 
-// drawBeside draws the legend in a column right of the plot, so it can
+// DrawBeside draws the legend in a column right of the plot, so it can
 // never cover data.
-func drawBeside(dc draw.Canvas, leg plot.Legend, drawPlot func(draw.Canvas)) {
+func DrawBeside(dc draw.Canvas, leg plot.Legend, drawPlot func(draw.Canvas)) {
 	r := leg.Rectangle(dc)
 	w := r.Max.X - r.Min.X
 	if w == 0 {
@@ -128,23 +128,23 @@ func drawBeside(dc draw.Canvas, leg plot.Legend, drawPlot func(draw.Canvas)) {
 	leg.Draw(draw.Crop(dc, width-w+vg.Points(gap), 0, 0, -vg.Points(2*gap)))
 }
 
-// nominalX makes the X axis categories with half a slot of room at
+// NominalX makes the X axis categories with half a slot of room at
 // either end, so the outer bars do not touch the frame.
-func nominalX(p *plot.Plot, names []string) {
+func NominalX(p *plot.Plot, names []string) {
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.5, float64(len(names))-0.5
-	rotateX(p)
+	RotateX(p)
 }
 
-// rotateX tilts category labels so long server names do not collide.
-func rotateX(p *plot.Plot) {
+// RotateX tilts category labels so long server names do not collide.
+func RotateX(p *plot.Plot) {
 	p.X.Tick.Label.Rotation = 0.5
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
 }
 
-// textFont is the default font at a size, for annotations.
-func textFont(size font.Length) font.Font { return font.From(plot.DefaultFont, size) }
+// TextFont is the default font at a size, for annotations.
+func TextFont(size font.Length) font.Font { return font.From(plot.DefaultFont, size) }
 
 // gridLines are light enough not to compete with the data.
 func gridLines() *plotter.Grid {
