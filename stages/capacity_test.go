@@ -19,7 +19,7 @@ import (
 // unread request), and a client connected earlier keeps being served.
 func TestFloodPastMaxConnsGets503(t *testing.T) {
 	const maxConns, flood = 16, 300
-	st, _ := Lookup(Default)
+	st := defaultStage()
 	ts := startStage(t, st, withCore(func(c *core.Config) { c.MaxConns = maxConns }))
 	early := dial(t, ts.Addr())
 	earlyBr := bufio.NewReader(early)
@@ -86,7 +86,7 @@ func refusedWith503(addr string) error {
 // connection.
 func TestPipelinerThatNeverReads(t *testing.T) {
 	const writeTimeout = 500 * time.Millisecond
-	st, _ := Lookup(Default)
+	st := defaultStage()
 	ts := startStage(t, st, withCore(func(c *core.Config) { c.WriteTimeout = writeTimeout }))
 	c := dial(t, ts.Addr())
 	req := []byte("GET /plaintext HTTP/1.1\r\n" + host + "\r\n")
@@ -123,7 +123,7 @@ func TestPipelinerThatNeverReads(t *testing.T) {
 func TestMemoryBudgetRefusesGrowth(t *testing.T) {
 	const budget = 8 << 20
 	const attackers = 24 // each would hold about 1 MiB: three times the budget
-	st, _ := Lookup(Default)
+	st := defaultStage()
 	ts := startStage(t, st, withCore(func(c *core.Config) { c.MemoryMax = budget }))
 	normal := dial(t, ts.Addr())
 	normalBr := bufio.NewReader(normal)

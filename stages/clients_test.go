@@ -66,7 +66,7 @@ func TestNetHTTPClient(t *testing.T) {
 }
 
 func TestCurl(t *testing.T) {
-	ts := startStage(t, Ladder()[len(Ladder())-1])
+	ts := startStage(t, defaultStage())
 	out := runTool(t, "curl", "-sS", "-i", "--max-time", "5", "http://"+ts.Addr()+"/plaintext")
 	if !strings.HasPrefix(out, "HTTP/1.1 200") || !strings.HasSuffix(out, "Hello, World!") {
 		t.Fatalf("curl got:\n%s", out)
@@ -84,7 +84,7 @@ func TestCurl(t *testing.T) {
 // ab -k speaks HTTP/1.0 with Connection: keep-alive: the keep-alive
 // stages must echo it and keep every connection.
 func TestApacheBenchKeepAlive(t *testing.T) {
-	for _, st := range Ladder()[2:] {
+	for _, st := range keepAliveStages() {
 		t.Run(st.Name, func(t *testing.T) {
 			ts := startStage(t, st)
 			out := runTool(t, "ab", "-q", "-k", "-n", "2000", "-c", "4", "-s", "5", "http://"+ts.Addr()+"/plaintext")
@@ -114,7 +114,7 @@ func abField(t *testing.T, out, pattern string) int {
 // wrk with a pipelining script: 16 requests per write, all answered in
 // order with 200s.
 func TestWrkPipelined(t *testing.T) {
-	ts := startStage(t, Ladder()[len(Ladder())-1])
+	ts := startStage(t, defaultStage())
 	out := runTool(t, "wrk", "-t1", "-c4", "-d1s", "--timeout", "2s", "-s", "testdata/pipeline.lua", "http://"+ts.Addr()+"/plaintext")
 	if strings.Contains(out, "Non-2xx") || strings.Contains(out, "Socket errors") {
 		t.Fatalf("wrk saw errors:\n%s", out)

@@ -95,7 +95,7 @@ func framingTable() []framingCase {
 // behind it: the case gets its status and a close, the pipelined request
 // is never answered, and /stats counts the rejection.
 func TestFramingRejected(t *testing.T) {
-	st, _ := Lookup(Default)
+	st := defaultStage()
 	ts := startStage(t, st, withEcho())
 	for _, fc := range framingTable() {
 		t.Run(fc.name, func(t *testing.T) {
@@ -130,7 +130,7 @@ func TestFramingRejected(t *testing.T) {
 // request behind it is answered: strictness must not turn into refusing
 // legitimate clients.
 func TestFramingAcceptedVariants(t *testing.T) {
-	st, _ := Lookup(Default)
+	st := defaultStage()
 	ts := startStage(t, st, withEcho())
 	for name, send := range map[string]string{
 		"TE case":              post("Transfer-Encoding: ChUnKeD\r\n", "2\r\nhi\r\n0\r\n\r\n"),

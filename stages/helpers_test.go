@@ -135,3 +135,24 @@ func bodyOf(r *http.Response) string {
 	b, _ := io.ReadAll(r.Body)
 	return string(b)
 }
+
+// keepAliveStages are the stages that keep connections open: the ones the
+// per-request figures and keep-alive clients apply to.
+func keepAliveStages() []Stage {
+	var out []Stage
+	for _, st := range Ladder() {
+		if st.HTTP.KeepAlive {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// defaultStage is the stage lab serve runs by default.
+func defaultStage() Stage {
+	st, ok := Lookup(Default)
+	if !ok {
+		panic("the default stage is not in the ladder")
+	}
+	return st
+}

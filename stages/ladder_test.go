@@ -83,7 +83,7 @@ func closedByPeerAfterRequest(t *testing.T, c net.Conn, br *bufio.Reader) (bool,
 // per non-pipelined request, and no epoll_ctl per request.
 func TestSyscallsPerRequest(t *testing.T) {
 	const n = 200
-	for _, st := range Ladder()[2:] {
+	for _, st := range keepAliveStages() {
 		t.Run(st.Name, func(t *testing.T) {
 			ts := startStage(t, st)
 			c := dial(t, ts.Addr())
@@ -110,8 +110,8 @@ func heapAllocs() uint64 {
 	return n
 }
 
-// The pools and stackbuf request path allocates nothing in steady state,
-// while keepalive (their predecessor) allocates per request. The client is
+// The stages that claim ZeroAlloc allocate nothing per request in steady
+// state, while the keep-alive stages before them allocate per request. The client is
 // a raw connection with fixed buffers, so the process-wide count is the
 // server's.
 func TestAllocationsPerRequest(t *testing.T) {
@@ -120,7 +120,7 @@ func TestAllocationsPerRequest(t *testing.T) {
 	}
 	const n = 20_000
 	req := []byte("GET /plaintext HTTP/1.1\r\n" + host + "\r\n")
-	for _, st := range Ladder()[2:] {
+	for _, st := range keepAliveStages() {
 		t.Run(st.Name, func(t *testing.T) {
 			ts := startStage(t, st)
 			c := dial(t, ts.Addr())
@@ -148,7 +148,7 @@ func TestAllocationsPerRequest(t *testing.T) {
 			}
 			perRequest := float64(heapAllocs()-before) / n
 			t.Logf("%s: %.4f heap allocations per request", st.Name, perRequest)
-			zeroAlloc := st.Name != "keepalive"
+			zeroAlloc := st.ZeroAlloc
 			if zeroAlloc && perRequest > 0.01 {
 				t.Errorf("%s allocates %.4f per request, want <= 0.01", st.Name, perRequest)
 			}
@@ -159,8 +159,8 @@ func TestAllocationsPerRequest(t *testing.T) {
 	}
 }
 
-// batched differs from stackbuf in one way: the responses to pipelined
-// requests that arrive in one read leave in one write, not one each.
+// A batching stage writes the responses to pipelined requests that arrive
+// in one read in one write; every other keep-alive stage writes one each.
 func TestBatchedWritesPipelinedResponsesOnce(t *testing.T) {
 	const depth = 16
 	burst := strings.Repeat("GET /plaintext HTTP/1.1\r\n"+host+"\r\n", depth)
@@ -168,9 +168,12 @@ func TestBatchedWritesPipelinedResponsesOnce(t *testing.T) {
 	for i := range methods {
 		methods[i] = "GET"
 	}
-	for name, wantWrites := range map[string]uint64{"stackbuf": depth, "batched": 1} {
-		t.Run(name, func(t *testing.T) {
-			st, _ := Lookup(name)
+	for _, st := range keepAliveStages() {
+		wantWrites := uint64(depth)
+		if st.HTTP.Batch {
+			wantWrites = 1
+		}
+		t.Run(st.Name, func(t *testing.T) {
 			ts := startStage(t, st)
 			c := dial(t, ts.Addr())
 			br := bufio.NewReader(c)
@@ -189,7 +192,7 @@ func TestBatchedWritesPipelinedResponsesOnce(t *testing.T) {
 				t.Skipf("the burst arrived in %d reads; the one-read premise does not hold", reads)
 			}
 			if got := after["write"] - before["write"]; got != wantWrites {
-				t.Errorf("%s: %d writes for %d pipelined requests, want %d", name, got, depth, wantWrites)
+				t.Errorf("%s: %d writes for %d pipelined requests, want %d (Batch=%v)", st.Name, got, depth, wantWrites, st.HTTP.Batch)
 			}
 		})
 	}

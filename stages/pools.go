@@ -15,6 +15,7 @@ func pools() Stage {
 	s.Core.Buffers = pooledBuffers
 	s.HTTP.Objects = httpd.NewPooledObjects
 	s.HTTP.Encoder = httpd.NewPooledEncoder
+	s.ZeroAlloc = true
 	return s
 }
 

@@ -18,7 +18,7 @@ import (
 // the server counts as written reaches its client whole, no client sees a
 // truncated response, and Serve returns within the drain deadline.
 func TestShutdownUnderLoadLosesNothing(t *testing.T) {
-	st, _ := Lookup(Default)
+	st := defaultStage()
 	ts := startStage(t, st)
 	const clients = 8
 	var answered atomic.Uint64
@@ -93,7 +93,7 @@ func hammer(t *testing.T, addr string, stopAt time.Time) uint64 {
 // A slowloris client is closed at the header timeout while other clients
 // keep being served.
 func TestSlowlorisClosedAtHeaderTimeout(t *testing.T) {
-	st, _ := Lookup(Default)
+	st := defaultStage()
 	const headerTimeout = 400 * time.Millisecond
 	ts := startStage(t, st, withCore(func(c *core.Config) { c.HeaderTimeout = headerTimeout }))
 	slow := dial(t, ts.Addr())

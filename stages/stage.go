@@ -17,6 +17,9 @@ type Stage struct {
 	Summary string // one line, printed by `lab stages`
 	Core    CoreStrategies
 	HTTP    httpd.Strategies
+	// ZeroAlloc is the stage's claim that its request path allocates
+	// nothing in steady state (from pools on); the tests hold it to it.
+	ZeroAlloc bool
 }
 
 // CoreStrategies are the socket- and buffer-level choices of a stage.

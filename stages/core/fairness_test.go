@@ -15,7 +15,7 @@ type orderHandler struct {
 	first, last map[int]int // by fd
 }
 
-func (h *orderHandler) Open(*Conn) {}
+func (h *orderHandler) Open(*Conn)  {}
 func (h *orderHandler) Close(*Conn) {}
 func (h *orderHandler) Data(c *Conn, in []byte) int {
 	h.mu.Lock()
