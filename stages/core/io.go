@@ -26,8 +26,7 @@ func (r *Reactor) readConn(c *Conn) {
 			r.readLater(c)
 			return
 		}
-		space, room := r.readSpace(c)
-		switch room {
+		switch r.readSpace(c) {
 		case roomFull:
 			c.fail() // the unconsumed input would exceed ReadBufferMax
 			return
@@ -35,37 +34,14 @@ func (r *Reactor) readConn(c *Conn) {
 			r.refuse(c)
 			return
 		}
-		n, err := r.sysRead(c.fd, c.buf[c.end:])
-		c.inReady = false
-		switch {
-		case err == unix.EAGAIN:
-			r.releaseEmptyBuf(c)
-			return
-		case err == unix.EINTR:
-			c.inReady = true
+		n, retry := r.readInto(c, c.buf[c.end:])
+		if retry {
 			continue
-		case err != nil:
-			c.fail()
-			return
-		case n == 0:
-			c.rdEOF = true
+		}
+		if n == 0 {
 			r.releaseEmptyBuf(c)
 			return
 		}
-		// The one-read rule. In edge-triggered mode a read that returns less
-		// than the space offered has emptied the socket's receive queue at
-		// that instant. Any byte that arrives later is a new arrival, and
-		// every arrival raises a new EPOLLIN edge, so there is nothing to
-		// gain from reading again just to collect EAGAIN: that would be a
-		// second syscall per request for no data. Only a full read leaves
-		// the queue possibly non-empty, and then we read again.
-		c.inReady = n == space
-		if !c.inReady && c.peerShut {
-			// EPOLLRDHUP came with or before this data and the queue is now
-			// empty: the FIN is behind the last byte, so this is EOF too.
-			c.rdEOF = true
-		}
-		r.ctr.bytesIn.Add(uint64(n))
 		c.end += n
 		r.deliver(c)
 	}
@@ -109,15 +85,15 @@ func (r *Reactor) readAgain() {
 	r.againSpare = turn[:0]
 }
 
-// readSpace makes room to read into and returns how much there is. It gets a
+// readSpace makes room to read into, c.buf[c.end:]. It gets a
 // buffer from the pool if the connection holds none, compacts unconsumed
 // bytes to the front of a full buffer, and doubles a buffer the handler
 // could not consume anything from, up to ReadBufferMax. Every buffer is
 // charged to the memory budget first.
-func (r *Reactor) readSpace(c *Conn) (int, room) {
+func (r *Reactor) readSpace(c *Conn) room {
 	if c.buf == nil {
 		if !r.mem.fits(r.cfg.ReadBufferSize, false) {
-			return 0, roomBudget
+			return roomBudget
 		}
 		c.buf = r.cfg.Buffers.Get(r.cfg.ReadBufferSize)
 		r.mem.add(cap(c.buf))
@@ -128,11 +104,9 @@ func (r *Reactor) readSpace(c *Conn) (int, room) {
 		c.start = 0
 	}
 	if c.end == len(c.buf) {
-		if rm := r.growBuf(c); rm != roomOK {
-			return 0, rm
-		}
+		return r.growBuf(c)
 	}
-	return len(c.buf) - c.end, roomOK
+	return roomOK
 }
 
 func (r *Reactor) growBuf(c *Conn) room {
@@ -266,27 +240,46 @@ func (r *Reactor) discardIfClosing(c *Conn) {
 // which can destroy the response before the peer reads it.
 func (r *Reactor) discardInput(c *Conn) {
 	for c.inReady && !c.failed() && !c.rdEOF {
-		n, err := r.sysRead(c.fd, r.scratch)
-		c.inReady = false
-		switch {
-		case err == unix.EAGAIN:
+		if n, retry := r.readInto(c, r.scratch); n == 0 && !retry {
 			return
-		case err == unix.EINTR:
-			c.inReady = true
-			continue
-		case err != nil:
-			c.fail()
-			return
-		case n == 0:
-			c.rdEOF = true
-			return
-		}
-		r.ctr.bytesIn.Add(uint64(n))
-		c.inReady = n == len(r.scratch) // short read: drained (see readConn)
-		if !c.inReady && c.peerShut {
-			c.rdEOF = true
 		}
 	}
+}
+
+// readInto makes one read(2) into p and applies what it says about the
+// socket: n bytes read (0 on EAGAIN, EOF or an error, which marks c
+// failed), or retry after EINTR.
+func (r *Reactor) readInto(c *Conn, p []byte) (n int, retry bool) {
+	n, err := r.sysRead(c.fd, p)
+	c.inReady = false
+	switch {
+	case err == unix.EAGAIN:
+		return 0, false
+	case err == unix.EINTR:
+		c.inReady = true
+		return 0, true
+	case err != nil:
+		c.fail()
+		return 0, false
+	case n == 0:
+		c.rdEOF = true
+		return 0, false
+	}
+	r.ctr.bytesIn.Add(uint64(n))
+	// The one-read rule. In edge-triggered mode a read that returns less
+	// than the space offered has emptied the socket's receive queue at
+	// that instant. Any byte that arrives later is a new arrival, and
+	// every arrival raises a new EPOLLIN edge, so there is nothing to
+	// gain from reading again just to collect EAGAIN: that would be a
+	// second syscall per request for no data. Only a full read leaves
+	// the queue possibly non-empty, and then we read again.
+	c.inReady = n == len(p)
+	if !c.inReady && c.peerShut {
+		// EPOLLRDHUP came with or before this data and the queue is now
+		// empty: the FIN is behind the last byte, so this is EOF too.
+		c.rdEOF = true
+	}
+	return n, false
 }
 
 // flush writes pending output on EPOLLOUT. A short write means the send
