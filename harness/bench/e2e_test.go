@@ -140,14 +140,24 @@ func checkServerFiles(t *testing.T, dir string, s rundir.ServerSummary, rounds i
 	}
 }
 
-func checkHlog(t *testing.T, path string) {
+// openChecked opens path for a check; nil (and a test error) if it cannot.
+func openChecked(t *testing.T, path string) *os.File {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Error(err)
+		return nil
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func checkHlog(t *testing.T, path string) {
+	t.Helper()
+	f := openChecked(t, path)
+	if f == nil {
 		return
 	}
-	defer f.Close()
 	r := hdrhistogram.NewHistogramLogReader(f)
 	var n int
 	for {
@@ -168,12 +178,10 @@ func checkHlog(t *testing.T, path string) {
 
 func checkProfile(t *testing.T, path string) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Error(err)
+	f := openChecked(t, path)
+	if f == nil {
 		return
 	}
-	defer f.Close()
 	if _, err := profile.Parse(f); err != nil {
 		t.Errorf("%s: %v", path, err)
 	}

@@ -30,14 +30,20 @@ func serve(t *testing.T) *core.Reactor {
 	return r
 }
 
-func TestEchoRoundTrips(t *testing.T) {
-	r := serve(t)
+// dial connects to r with a deadline that bounds the test.
+func dial(t *testing.T, r interface{ Addr() string }) net.Conn {
+	t.Helper()
 	c, err := net.Dial("tcp", r.Addr())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	return c
+}
+
+func TestEchoRoundTrips(t *testing.T) {
+	c := dial(t, serve(t))
 	for _, msg := range []string{"a", "hello", "Phase 1\n", string(bytes.Repeat([]byte("x"), 100_000))} {
 		if _, err := io.WriteString(c, msg); err != nil {
 			t.Fatal(err)
@@ -54,12 +60,7 @@ func TestEchoRoundTrips(t *testing.T) {
 
 func TestEchoGracefulShutdown(t *testing.T) {
 	r := serve(t)
-	c, err := net.Dial("tcp", r.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	c := dial(t, r)
 	if _, err := io.WriteString(c, "ping"); err != nil {
 		t.Fatal(err)
 	}
