@@ -34,6 +34,9 @@ func readHlog(path string) ([]*hdr.Histogram, error) {
 		if h == nil {
 			return hs, nil
 		}
+		if h.Tag() != "" {
+			continue // a tagged stream (a sharded agent's totals): not latency intervals
+		}
 		hs = append(hs, h)
 	}
 }

@@ -35,6 +35,8 @@ type loadFlags struct {
 	jsonPath, hlogPath, cpu   string
 	nodelay                   string
 	threads                   int
+	shard                     load.Shard
+	startAt                   time.Time
 }
 
 const loadAbout = `Generates HTTP/1.1 load against URL (plain http:// only; any server) and
@@ -66,6 +68,12 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.nodelay, "nodelay", "on", "TCP_NODELAY on the generator's sockets: on | off")
 	fs.StringVar(&f.cpu, "cpu", "", "pin the generator to these CPUs, e.g. 2 or 2-3 (sets GOMAXPROCS to their count)")
 	fs.IntVar(&f.threads, "threads", 0, "event-loop threads (0 = one per usable CPU, at most --conns)")
+	fs.Func("shard", "run agent I of N of the plan (--conns and --rate are the whole plan's): connections I, I+N, … with\n"+
+		"the schedule they have in the whole plan; lab merge adds the agents' results up",
+		func(s string) (err error) { f.shard, err = load.ParseShard(s); return err })
+	fs.Func("start-at", "the plan's common origin, RFC 3339 or Unix seconds: wait for it, and count the schedule and\n"+
+		"the warm-up from it (agents that reach it late say so)",
+		func(s string) (err error) { f.startAt, err = load.ParseStartAt(s); return err })
 }
 
 // config turns the flags into a load.Config.
@@ -74,6 +82,7 @@ func (f *loadFlags) config(url string) (load.Config, error) {
 	cfg.Conns, cfg.Duration, cfg.Warmup, cfg.Timeout = f.conns, f.duration, f.warmup, f.timeout
 	cfg.Rate, cfg.Mode, cfg.Method, cfg.Headers = f.rate, f.mode, f.method, f.headers
 	cfg.HlogPath, cfg.Threads = f.hlogPath, f.threads
+	cfg.Shard, cfg.StartAt = f.shard, f.startAt
 	switch f.nodelay {
 	case "on":
 		cfg.NoDelay = true

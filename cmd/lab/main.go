@@ -25,6 +25,7 @@ func commands() []command {
 		{"bench", "run a scenario over every server; prints the run directory last", cmdBench},
 		{"report", "render RUN_DIR/report/ from a run directory", cmdReport},
 		{"compare", "compare two runs (or servers): did my change help, and why", cmdCompare},
+		{"merge", "merge the results of lab load agents that ran one plan (--shard)", cmdMerge},
 	}
 }
 

@@ -42,6 +42,12 @@ type Config struct {
 	Progress                  io.Writer    // nil = none; a \r-updated progress line
 	Threads                   int          // event-loop threads; 0 = GOMAXPROCS, at most Conns
 	Logger                    *slog.Logger // nil = slog.Default()
+	// Shard runs one agent's share of the plan (Conns and Rate are the
+	// whole plan's); the zero Shard runs all of it.
+	Shard Shard
+	// StartAt is the plan's common origin: every agent waits for it, and
+	// its schedule and warm-up count from it. Zero: start now.
+	StartAt time.Time
 }
 
 // DefaultConfig is lab load's defaults for url.
@@ -60,6 +66,7 @@ func (c Config) Validate() error {
 	}
 	checks := []error{
 		c.validateCounts(),
+		c.validateShard(),
 		c.validateTimes(),
 		c.Mode.Validate(),
 		validateMethod(c.method()),
@@ -80,6 +87,19 @@ func (c Config) validateCounts() error {
 		return fmt.Errorf("body of %d bytes is over the %d-byte limit", len(c.Body), bodySizeMax)
 	case c.Threads < 0 || c.Threads > threadsMax:
 		return fmt.Errorf("threads %d not in 0..%d", c.Threads, threadsMax)
+	}
+	return nil
+}
+
+func (c Config) validateShard() error {
+	if err := c.Shard.validate(); err != nil {
+		return err
+	}
+	if c.Shard.Count > c.Conns {
+		return fmt.Errorf("shard %v: more agents than the plan's %d connections", c.Shard, c.Conns)
+	}
+	if !c.StartAt.IsZero() && time.Until(c.StartAt) > startAheadMax {
+		return fmt.Errorf("start-at %s is more than %v ahead: check the clock and the date", c.StartAt.Format(time.RFC3339), startAheadMax)
 	}
 	return nil
 }
@@ -112,11 +132,12 @@ func (c Config) logger() *slog.Logger {
 
 func (c Config) openLoop() bool { return c.Rate > 0 }
 
-// threads is the number of event loops: Threads, or GOMAXPROCS, at most Conns.
+// threads is the number of event loops: Threads, or GOMAXPROCS, at most
+// the connections this agent runs.
 func (c Config) threads(gomaxprocs int) int {
 	n := c.Threads
 	if n == 0 {
 		n = gomaxprocs
 	}
-	return max(1, min(n, c.Conns))
+	return max(1, min(n, len(c.Shard.conns(c.Conns))))
 }

@@ -145,12 +145,42 @@ func (h *hlogWriter) loop(startWall time.Time, windowStartNs int64) error {
 		}
 	}
 	h.flush(true)
-	h.check(h.bw.Flush())
-	h.check(h.f.Close())
+	return h.err()
+}
+
+func (h *hlogWriter) err() error {
 	if h.writeErr != nil {
 		return fmt.Errorf("hlog: %w", h.writeErr)
 	}
 	return nil
+}
+
+// Tags of the whole-window histograms a sharded agent appends, so that
+// lab merge can merge service time and send lag exactly too.
+const (
+	TagService = "service"
+	TagSendLag = "send_lag"
+)
+
+// close ends the log. A sharded agent first appends its whole-window
+// service and send-lag histograms, tagged: readers of the latency
+// intervals (untagged) pass over them.
+func (h *hlogWriter) close(totals map[string]*hdrhistogram.Histogram) error {
+	endMs := h.startMs + max(h.endNs, 0)/1e6
+	for _, tag := range []string{TagService, TagSendLag} {
+		t := totals[tag]
+		if t == nil {
+			continue
+		}
+		c := hdrhistogram.Import(t.Export())
+		c.SetTag(tag)
+		c.SetStartTimeMs(h.startMs)
+		c.SetEndTimeMs(max(endMs, h.startMs))
+		h.check(h.lw.OutputIntervalHistogram(c))
+	}
+	h.check(h.bw.Flush())
+	h.check(h.f.Close())
+	return h.err()
 }
 
 func (h *hlogWriter) add(m ivMsg) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
@@ -56,6 +57,10 @@ func (r *Result) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "lab load %s\n", s.URL)
 	fmt.Fprintf(w, "  %d connections, %s, %s, %d event-loop thread(s); %.2fs measured after %.2fs warm-up\n",
 		s.Conns, s.Mode, loop, r.threads, s.DurationS, s.WarmupS)
+	if sh := s.Shard; sh != nil {
+		fmt.Fprintf(w, "  agent %d of %d: %d of the plan's %d connections, %g of its %g req/s; origin %s (late by %v)\n",
+			sh.Index, sh.Count, s.Conns, sh.PlanConns, s.Rate, sh.PlanRate, sh.OriginClock, time.Duration(sh.LateNs))
+	}
 	fmt.Fprintf(w, "  requests     %d (warm-up: %d, excluded)\n", s.Requests, s.WarmupReqs)
 	fmt.Fprintf(w, "  throughput   %.2f req/s\n\n", s.ThroughputRPS)
 	r.writeTable(w)

@@ -39,8 +39,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := execute(cfg, p, workers, hw)
-	return finishRun(cfg, p, workers, out)
+	out := execute(ctx, cfg, p, workers, hw)
+	return finishRun(cfg, p, workers, hw, out)
 }
 
 // prepare checks the configuration, resolves the host once and sets up
@@ -66,24 +66,25 @@ func prepare(ctx context.Context, cfg Config) (*plan, []*worker, *hlogWriter, er
 			return nil, nil, nil, err
 		}
 	}
-	workers, err := makeWorkers(ctx, p, cfg.Conns, threads, hw)
+	workers, err := makeWorkers(ctx, p, cfg.Shard.conns(cfg.Conns), threads, hw)
 	if err != nil && hw != nil {
 		hw.abort()
 	}
 	return p, workers, hw, err
 }
 
-// makeWorkers splits the connections evenly over the threads.
-func makeWorkers(ctx context.Context, p *plan, conns, threads int, hw *hlogWriter) ([]*worker, error) {
+// makeWorkers splits this agent's connections (indices in the plan)
+// evenly over the threads.
+func makeWorkers(ctx context.Context, p *plan, conns []int, threads int, hw *hlogWriter) ([]*worker, error) {
 	workers := make([]*worker, threads)
 	for i := range threads {
-		first, last := conns*i/threads, conns*(i+1)/threads
+		first, last := len(conns)*i/threads, len(conns)*(i+1)/threads
 		rec := newRecorder()
 		rec.timeoutMsg = fmt.Sprintf("no complete response within %s (--timeout)", time.Duration(p.timeoutNs))
 		if hw != nil {
 			rec.iv = hw.recorder(i, p.warmupNs)
 		}
-		w, err := newWorker(ctx, p, first, last-first, rec, &workerStats{})
+		w, err := newWorker(ctx, p, conns[first:last], rec, &workerStats{})
 		if err != nil {
 			for _, done := range workers[:i] {
 				done.poll.close()
@@ -100,15 +101,18 @@ type execution struct {
 	endNs   int64 // when the last worker stopped
 	cpu     windowCPU
 	hlogErr error
+	origin  time.Time     // the wall clock at the plan's origin, as this agent read it
+	late    time.Duration // how late this agent reached --start-at
 }
 
 // execute starts the clock, runs the workers to completion, and the log
 // writer, progress line and CPU sampler beside them.
-func execute(cfg Config, p *plan, workers []*worker, hw *hlogWriter) execution {
-	p.t0 = time.Now()
+func execute(ctx context.Context, cfg Config, p *plan, workers []*worker, hw *hlogWriter) execution {
+	var out execution
+	p.t0, out.late = origin(ctx, cfg.StartAt)
+	out.origin = time.Now().Add(-out.late)
 	done := make(chan struct{})
 	var side sync.WaitGroup
-	var out execution
 	if hw != nil {
 		side.Go(func() { out.hlogErr = hw.loop(p.t0.Add(cfg.Warmup), p.warmupNs) })
 	}
@@ -126,7 +130,7 @@ func execute(cfg Config, p *plan, workers []*worker, hw *hlogWriter) execution {
 }
 
 // finishRun merges the workers' measurements into the Result.
-func finishRun(cfg Config, p *plan, workers []*worker, out execution) (*Result, error) {
+func finishRun(cfg Config, p *plan, workers []*worker, hw *hlogWriter, out execution) (*Result, error) {
 	rec := newRecorder()
 	connected := 0
 	busiest := 0.0
@@ -152,10 +156,22 @@ func finishRun(cfg Config, p *plan, workers []*worker, out execution) (*Result, 
 		loadCPU: out.cpu.utilization(cpus), busiest: busiest, marginNs: marginNs,
 		interrupted: interrupted,
 	})
+	res.Summary.Shard = shardInfo(cfg, out)
+	if res.Summary.Shard != nil && res.Summary.Shard.Late {
+		res.Summary.Warnings = append(res.Summary.Warnings, fmt.Sprintf(
+			"late: this agent reached the common origin %v after --start-at; its schedule kept the origin, so its first requests went out late", out.late.Round(time.Millisecond)))
+	}
 	for _, warn := range res.Summary.Warnings {
 		cfg.logger().Warn("lab load: " + warn)
 	}
 	err := out.hlogErr
+	if hw != nil {
+		var totals map[string]*hdrhistogram.Histogram
+		if cfg.Shard.Count > 0 {
+			totals = map[string]*hdrhistogram.Histogram{TagService: rec.service, TagSendLag: rec.sendLag}
+		}
+		err = errors.Join(err, hw.close(totals))
+	}
 	if rec.okResponses() == 0 {
 		err = errors.Join(fmt.Errorf("%w: %s", ErrNothingMeasured, whyNothing(rec, windowNs)), err)
 	}

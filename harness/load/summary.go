@@ -32,7 +32,7 @@ type summaryInputs struct {
 
 func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult {
 	s := rundir.LoadResult{
-		URL: cfg.URL, Conns: cfg.Conns, Rate: cfg.Rate, Mode: cfg.Mode.String(),
+		URL: cfg.URL, Conns: len(cfg.Shard.conns(cfg.Conns)), Rate: shareOfRate(cfg), Mode: cfg.Mode.String(),
 		DurationS: float64(in.windowNs) / 1e9, Requests: rec.responses,
 		Errors: errorCounts(rec), Statuses: statusCounts(rec),
 		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
@@ -172,4 +172,24 @@ func fmtNs(ns float64) string {
 		return fmt.Sprintf("%.2fms", ns/1e6)
 	}
 	return fmt.Sprintf("%.3fs", ns/1e9)
+}
+
+// shareOfRate is this agent's part of the plan's rate: every connection
+// sends at the same period, so it is proportional to its connections.
+func shareOfRate(cfg Config) float64 {
+	return cfg.Rate * float64(len(cfg.Shard.conns(cfg.Conns))) / float64(cfg.Conns)
+}
+
+// shardInfo says where a sharded agent stood in its plan; nil for a
+// whole-plan run without --start-at.
+func shardInfo(cfg Config, out execution) *rundir.ShardInfo {
+	if cfg.Shard.Count == 0 && cfg.StartAt.IsZero() {
+		return nil
+	}
+	si := &rundir.ShardInfo{Index: cfg.Shard.Index, Count: cfg.Shard.count(), PlanConns: cfg.Conns, PlanRate: cfg.Rate, PlanDurationS: cfg.Duration.Seconds(),
+		OriginClock: out.origin.UTC().Format(time.RFC3339Nano), LateNs: int64(out.late), Late: out.late > lateAfter}
+	if !cfg.StartAt.IsZero() {
+		si.StartAt = cfg.StartAt.UTC().Format(time.RFC3339Nano)
+	}
+	return si
 }

@@ -44,16 +44,16 @@ type worker struct {
 	family    int
 }
 
-func newWorker(ctx context.Context, p *plan, firstConn, nConns int, rec *recorder, stats *workerStats) (*worker, error) {
+func newWorker(ctx context.Context, p *plan, planConns []int, rec *recorder, stats *workerStats) (*worker, error) {
 	poll, err := newPoller()
 	if err != nil {
 		return nil, err
 	}
 	w := &worker{p: p, ctx: ctx, poll: poll, rec: rec, pace: newPacer(), buf: make([]byte, readBufSize), stats: stats}
 	w.sa, w.family = p.target.sockaddr()
-	w.conns = make([]conn, nConns)
-	for i := range w.conns {
-		w.conns[i] = newConn(uint32(i), p.mode.InFlight(), p.phase(firstConn+i))
+	w.conns = make([]conn, len(planConns))
+	for i, g := range planConns {
+		w.conns[i] = newConn(uint32(i), p.mode.InFlight(), p.phase(g))
 	}
 	return w, nil
 }

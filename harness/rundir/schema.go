@@ -63,6 +63,26 @@ type LoadResult struct {
 	// Interrupted: the run was stopped (SIGINT/SIGTERM) before its window
 	// ended; the figures cover only what was measured until then.
 	Interrupted bool `json:"interrupted"`
+	// Shard is this agent's place in a plan several agents ran
+	// (lab load --shard, --start-at); absent for a whole-plan run.
+	Shard *ShardInfo `json:"shard,omitempty"`
+	// Agents lists the agents a merged result (lab merge) came from.
+	Agents []ShardInfo `json:"agents,omitempty"`
+}
+
+// ShardInfo is one agent of a sharded plan. Conns and Rate of its
+// LoadResult are its own share; the plan's are here.
+type ShardInfo struct {
+	Index         int     `json:"index"`
+	Count         int     `json:"count"`
+	PlanConns     int     `json:"plan_conns"`
+	PlanRate      float64 `json:"plan_rate"`
+	PlanDurationS float64 `json:"plan_duration_s"`
+	StartAt       string  `json:"start_at,omitempty"` // the common origin (RFC 3339); empty: the agent started at once
+	OriginClock   string  `json:"origin_clock"`       // this agent's wall clock when it reached the origin (RFC 3339)
+	LateNs        int64   `json:"late_ns"`            // how long after start_at that was
+	Late          bool    `json:"late"`               // later than the bound: its schedule was not kept at the start
+	Requests      int64   `json:"requests,omitempty"` // in Agents of a merged result: this agent's requests
 }
 
 // Stats is a server's /stats JSON (CONTRACTS.md §2), as a run keeps it.

@@ -1,0 +1,312 @@
+package load
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/rundir"
+)
+
+// An agent's result, as lab merge reads it: its JSON summary and, beside
+// it with the same name, its interval log.
+type agentResult struct {
+	path      string // the JSON file
+	sum       rundir.LoadResult
+	intervals []*hdrhistogram.Histogram // untagged: latency per interval
+	totals    map[string]*hdrhistogram.Histogram
+}
+
+// Merged is the result of several agents that ran one plan together,
+// in lab load's own formats.
+type Merged struct {
+	Summary   rundir.LoadResult
+	startMs   int64
+	intervals []*hdrhistogram.Histogram // the agents' intervals added, interval by interval
+	agents    [][]*hdrhistogram.Histogram
+	totals    map[string]*hdrhistogram.Histogram
+}
+
+// Merge reads the agents' results (JSON files; each one's .hlog beside it
+// with the same name) and adds them up. Interval histograms add exactly,
+// so the merged percentiles are those of every request of every agent.
+// Results that do not belong to one plan are refused.
+func Merge(jsonPaths []string) (*Merged, error) {
+	if len(jsonPaths) == 0 {
+		return nil, errors.New("merge: no input")
+	}
+	agents := make([]*agentResult, 0, len(jsonPaths))
+	for _, p := range jsonPaths {
+		a, err := readAgent(p)
+		if err != nil {
+			return nil, err
+		}
+		agents = append(agents, a)
+	}
+	if err := samePlan(agents); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(agents, func(a, b *agentResult) int { return a.sum.Shard.Index - b.sum.Shard.Index })
+	return mergeAgents(agents), nil
+}
+
+func readAgent(jsonPath string) (*agentResult, error) {
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	a := &agentResult{path: jsonPath}
+	if err := json.Unmarshal(b, &a.sum); err != nil {
+		return nil, fmt.Errorf("merge: %s is not a lab load result: %w", jsonPath, err)
+	}
+	if a.sum.Shard == nil {
+		return nil, fmt.Errorf("merge: %s is not a sharded agent's result (run lab load with --shard I/N)", jsonPath)
+	}
+	hlog := strings.TrimSuffix(jsonPath, filepath.Ext(jsonPath)) + ".hlog"
+	if err := a.readHlog(hlog); err != nil {
+		return nil, fmt.Errorf("merge: %s: %w (each agent's --hlog must lie beside its --json, with the same name)", hlog, err)
+	}
+	return a, nil
+}
+
+func (a *agentResult) readHlog(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := hdrhistogram.NewHistogramLogReader(f)
+	a.totals = map[string]*hdrhistogram.Histogram{}
+	for {
+		h, err := r.NextIntervalHistogram()
+		if err != nil {
+			return err
+		}
+		if h == nil {
+			return nil
+		}
+		if tag := h.Tag(); tag != "" {
+			a.totals[tag] = h
+			continue
+		}
+		a.intervals = append(a.intervals, h)
+	}
+}
+
+// samePlan refuses results of different plans, duplicate agents and
+// missing ones: a merge is the whole plan or nothing.
+func samePlan(agents []*agentResult) error {
+	ref := agents[0]
+	seen := map[int]string{}
+	for _, a := range agents {
+		if d := planDiff(ref.sum, a.sum); d != "" {
+			return fmt.Errorf("merge: %s and %s are not one plan: %s", ref.path, a.path, d)
+		}
+		if other, dup := seen[a.sum.Shard.Index]; dup {
+			return fmt.Errorf("merge: %s and %s are both agent %d", other, a.path, a.sum.Shard.Index)
+		}
+		seen[a.sum.Shard.Index] = a.path
+	}
+	var missing []string
+	for i := range ref.sum.Shard.Count {
+		if _, ok := seen[i]; !ok {
+			missing = append(missing, strconv.Itoa(i))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("merge: agents %s of %d are missing", strings.Join(missing, ", "), ref.sum.Shard.Count)
+	}
+	return nil
+}
+
+// planDiff names the first way a and b differ as plans ("" if they do not).
+func planDiff(a, b rundir.LoadResult) string {
+	sa, sb := a.Shard, b.Shard
+	switch {
+	case a.URL != b.URL:
+		return fmt.Sprintf("url %q, %q", a.URL, b.URL)
+	case a.Mode != b.Mode:
+		return fmt.Sprintf("mode %s, %s", a.Mode, b.Mode)
+	case sa.Count != sb.Count:
+		return fmt.Sprintf("%d agents, %d agents", sa.Count, sb.Count)
+	case sa.PlanConns != sb.PlanConns || sa.PlanRate != sb.PlanRate:
+		return fmt.Sprintf("plan of %d conns at %g req/s, %d at %g", sa.PlanConns, sa.PlanRate, sb.PlanConns, sb.PlanRate)
+	case sa.StartAt != sb.StartAt:
+		return fmt.Sprintf("start-at %q, %q", sa.StartAt, sb.StartAt)
+	case a.WarmupS != b.WarmupS || sa.PlanDurationS != sb.PlanDurationS:
+		return fmt.Sprintf("warm-up %gs + %gs, %gs + %gs", a.WarmupS, sa.PlanDurationS, b.WarmupS, sb.PlanDurationS)
+	}
+	return ""
+}
+
+func mergeAgents(agents []*agentResult) *Merged {
+	m := &Merged{totals: map[string]*hdrhistogram.Histogram{}}
+	m.startMs = firstIntervalMs(agents)
+	latency := newHist()
+	for _, a := range agents {
+		m.agents = append(m.agents, a.intervals)
+		for _, h := range a.intervals {
+			m.interval(h).Merge(h)
+			latency.Merge(h)
+		}
+		for tag, h := range a.totals {
+			if m.totals[tag] == nil {
+				m.totals[tag] = newHist()
+			}
+			m.totals[tag].Merge(h)
+		}
+	}
+	m.Summary = mergeSummaries(agents)
+	m.Summary.Latency = percentiles(latency)
+	m.Summary.Service = percentiles(orEmpty(m.totals[TagService]))
+	m.Summary.SendLag = percentiles(orEmpty(m.totals[TagSendLag]))
+	return m
+}
+
+// firstIntervalMs is the earliest interval start: with a common
+// --start-at every agent's window starts at the same millisecond.
+func firstIntervalMs(agents []*agentResult) int64 {
+	first := int64(math.MaxInt64)
+	for _, a := range agents {
+		for _, h := range a.intervals {
+			first = min(first, h.StartTimeMs())
+		}
+	}
+	if first == math.MaxInt64 {
+		return 0
+	}
+	return first
+}
+
+// interval is the merged histogram of the interval h falls in.
+func (m *Merged) interval(h *hdrhistogram.Histogram) *hdrhistogram.Histogram {
+	k := int(math.Round(float64(h.StartTimeMs()-m.startMs) / float64(intervalNs/1e6)))
+	for len(m.intervals) <= k {
+		iv := newHist()
+		start := m.startMs + int64(len(m.intervals))*intervalNs/1e6
+		iv.SetStartTimeMs(start)
+		iv.SetEndTimeMs(start)
+		m.intervals = append(m.intervals, iv)
+	}
+	iv := m.intervals[k]
+	iv.SetEndTimeMs(max(iv.EndTimeMs(), h.EndTimeMs()))
+	return iv
+}
+
+func orEmpty(h *hdrhistogram.Histogram) *hdrhistogram.Histogram {
+	if h == nil {
+		return newHist()
+	}
+	return h
+}
+
+// mergeSummaries adds up counts; figures that are not sums are taken from
+// the plan (rate, window) or averaged (generator CPU).
+func mergeSummaries(agents []*agentResult) rundir.LoadResult {
+	ref := agents[0].sum
+	s := rundir.LoadResult{URL: ref.URL, Mode: ref.Mode, Rate: ref.Shard.PlanRate, DurationS: ref.Shard.PlanDurationS,
+		WarmupS: ref.WarmupS, Errors: map[string]int64{}, Statuses: map[string]int64{}, Extra: map[string]string{}}
+	var cpu float64
+	var minOrigin, maxOrigin time.Time
+	for _, a := range agents {
+		r := a.sum
+		s.Conns += r.Conns
+		s.Requests += r.Requests
+		s.Connected += r.Connected
+		s.WarmupReqs += r.WarmupReqs
+		s.Interrupted = s.Interrupted || r.Interrupted
+		cpu += r.LoadCPU
+		addCounts(s.Errors, r.Errors)
+		addCounts(s.Statuses, r.Statuses)
+		for _, w := range r.Warnings {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("agent %d: %s", r.Shard.Index, w))
+		}
+		info := *r.Shard
+		info.Requests = r.Requests
+		s.Agents = append(s.Agents, info)
+		if t, err := time.Parse(time.RFC3339Nano, info.OriginClock); err == nil {
+			if minOrigin.IsZero() || t.Before(minOrigin) {
+				minOrigin = t
+			}
+			if t.After(maxOrigin) {
+				maxOrigin = t
+			}
+		}
+	}
+	s.LoadCPU = cpu / float64(len(agents))
+	if s.DurationS > 0 {
+		s.ThroughputRPS = float64(s.Requests) / s.DurationS
+	}
+	s.Extra["agents"] = strconv.Itoa(len(agents))
+	s.Extra["origin_skew_ns"] = strconv.FormatInt(int64(maxOrigin.Sub(minOrigin)), 10)
+	return s
+}
+
+func addCounts(dst, src map[string]int64) {
+	for k, v := range src {
+		dst[k] += v
+	}
+}
+
+// WriteJSON writes the merged summary to path ("-": w).
+func (m *Merged) WriteJSON(path string, w io.Writer) error {
+	r := Result{Summary: m.Summary}
+	if path == "-" {
+		return r.EncodeJSON(w)
+	}
+	return r.WriteJSON(path)
+}
+
+// WriteHlog writes the merged interval log: the agents' intervals added
+// (untagged, as one agent's log would be), then each agent's own
+// intervals tagged agent-<index>, then the merged service and send-lag
+// totals, tagged as an agent writes them.
+func (m *Merged) WriteHlog(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	lw := hdrhistogram.NewHistogramLogWriter(f)
+	s := m.Summary
+	errs := []error{
+		lw.OutputComment(fmt.Sprintf("[lab merge of %d agents: %s, %d conns, mode %s, rate %g, latency in ns from the intended send time]",
+			len(m.agents), s.URL, s.Conns, s.Mode, s.Rate)),
+		lw.OutputLogFormatVersion(),
+	}
+	lw.SetBaseTime(m.startMs)
+	errs = append(errs, lw.OutputStartTime(m.startMs), lw.OutputBaseTime(m.startMs), lw.OutputLegend())
+	for _, h := range m.intervals {
+		errs = append(errs, lw.OutputIntervalHistogram(h))
+	}
+	for i, ivs := range m.agents {
+		for _, h := range ivs {
+			c := hdrhistogram.Import(h.Export())
+			c.SetTag("agent-" + strconv.Itoa(s.Agents[i].Index))
+			c.SetStartTimeMs(h.StartTimeMs())
+			c.SetEndTimeMs(h.EndTimeMs())
+			errs = append(errs, lw.OutputIntervalHistogram(c))
+		}
+	}
+	for _, tag := range []string{TagService, TagSendLag} {
+		if h := m.totals[tag]; h != nil {
+			h.SetTag(tag)
+			h.SetStartTimeMs(m.startMs)
+			errs = append(errs, lw.OutputIntervalHistogram(h))
+		}
+	}
+	errs = append(errs, f.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("merge: write %s: %w", path, err)
+	}
+	return nil
+}
