@@ -96,7 +96,10 @@ func (a *agentResult) readHlog(path string) error {
 			return nil
 		}
 		if tag := h.Tag(); tag != "" {
-			a.totals[tag] = h
+			if a.totals[tag] == nil {
+				a.totals[tag] = newHist()
+			}
+			a.totals[tag].Merge(h)
 			continue
 		}
 		a.intervals = append(a.intervals, h)
@@ -297,10 +300,15 @@ func (m *Merged) WriteHlog(path string) error {
 			errs = append(errs, lw.OutputIntervalHistogram(c))
 		}
 	}
+	endMs := m.startMs
+	if n := len(m.intervals); n > 0 {
+		endMs = m.intervals[n-1].EndTimeMs()
+	}
 	for _, tag := range []string{TagService, TagSendLag} {
 		if h := m.totals[tag]; h != nil {
 			h.SetTag(tag)
 			h.SetStartTimeMs(m.startMs)
+			h.SetEndTimeMs(endMs)
 			errs = append(errs, lw.OutputIntervalHistogram(h))
 		}
 	}

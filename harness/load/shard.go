@@ -24,7 +24,7 @@ func ParseShard(s string) (Shard, error) {
 	idx, err1 := strconv.Atoi(i)
 	count, err2 := strconv.Atoi(n)
 	sh := Shard{Index: idx, Count: count}
-	if !ok || err1 != nil || err2 != nil {
+	if !ok || err1 != nil || err2 != nil || count < 1 {
 		return Shard{}, fmt.Errorf("shard %q: want I/N, e.g. 0/3", s)
 	}
 	return sh, sh.validate()
