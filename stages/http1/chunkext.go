@@ -27,11 +27,7 @@ func checkChunkExt(b []byte) bool {
 		i = name
 		j := skipBWS(b, i)
 		if j == len(b) || b[j] != '=' {
-			if j != len(b) && b[j] != ';' {
-				return false
-			}
-			i = j
-			continue
+			continue // no value: the next BWS must lead to ";", or nothing may follow
 		}
 		end, ok := scanExtValue(b, skipBWS(b, j+1))
 		if !ok {
