@@ -6,10 +6,12 @@ import (
 	"golang.org/x/perf/benchmath"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/runstats"
 )
 
-// compareConfidence is the level of the medians' confidence intervals.
-const compareConfidence = 0.95
+// compareConfidence is the level of the medians' confidence intervals,
+// the same as run.json's.
+const compareConfidence = runstats.Confidence
 
 // roundMetric extracts one number per measured round.
 type roundMetric struct {

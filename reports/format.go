@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/runstats"
 )
 
 // fmtNS prints a duration in nanoseconds with three significant digits
@@ -59,11 +60,9 @@ func fmtEst(e rundir.Estimate, f func(float64) string) string {
 	return fmt.Sprintf("%s [%s, %s]", f(e.Center), f(e.Lo), f(e.Hi))
 }
 
-// hasCI reports whether an estimate carries a usable interval.
-func hasCI(e rundir.Estimate) bool {
-	finite := !math.IsInf(e.Lo, 0) && !math.IsInf(e.Hi, 0) && !math.IsNaN(e.Lo) && !math.IsNaN(e.Hi)
-	return finite && e.Hi >= e.Lo && (e.Lo != 0 || e.Hi != 0)
-}
+// hasCI reports whether an estimate carries a confidence interval: with
+// too few rounds its lo/hi are the rounds' range, which is not one.
+func hasCI(e rundir.Estimate) bool { return runstats.HasInterval(e) && (e.Lo != 0 || e.Hi != 0) }
 
 // ciWidth is the interval's width as a fraction of its center.
 func ciWidth(e rundir.Estimate) float64 {

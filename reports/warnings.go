@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/runstats"
 )
 
 // Noise thresholds (CONTRACTS.md §6.5: noisy runs are flagged, not hidden).
@@ -18,7 +19,7 @@ func warnings(rd *runData) []string {
 	var out []string
 	if n := withoutCI(rd); n > 0 {
 		out = append(out, fmt.Sprintf("%d server(s) have too few rounds for a confidence interval "+
-			"(benchmath needs 6 at 95%%): their noise cannot be judged, run more rounds", n))
+			"(benchmath needs %d at %.0f%%): their noise cannot be judged, run more rounds", n, runstats.MinRoundsForCI, 100*runstats.Confidence))
 	}
 	for _, s := range rd.servers {
 		if !s.usable() {

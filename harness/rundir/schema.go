@@ -31,13 +31,17 @@ type Percentiles struct {
 	// Count is the number of samples; 0 means there were none and the
 	// figures below are absent, not zero.
 	Count int64   `json:"count"`
-	Mean  float64 `json:"mean"`
-	P50   float64 `json:"p50"`
-	P90   float64 `json:"p90"`
-	P99   float64 `json:"p99"`
-	P999  float64 `json:"p999"`
-	Max   float64 `json:"max"`
+	Mean  float64 `json:"mean,omitempty"`
+	P50   float64 `json:"p50,omitempty"`
+	P90   float64 `json:"p90,omitempty"`
+	P99   float64 `json:"p99,omitempty"`
+	P999  float64 `json:"p999,omitempty"`
+	Max   float64 `json:"max,omitempty"`
 }
+
+// Empty reports that p holds no sample. Results written before count
+// existed have no count, but any sample gives a non-zero max.
+func (p Percentiles) Empty() bool { return p.Count == 0 && p.Max == 0 }
 
 // LoadResult is the output of lab load --json (CONTRACTS.md §3). The keys
 // up to SendLag are the contract; the rest are additions.

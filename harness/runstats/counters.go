@@ -1,6 +1,10 @@
 package runstats
 
-import "latencylab/harness/rundir"
+import (
+	"slices"
+
+	"latencylab/harness/rundir"
+)
 
 // PerRequest fills the per-request costs from the counters read before and
 // after the measured rounds (docs/CONTRACTS.md, measurement rules). The
@@ -15,9 +19,16 @@ func PerRequest(srv Server, s *rundir.ServerSummary) {
 		}
 		return
 	}
-	if c := srv.CPU; c != nil && c.After >= c.Before {
-		us := (c.After - c.Before) * 1e6 / float64(requests)
-		s.CPUPerRequestUS = &us
+	backwards := func(what string) {
+		s.Warnings = append(s.Warnings, what+" went backwards between the snapshots: no figure")
+	}
+	if c := srv.CPU; c != nil {
+		if c.After >= c.Before {
+			us := (c.After - c.Before) * 1e6 / float64(requests)
+			s.CPUPerRequestUS = &us
+		} else {
+			backwards("the server's CPU time")
+		}
 	}
 	if srv.Before == nil || srv.After == nil {
 		return
@@ -26,12 +37,20 @@ func PerRequest(srv Server, s *rundir.ServerSummary) {
 	if a.HeapAllocs >= b.HeapAllocs {
 		allocs := float64(a.HeapAllocs-b.HeapAllocs) / float64(requests)
 		s.AllocsPerRequest = &allocs
+	} else {
+		backwards("heap_allocs")
 	}
 	if a.GCCycles >= b.GCCycles {
 		gc := a.GCCycles - b.GCCycles
 		s.GCCycles = &gc
+	} else {
+		backwards("gc_cycles")
 	}
-	s.SyscallsPerRequest = syscallsPerRequest(b.Syscalls, a.Syscalls, requests)
+	var bad []string
+	s.SyscallsPerRequest, bad = syscallsPerRequest(b.Syscalls, a.Syscalls, requests)
+	for _, kind := range bad {
+		backwards("syscalls[" + kind + "]")
+	}
 }
 
 // requestsServed is the server's own request count between the snapshots
@@ -53,18 +72,25 @@ func requestsServed(srv Server, s *rundir.ServerSummary) uint64 {
 }
 
 // syscallsPerRequest divides each kind's delta, and their sum as "total".
-// Servers without the core's counters report none: nil.
-func syscallsPerRequest(before, after map[string]uint64, requests uint64) map[string]float64 {
+// Servers without the core's counters report none: nil. A kind that went
+// backwards gets no figure (and no total is given); it is returned in bad.
+func syscallsPerRequest(before, after map[string]uint64, requests uint64) (out map[string]float64, bad []string) {
 	if len(after) == 0 {
-		return nil
+		return nil, nil
 	}
-	out := make(map[string]float64, len(after)+1)
+	out = make(map[string]float64, len(after)+1)
 	var total uint64
 	for kind, v := range after {
-		d := v - min(v, before[kind])
-		total += d
-		out[kind] = float64(d) / float64(requests)
+		if v < before[kind] {
+			bad = append(bad, kind)
+			continue
+		}
+		total += v - before[kind]
+		out[kind] = float64(v-before[kind]) / float64(requests)
 	}
-	out["total"] = float64(total) / float64(requests)
-	return out
+	if len(bad) == 0 {
+		out["total"] = float64(total) / float64(requests)
+	}
+	slices.Sort(bad)
+	return out, bad
 }

@@ -20,6 +20,18 @@ import (
 // Confidence is the level of every interval in run.json.
 const Confidence = 0.95
 
+// MinRoundsForCI is the fewest rounds for which benchmath gives the median
+// a finite interval at Confidence (AssumeNothing); with fewer, lo/hi are
+// the range of the rounds, not an interval (see Estimate).
+const MinRoundsForCI = 6
+
+// HasInterval reports whether e carries a confidence interval, as opposed
+// to the range Estimate writes when there are too few rounds.
+func HasInterval(e rundir.Estimate) bool {
+	finite := !math.IsInf(e.Lo, 0) && !math.IsInf(e.Hi, 0) && !math.IsNaN(e.Lo) && !math.IsNaN(e.Hi)
+	return finite && e.N >= MinRoundsForCI && e.Hi >= e.Lo
+}
+
 // Server is what a run measured of one server.
 type Server struct {
 	Name, Kind, Summary string
@@ -88,23 +100,37 @@ func Summarize(srv Server) rundir.ServerSummary {
 		Profiles: srv.Profiles,
 	}
 	var ciWarn string
-	pick := func(f func(rundir.LoadResult) float64) rundir.Estimate {
-		vals := make([]float64, len(srv.Trials))
-		for i, tr := range srv.Trials {
-			vals[i] = f(tr)
-		}
+	estimate := func(vals []float64) rundir.Estimate {
 		e, w := Estimate(vals)
 		if w != "" {
 			ciWarn = w
 		}
 		return e
 	}
-	s.Throughput = pick(func(lr rundir.LoadResult) float64 { return lr.ThroughputRPS })
-	s.SendLagP99 = pick(func(lr rundir.LoadResult) float64 { return lr.SendLag.P99 })
+	// A trial without samples has no percentiles: it is left out of their
+	// medians, not counted as zero.
+	percentile := func(of func(rundir.LoadResult) rundir.Percentiles, key string) rundir.Estimate {
+		var vals []float64
+		for _, tr := range srv.Trials {
+			if p := of(tr); !p.Empty() {
+				vals = append(vals, Percentile(p, key))
+			}
+		}
+		return estimate(vals)
+	}
+	var tput []float64
+	for _, tr := range srv.Trials {
+		tput = append(tput, tr.ThroughputRPS)
+	}
+	latency := func(lr rundir.LoadResult) rundir.Percentiles { return lr.Latency }
+	service := func(lr rundir.LoadResult) rundir.Percentiles { return lr.Service }
+	sendLag := func(lr rundir.LoadResult) rundir.Percentiles { return lr.SendLag }
+	s.Throughput = estimate(tput)
+	s.SendLagP99 = percentile(sendLag, "p99")
 	s.Latency, s.Service = map[string]rundir.Estimate{}, map[string]rundir.Estimate{}
 	for _, key := range PercentileKeys() {
-		s.Latency[key] = pick(func(lr rundir.LoadResult) float64 { return Percentile(lr.Latency, key) })
-		s.Service[key] = pick(func(lr rundir.LoadResult) float64 { return Percentile(lr.Service, key) })
+		s.Latency[key] = percentile(latency, key)
+		s.Service[key] = percentile(service, key)
 	}
 	for _, tr := range srv.Trials {
 		s.Requests += tr.Requests

@@ -26,7 +26,7 @@ func TestEstimate(t *testing.T) {
 }
 
 func trial(rps, p99 float64) rundir.LoadResult {
-	return rundir.LoadResult{Requests: 100, WarmupReqs: 10, ThroughputRPS: rps, Latency: rundir.Percentiles{P99: p99}}
+	return rundir.LoadResult{Requests: 100, WarmupReqs: 10, ThroughputRPS: rps, Latency: rundir.Percentiles{Count: 100, P99: p99, Max: p99}}
 }
 
 func TestSummarize(t *testing.T) {
@@ -78,7 +78,7 @@ func TestPerRequestBackwards(t *testing.T) {
 	}
 	var s rundir.ServerSummary
 	PerRequest(srv, &s)
-	if s.AllocsPerRequest != nil || s.CPUPerRequestUS != nil || !strings.Contains(strings.Join(s.Warnings, " "), "backwards") {
+	if s.AllocsPerRequest != nil || s.CPUPerRequestUS != nil || !strings.Contains(strings.Join(s.Warnings, " "), "requests_total went backwards") {
 		t.Errorf("allocs %v cpu %v warnings %v", s.AllocsPerRequest, s.CPUPerRequestUS, s.Warnings)
 	}
 	srv = Server{
@@ -89,5 +89,51 @@ func TestPerRequestBackwards(t *testing.T) {
 	PerRequest(srv, &s)
 	if s.AllocsPerRequest != nil || s.GCCycles != nil {
 		t.Errorf("allocs or GC cycles that went backwards gave a figure: %v %v", s.AllocsPerRequest, s.GCCycles)
+	}
+	for _, what := range []string{"heap_allocs went backwards", "gc_cycles went backwards"} {
+		if !strings.Contains(strings.Join(s.Warnings, "\n"), what) {
+			t.Errorf("no warning %q: %v", what, s.Warnings)
+		}
+	}
+	srv = Server{
+		Before: &rundir.Stats{RequestsTotal: 10, Syscalls: map[string]uint64{"read": 50, "write": 5}},
+		After:  &rundir.Stats{RequestsTotal: 20, Syscalls: map[string]uint64{"read": 40, "write": 15}},
+		CPU:    &CPUSpan{Before: 3, After: 2},
+	}
+	s = rundir.ServerSummary{}
+	PerRequest(srv, &s)
+	if _, ok := s.SyscallsPerRequest["read"]; ok || s.SyscallsPerRequest["write"] != 1 || s.CPUPerRequestUS != nil {
+		t.Errorf("syscalls %v cpu %v: a kind that went backwards has no figure, the others do", s.SyscallsPerRequest, s.CPUPerRequestUS)
+	}
+	if _, ok := s.SyscallsPerRequest["total"]; ok {
+		t.Error("a total over a kind that went backwards")
+	}
+	if w := strings.Join(s.Warnings, "\n"); !strings.Contains(w, "syscalls[read] went backwards") || !strings.Contains(w, "CPU time went backwards") {
+		t.Errorf("warnings %v", s.Warnings)
+	}
+}
+
+// A trial without samples is left out of the percentiles' medians, while
+// its throughput counts.
+func TestSummarizeSkipsTrialsWithoutSamples(t *testing.T) {
+	s := Summarize(Server{Trials: []rundir.LoadResult{trial(10, 300), trial(30, 100), {ThroughputRPS: 0}}})
+	if p99 := s.Latency["p99"]; p99.N != 2 || p99.Center != 200 {
+		t.Errorf("p99 %+v: want the median of the two trials with samples", p99)
+	}
+	if s.Throughput.N != 3 || s.Throughput.Center != 10 {
+		t.Errorf("throughput %+v: every trial counts", s.Throughput)
+	}
+}
+
+func TestHasInterval(t *testing.T) {
+	for n := 1; n <= MinRoundsForCI+1; n++ {
+		vals := make([]float64, n)
+		for i := range vals {
+			vals[i] = float64(i + 1)
+		}
+		e, warn := Estimate(vals)
+		if got := HasInterval(e); got != (n >= MinRoundsForCI) || got != (warn == "") {
+			t.Errorf("%d rounds: HasInterval %v, warning %q", n, got, warn)
+		}
 	}
 }
