@@ -48,7 +48,8 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.nagle, "nagle", "stage", "Nagle on accepted sockets: stage (the stage's choice), on, or off")
 	fs.BoolVar(&f.splitWrite, "split-write", false, "write each response's header block and body in two writes (the Nagle demonstration)")
 	fs.IntVar(&f.core.Backlog, "backlog", 0, "listen backlog (default: the stage's; the core's is "+strconv.Itoa(core.DefaultBacklog)+")")
-	fs.IntVar(&f.core.MaxConns, "max-conns", core.DefaultMaxConns, "connections over this get a 503 (Connection: close, Retry-After) and a FIN, and are counted")
+	fs.IntVar(&f.core.MaxConns, "max-conns", core.DefaultMaxConns, "connections over this are refused and counted: with --proto http a 503 (Connection: close,\n"+
+		"Retry-After) then a FIN; with --proto echo a FIN")
 	f.core.MemoryMax = core.DefaultMemoryMax
 	fs.Var(byteSize{&f.core.MemoryMax}, "memory-max", "server-wide budget for connection buffers (read buffers and pending output), e.g. 256MiB;\n"+
 		"a connection that would exceed it gets a 503 and is closed. The Go heap's soft limit\n"+
@@ -182,7 +183,7 @@ func (f *serveFlags) validate() error {
 		{"--drain-timeout", f.core.DrainTimeout > 0},
 		{"--max-body", f.maxBody > 0},
 		{"--memory-max", f.core.MemoryMax > 0},
-		{"--backlog", f.core.Backlog >= 0},
+		{"--backlog", f.core.Backlog > 0 || !f.set["backlog"]}, // not given: the stage's
 	}
 	for _, p := range positive {
 		if !p.ok {

@@ -142,7 +142,7 @@ func TestServeSecondSignalExitsAtOnce(t *testing.T) {
 
 func TestServeRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"--stage", "bogus"}, {"--nagle", "maybe"}, {"--proto", "udp"}, {"--app", "x"}, {"--cpu", "z"},
-		{"--max-conns", "0"}, {"--max-conns", "-1"}, {"--header-timeout", "0s"}, {"--max-body", "0"}, {"--backlog", "-1"},
+		{"--max-conns", "0"}, {"--max-conns", "-1"}, {"--header-timeout", "0s"}, {"--max-body", "0"}, {"--backlog", "-1"}, {"--backlog", "0"},
 		{"--read-buffer", "2000000"}, {"--memory-max", "0"}, {"--memory-max", "lots"}, {"--memory-max", "4KiB"}} {
 		err := cmdServe(append([]string{"--addr", "127.0.0.1:0"}, args...))
 		var ue usageError

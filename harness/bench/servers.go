@@ -56,7 +56,7 @@ func (d serverDef) serveStage() string {
 // for order and summaries; a contract name it lacks is still benched, as a
 // failed server, so a missing stage shows in the run instead of vanishing.
 func contractLadder() []string {
-	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf"}
+	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched"}
 }
 
 func referenceDefs() []serverDef {

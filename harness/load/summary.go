@@ -46,7 +46,6 @@ func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult
 		"threads":           strconv.Itoa(in.threads),
 		"cpus":              strconv.Itoa(in.cpus),
 		"connects":          strconv.FormatInt(rec.connects, 10),
-		"unsent":            strconv.FormatInt(rec.unsent, 10),
 		"closed_between":    strconv.FormatInt(rec.closedBetween, 10),
 		"pacer_lag_p99_ns":  strconv.FormatInt(rec.pacerLag.ValueAtQuantile(99), 10),
 		"busiest_loop_busy": strconv.FormatFloat(in.busiest, 'f', 3, 64),

@@ -123,10 +123,11 @@ func betweenResponses(c *conn) bool { return c.answered && !c.parser.started }
 // Otherwise the request in flight failed.
 func (w *worker) onEOF(c *conn, now int64) {
 	if c.n == 0 || betweenResponses(c) {
-		if !c.answered {
+		switch {
+		case !c.answered:
 			c.failures++ // closed before it ever answered: back off
-		} else {
-			w.rec.closedBetween++
+		case c.n > 0:
+			w.rec.closedBetween++ // requests were on their way: they go out again
 		}
 		w.drop(c, now)
 		return
@@ -145,7 +146,9 @@ func (w *worker) onEOF(c *conn, now int64) {
 // race, as a FIN there is (see onEOF).
 func (w *worker) fail(c *conn, now int64, class errClass, err error) {
 	if (class == classReset || class == classWrite) && betweenResponses(c) {
-		w.rec.closedBetween++
+		if c.n > 0 {
+			w.rec.closedBetween++
+		}
 		w.drop(c, now)
 		return
 	}

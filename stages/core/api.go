@@ -35,7 +35,7 @@ const (
 type Config struct {
 	Addr           string        // "127.0.0.1:8080" or "[::1]:8080"; port 0 picks a free port
 	Backlog        int           // listen(2) backlog
-	MaxConns       int           // connections over this are accepted, closed at once and counted
+	MaxConns       int           // connections over this are refused (Reject, then FIN) and counted
 	ReadBufferSize int           // initial read buffer per connection
 	ReadBufferMax  int           // a connection whose unconsumed input would exceed this is closed
 	PendingMax     int           // unflushed output per connection over this closes it
@@ -119,8 +119,8 @@ const (
 type Stats struct {
 	ConnectionsAccepted uint64
 	ConnectionsActive   uint64
-	ConnectionsRejected uint64 // refused: over MaxConns, while draining, or over MemoryMax
-	MemoryRejected      uint64 // of those, refused because their buffers would exceed MemoryMax
+	ConnectionsRejected uint64 // refused: over MaxConns, while draining, or a read buffer over MemoryMax
+	MemoryRejected      uint64 // ended by the budget: refused for a read buffer, or closed mid-response for output
 	MemoryHeld          uint64 // bytes of connection buffers held now
 	MemoryPeak          uint64 // the most held at once
 	BytesReceived       uint64

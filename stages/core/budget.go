@@ -51,3 +51,15 @@ func (b *budget) add(n int) {
 		b.peakPub.Store(int64(b.held))
 	}
 }
+
+// accountOut charges the change in c's output capacity to the budget.
+func (r *Reactor) accountOut(c *Conn) {
+	r.mem.add(cap(c.out) - c.outCap)
+	c.outCap = cap(c.out)
+}
+
+// dropOut releases c's output buffer.
+func (r *Reactor) dropOut(c *Conn) {
+	c.out, c.outOff = nil, 0
+	r.accountOut(c)
+}

@@ -2,10 +2,6 @@ package core
 
 import "time"
 
-// outKeepMax bounds the pending-output capacity a slot keeps after it
-// drains: a connection that once queued megabytes should not pin them.
-const outKeepMax = 64 << 10
-
 // Conn is one accepted connection as the protocol sees it. The core owns it:
 // the same *Conn is reused for the next connection on the same fd, so a
 // handler must not keep it after Close. All methods must be called from

@@ -148,18 +148,6 @@ func (r *Reactor) refusal() []byte {
 	return r.refuseBuf
 }
 
-// accountOut charges the change in c's output capacity to the budget.
-func (r *Reactor) accountOut(c *Conn) {
-	r.mem.add(cap(c.out) - c.outCap)
-	c.outCap = cap(c.out)
-}
-
-// dropOut releases c's output buffer.
-func (r *Reactor) dropOut(c *Conn) {
-	c.out, c.outOff = nil, 0
-	r.accountOut(c)
-}
-
 // deliver hands the unconsumed input to the handler and applies what it
 // consumed.
 func (r *Reactor) deliver(c *Conn) {
@@ -238,8 +226,13 @@ func (r *Reactor) discardIfClosing(c *Conn) {
 // blocked writing (a pipelined request after a bad one) and would then never
 // read our response; and unread input at close(2) makes the kernel send RST,
 // which can destroy the response before the peer reads it.
+// Like readConn, it reads at most ReadsPerEvent times per turn.
 func (r *Reactor) discardInput(c *Conn) {
-	for c.inReady && !c.failed() && !c.rdEOF {
+	for reads := 0; c.inReady && !c.failed() && !c.rdEOF; reads++ {
+		if reads == r.cfg.ReadsPerEvent {
+			r.readLater(c)
+			return
+		}
 		if n, retry := r.readInto(c, r.scratch); n == 0 && !retry {
 			return
 		}
@@ -302,8 +295,8 @@ func (r *Reactor) flush(c *Conn) {
 			return
 		}
 	}
-	c.out, c.outOff = c.out[:0], 0
-	if cap(c.out) > outKeepMax {
-		r.dropOut(c)
-	}
+	// Drained: give the buffer back, so that an idle connection holds no
+	// output memory against the budget (partial writes are rare enough
+	// that the next one may allocate again).
+	r.dropOut(c)
 }

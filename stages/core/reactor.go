@@ -22,11 +22,13 @@ var ErrServed = errors.New("core: reactor already served or closed")
 // the edge-triggered listener will not report them again by itself.
 const acceptRetryNs = int64(100 * time.Millisecond)
 
-// lifecycle states, guarded by Reactor.mu.
+// lifecycle is where the reactor is in its one run, guarded by Reactor.mu.
+type lifecycle uint8
+
 const (
-	stateNew = iota
-	stateServing
-	stateDone
+	lifeNew lifecycle = iota
+	lifeServing
+	lifeDone
 )
 
 // Reactor is one epoll loop serving one listener. Everything below mu is
@@ -39,8 +41,8 @@ type Reactor struct {
 	addr string
 	ctr  counters
 
-	mu          sync.Mutex // guards state and the eventfd against a concurrent end
-	state       int
+	mu          sync.Mutex // guards life and the eventfd against a concurrent end
+	life        lifecycle
 	shutdownReq atomic.Bool
 	closeReq    atomic.Bool
 

@@ -11,7 +11,7 @@ func (r *Reactor) Shutdown() {
 	r.shutdownReq.Store(true)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.state == stateServing {
+	if r.life == lifeServing {
 		r.wakeLocked()
 	}
 }
@@ -23,11 +23,11 @@ func (r *Reactor) Close() {
 	r.closeReq.Store(true)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	switch r.state {
-	case stateNew:
+	switch r.life {
+	case lifeNew:
 		r.releaseFds()
-		r.state = stateDone
-	case stateServing:
+		r.life = lifeDone
+	case lifeServing:
 		r.wakeLocked()
 	}
 }
@@ -36,10 +36,10 @@ func (r *Reactor) Close() {
 func (r *Reactor) begin() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.state != stateNew {
+	if r.life != lifeNew {
 		return false
 	}
-	r.state = stateServing
+	r.life = lifeServing
 	return true
 }
 
@@ -50,7 +50,7 @@ func (r *Reactor) end() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.releaseFds()
-	r.state = stateDone
+	r.life = lifeDone
 }
 
 // finished applies Close and Shutdown requests and reports whether the loop

@@ -33,7 +33,7 @@ type handler struct {
 
 	requestsOK    atomic.Uint64
 	requestsError atomic.Uint64
-	rejected      [600]atomic.Uint64 // parser rejections by status
+	rejected      [600]atomic.Uint64 // requests the parser refused, and connections refused for room (503), by status
 }
 
 func newHandler(strat Strategies, a app.Handler, limits http1.Limits) *handler {
@@ -158,7 +158,8 @@ var refusalBody = []byte("Service Unavailable\n")
 
 // refusal is the core's Config.Reject: a 503 for a connection the server
 // has no room for (over --max-conns, or over --memory-max), with
-// Connection: close and Retry-After. It is counted under rejected["503"].
+// Connection: close and Retry-After. It is counted under rejected["503"],
+// not in requests_total.
 func (h *handler) refusal(dst []byte, now time.Time) []byte {
 	r := &h.refusalResp
 	r.Reset()
@@ -166,13 +167,13 @@ func (h *handler) refusal(dst []byte, now time.Time) []byte {
 	r.Set("Content-Type", "text/plain; charset=utf-8")
 	r.Set("Retry-After", "1")
 	r.Body = refusalBody
-	h.requestsError.Add(1)
-	h.rejected[503].Add(1)
+	h.rejected[503].Add(1) // not a request: a refused connection may never have sent one
 	return http1.AppendResponse(dst, r, h.date.Get(now), serverName)
 }
 
 // closeAfter makes the response just encoded the connection's last: the
-// batch goes out first, since nothing is written after CloseAfterWrite.
+// batch goes out first, so that the last response is the last bytes
+// written before the close.
 func (h *handler) closeAfter(c *core.Conn, s *Session) {
 	h.out.Flush()
 	s.finalSent = true
@@ -187,7 +188,7 @@ func (h *handler) count(status int) {
 	h.requestsError.Add(1)
 }
 
-// rejections returns the parser rejections by status, for /stats.
+// rejections returns the rejections by status, for /stats.
 func (h *handler) rejections() map[string]uint64 {
 	out := make(map[string]uint64)
 	for code := range h.rejected {
