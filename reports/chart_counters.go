@@ -1,12 +1,12 @@
 package reports
 
 import (
-	"latencylab/reports/chart"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"latencylab/reports/chart"
 )
 
 // costRow is one server's per-request costs, for the counters chart.

@@ -1,8 +1,6 @@
 package reports
 
 import (
-	"latencylab/reports/chart"
-
 	"image/color"
 
 	"gonum.org/v1/plot"
@@ -11,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"latencylab/harness/rundir"
+	"latencylab/reports/chart"
 )
 
 var journeyChart = reportChart{

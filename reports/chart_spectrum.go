@@ -1,13 +1,13 @@
 package reports
 
 import (
-	"latencylab/reports/chart"
-
 	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
+
+	"latencylab/reports/chart"
 )
 
 // spectrumSeries is one curve of a percentile spectrum.

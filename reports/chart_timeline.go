@@ -1,13 +1,13 @@
 package reports
 
 import (
-	"latencylab/reports/chart"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"latencylab/reports/chart"
 )
 
 // Timeline grid geometry: up to three panels a row, each this tall.

@@ -1,11 +1,11 @@
 package reports
 
 import (
-	"latencylab/reports/chart"
-
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"latencylab/reports/chart"
 )
 
 func TestCompareRuns(t *testing.T) {

@@ -1,9 +1,9 @@
 package reports
 
 import (
-	"latencylab/reports/chart"
-
 	"testing"
+
+	"latencylab/reports/chart"
 )
 
 // The merged .hlog histograms hold every measured request of every round,

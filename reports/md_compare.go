@@ -1,10 +1,10 @@
 package reports
 
 import (
-	"latencylab/reports/markdown"
-
 	"fmt"
 	"slices"
+
+	"latencylab/reports/markdown"
 )
 
 // compareMarkdown is the comparison document; links are relative to its

@@ -1,8 +1,6 @@
 package reports
 
 import (
-	"latencylab/reports/markdown"
-
 	"fmt"
 	"maps"
 	"slices"
@@ -10,6 +8,7 @@ import (
 	"time"
 
 	"latencylab/harness/rundir"
+	"latencylab/reports/markdown"
 )
 
 // writeEnv: where and how the run was made (CONTRACTS.md §6.7).

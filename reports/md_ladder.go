@@ -1,11 +1,11 @@
 package reports
 
 import (
-	"latencylab/reports/markdown"
-
 	"fmt"
 	"slices"
 	"strconv"
+
+	"latencylab/reports/markdown"
 )
 
 // ladderHead is the column set of the ladder and reference tables.

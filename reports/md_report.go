@@ -1,10 +1,10 @@
 package reports
 
 import (
-	"latencylab/reports/markdown"
-
 	"fmt"
 	"time"
+
+	"latencylab/reports/markdown"
 )
 
 // reportMarkdown assembles REPORT.md. Every link in it is relative to

@@ -1,10 +1,10 @@
 package reports
 
 import (
-	"latencylab/reports/markdown"
-
 	"fmt"
 	"strings"
+
+	"latencylab/reports/markdown"
 )
 
 // writeSteps walks the ladder: for each stage, the seed's claim beside

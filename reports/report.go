@@ -1,8 +1,6 @@
 package reports
 
 import (
-	"latencylab/reports/chart"
-
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,6 +8,7 @@ import (
 	"time"
 
 	"latencylab/harness/rundir"
+	"latencylab/reports/chart"
 )
 
 // ReportFile is the report's markdown, inside RUN_DIR/report/.

@@ -1,8 +1,6 @@
 package reports
 
 import (
-	"latencylab/reports/chart"
-
 	"encoding/xml"
 	"errors"
 	"image/png"
@@ -16,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"latencylab/harness/rundir"
+	"latencylab/reports/chart"
 )
 
 func TestReportWritesEveryArtifact(t *testing.T) {
