@@ -219,3 +219,17 @@ func TestStatsEndpoint(t *testing.T) {
 	}
 	var _ app.Stats // the document type
 }
+
+// A pool may keep an eighth of the memory budget as idle buffers, and
+// CoreConfig sizes the stage's pool by the final budget and buffer size.
+func TestIdleBuffersFollowTheBudget(t *testing.T) {
+	if got := idleBuffersMax(core.DefaultMemoryMax, core.DefaultReadBufferSize); got != 2048 {
+		t.Errorf("default: %d idle buffers, want 2048 (32 MiB of 16 KiB)", got)
+	}
+	if got := idleBuffersMax(1<<20, 16<<10); got != 8 {
+		t.Errorf("1 MiB budget: %d idle buffers, want 8", got)
+	}
+	if got := idleBuffersMax(16<<10, 16<<10); got != 1 {
+		t.Errorf("a budget of one buffer keeps %d idle, want 1", got)
+	}
+}

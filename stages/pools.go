@@ -19,10 +19,9 @@ func pools() Stage {
 	return s
 }
 
-// pooledBuffers keeps up to maxKeptBuffers idle buffers: enough for every
-// connection of a default-sized server to have one in flight.
-func pooledBuffers(size int) core.BufferPool {
-	return core.NewPooledBuffers(size, maxKeptBuffers)
+// pooledBuffers keeps up to keptMax idle buffers (an eighth of the memory
+// budget: 2,048 of 16 KiB by default), enough for the connections that
+// read at once.
+func pooledBuffers(size, keptMax int) core.BufferPool {
+	return core.NewPooledBuffers(size, keptMax)
 }
-
-const maxKeptBuffers = core.DefaultMaxConns

@@ -7,6 +7,8 @@
 package stages
 
 import (
+	"cmp"
+
 	"latencylab/stages/core"
 	"latencylab/stages/httpd"
 )
@@ -24,9 +26,9 @@ type Stage struct {
 
 // CoreStrategies are the socket- and buffer-level choices of a stage.
 type CoreStrategies struct {
-	NoDelay bool                           // TCP_NODELAY on accepted sockets
-	Backlog int                            // listen(2) backlog
-	Buffers func(size int) core.BufferPool // read buffers of the given size
+	NoDelay bool                                    // TCP_NODELAY on accepted sockets
+	Backlog int                                     // listen(2) backlog
+	Buffers func(size, keptMax int) core.BufferPool // read buffers of size bytes, at most keptMax idle
 }
 
 // Default is the stage `lab serve` runs when none is named: the best one.
@@ -67,12 +69,19 @@ func (s Stage) CoreConfig(overrides ...func(*core.Config)) core.Config {
 	for _, o := range overrides {
 		o(&cfg)
 	}
-	size := cfg.ReadBufferSize
-	if size <= 0 {
-		size = core.DefaultReadBufferSize
-	}
-	cfg.Buffers = s.Core.Buffers(size)
+	size := cmp.Or(cfg.ReadBufferSize, core.DefaultReadBufferSize)
+	cfg.Buffers = s.Core.Buffers(size, idleBuffersMax(cmp.Or(cfg.MemoryMax, core.DefaultMemoryMax), size))
 	return cfg
 }
 
-func heapBuffers(int) core.BufferPool { return core.HeapBuffers{} }
+// idleBuffersShare is the part of the memory budget a pool may keep as
+// idle buffers. The budget charges buffers while connections hold them;
+// a pool keeps what they give back, so without this bound the pool could
+// hold about the budget again on top of it.
+const idleBuffersShare = 8 // one eighth
+
+func idleBuffersMax(memoryMax, size int) int {
+	return max(1, memoryMax/idleBuffersShare/size)
+}
+
+func heapBuffers(int, int) core.BufferPool { return core.HeapBuffers{} }
