@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"latencylab/stages/app"
+	"latencylab/stages/core"
 )
 
 func TestLadderOrderAndNames(t *testing.T) {
