@@ -1,7 +1,18 @@
-# nginx-lib.sh: sourced by the measurement scripts. start_nginx starts a
-# one-worker nginx serving /plaintext on 127.0.0.1:$port, pinned to
-# $srv_cpu, with its files in $tmp; it sets nginx_pid. The caller's cleanup
-# kills it.
+# nginx-lib.sh: sourced by the measurement scripts, after their flags.
+# It checks taskset, sets root and tmp (removed at exit, with the nginx it
+# may start) and builds $tmp/lab. start_nginx starts a one-worker nginx
+# serving /plaintext on 127.0.0.1:$port, pinned to $srv_cpu, with its files
+# in $tmp; it sets nginx_pid.
+command -v taskset >/dev/null || { echo "taskset not installed" >&2; exit 1; }
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tmp=$(mktemp -d)
+nginx_pid=
+cleanup() {
+	if [[ -n $nginx_pid ]]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+(cd "$root" && go build -o "$tmp/lab" ./cmd/lab)
 start_nginx() {
 	local nginx
 	nginx=$(command -v nginx || echo /usr/sbin/nginx)

@@ -28,19 +28,8 @@ done
 shift $((OPTIND - 1))
 url=${1:-}
 
-command -v taskset >/dev/null || { echo "taskset not installed" >&2; exit 1; }
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-nginx_pid=
-cleanup() {
-	if [[ -n $nginx_pid ]]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 # shellcheck source=nginx-lib.sh
-. "$root/scripts/nginx-lib.sh"
-
-(cd "$root" && go build -o "$tmp/lab" ./cmd/lab)
+. "$(dirname "$0")/nginx-lib.sh"
 if [[ -z $url ]]; then
 	start_nginx
 	url="http://127.0.0.1:$port/plaintext"

@@ -27,20 +27,8 @@ shift $((OPTIND - 1))
 url=${1:-}
 
 command -v wrk >/dev/null || { echo "wrk not installed" >&2; exit 1; }
-command -v taskset >/dev/null || { echo "taskset not installed" >&2; exit 1; }
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-nginx_pid=
-cleanup() {
-	if [[ -n $nginx_pid ]]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-(cd "$root" && go build -o "$tmp/lab" ./cmd/lab)
-
 # shellcheck source=nginx-lib.sh
-. "$root/scripts/nginx-lib.sh"
+. "$(dirname "$0")/nginx-lib.sh"
 
 if [[ -z $url ]]; then
 	start_nginx

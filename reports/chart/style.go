@@ -19,12 +19,17 @@ func AddLine(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs, i in
 	if err != nil {
 		return
 	}
-	line.Color, line.Width = SeriesColor(i), vg.Points(2)
-	if dashed {
-		line.Dashes = []vg.Length{vg.Points(7), vg.Points(3)}
-	}
+	styleLine(line, i, dashed, vg.Points(7))
 	p.Add(line)
 	leg.Add(label, line)
+}
+
+// styleLine colors series i; a dashed line has dashes of dash.
+func styleLine(line *plotter.Line, i int, dashed bool, dash vg.Length) {
+	line.Color, line.Width = SeriesColor(i), vg.Points(2)
+	if dashed {
+		line.Dashes = []vg.Length{dash, vg.Points(3)}
+	}
 }
 
 // AddLinePoints adds one styled series and its legend entry.
@@ -36,10 +41,7 @@ func AddLinePoints(p *plot.Plot, leg *plot.Legend, label string, xys plotter.XYs
 	if err != nil {
 		return
 	}
-	line.Color, line.Width = SeriesColor(i), vg.Points(2)
-	if dashed {
-		line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
-	}
+	styleLine(line, i, dashed, vg.Points(6))
 	pts.Color, pts.Shape = SeriesColor(i), plotutil.Shape(i)
 	p.Add(line, pts)
 	leg.Add(label, line, pts)
