@@ -147,12 +147,12 @@ func waitUntil(t *testing.T, d time.Duration, cond func() bool, why func() strin
 // 1 MiB body and send all of it but a byte, then wait. Without a budget
 // the server would hold attackers × 1 MiB; with --memory-max it refuses
 // the growth past the budget with 503s, its buffers never exceed the
-// budget, its RSS stays under the budget plus its baseline and the
-// runtime's headroom, and an ordinary client keeps getting answers.
+// budget, its RSS stays near its baseline plus the budget, and an ordinary
+// client keeps getting answers.
 func TestMemoryBudgetAttack(t *testing.T) {
-	const budget = 32 << 20
-	const attackers = 160 // 160 MiB unbudgeted: five times the budget
-	p := startServe(t, "--stage", "batched", "--memory-max", "32MiB", "--header-timeout", "30s")
+	const budget = 64 << 20
+	const attackers = 320 // 320 MiB unbudgeted: five times the budget
+	p := startServe(t, "--stage", "batched", "--memory-max", "64MiB", "--header-timeout", "30s")
 	pid := p.cmd.Process.Pid
 	if !strings.HasPrefix(get(t, p.addr), "HTTP/1.1 200") {
 		t.Fatal("the server does not answer")
@@ -197,8 +197,12 @@ func TestMemoryBudgetAttack(t *testing.T) {
 	if s.MemoryPeakBytes > budget {
 		t.Fatalf("buffers held %d bytes, over the %d budget", s.MemoryPeakBytes, budget)
 	}
-	if limitKiB := baseKiB + (budget+memoryHeadroom)>>10; !raceEnabled && peakKiB > limitKiB {
-		t.Fatalf("peak RSS %d KiB, over the budget plus baseline and headroom (%d KiB)", peakKiB, limitKiB)
+	// The collector works to the soft limit, not to the byte, and lags
+	// when the machine is busy: a quarter of the budget covers its timing
+	// at this small scale. Without the budget the peak would be five times
+	// the budget.
+	if limitKiB := baseKiB + (budget+budget/4)>>10; !raceEnabled && peakKiB > limitKiB {
+		t.Fatalf("peak RSS %d KiB, over the baseline plus the budget and a quarter (%d KiB)", peakKiB, limitKiB)
 	}
 }
 

@@ -52,8 +52,8 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 		"Retry-After) then a FIN; with --proto echo a FIN")
 	f.core.MemoryMax = core.DefaultMemoryMax
 	fs.Var(byteSize{&f.core.MemoryMax}, "memory-max", "server-wide budget for connection buffers (read buffers and pending output), e.g. 256MiB;\n"+
-		"a connection that would exceed it gets a 503 and is closed. The Go heap's soft limit\n"+
-		"(GOMEMLIMIT, unless set) is this plus "+byteSize{ptr(memoryHeadroom)}.String()+" for everything else")
+		"a connection that would exceed it gets a 503 and is closed. It is also the Go heap's\n"+
+		"soft limit (GOMEMLIMIT), unless GOMEMLIMIT is set")
 	fs.IntVar(&f.core.ReadBufferSize, "read-buffer", core.DefaultReadBufferSize, "initial read buffer per connection, bytes")
 	fs.DurationVar(&f.core.HeaderTimeout, "header-timeout", core.DefaultHeaderTimeout, "time allowed to read one request (slowloris guard)")
 	fs.DurationVar(&f.core.IdleTimeout, "idle-timeout", core.DefaultIdleTimeout, "keep-alive idle time between requests")
@@ -104,24 +104,19 @@ func cmdServe(args []string) error {
 	return serveUntilSignal(srv, logger)
 }
 
-// memoryHeadroom is what the server may use beyond --memory-max: the
-// runtime, the connection table, pools and everything not budgeted.
-const memoryHeadroom = 32 << 20
-
-// setMemoryLimit gives the Go heap a soft limit of the buffer budget plus
-// headroom, unless GOMEMLIMIT says otherwise. The budget bounds the buffers
-// that are live; the limit makes the collector return the ones that were
-// just dropped (a buffer grown for a large body leaves its smaller
-// predecessors behind) before the heap doubles, so the process stays near
-// the budget instead of twice it.
+// setMemoryLimit makes the buffer budget the Go heap's soft limit too,
+// unless GOMEMLIMIT says otherwise. The budget bounds the buffers that are
+// live; the limit makes the collector return the ones just dropped (a
+// buffer grown for a large body leaves its smaller predecessors behind)
+// before the heap doubles, so the process stays near the budget instead of
+// twice it. A server whose other state (many connections' sessions) is
+// large beside its buffers should set GOMEMLIMIT above the budget.
 func setMemoryLimit(budget int) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetMemoryLimit(int64(budget) + memoryHeadroom)
+	debug.SetMemoryLimit(int64(budget))
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // server is what lab serve runs: a stage, the echo protocol or a reference.
 type server interface {
