@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -74,6 +75,12 @@ func TestKubernetesAgentsJob(t *testing.T) {
 	if !mountsResults(c.VolumeMounts) || !claims(spec.Template.Spec.Volumes, "lab-results") {
 		t.Error("the agents do not mount the lab-results claim at /results")
 	}
+	if _, err := time.Parse(time.RFC3339, env["START_AT"]); err != nil {
+		t.Fatalf("START_AT %q is not RFC 3339: %v", env["START_AT"], err)
+	}
+	// The manifest's date is an example to edit; lab load refuses one far
+	// ahead or past, so the parse below uses one a minute from now.
+	env["START_AT"] = time.Now().Add(time.Minute).UTC().Format(time.RFC3339)
 	for i := range n {
 		env["JOB_COMPLETION_INDEX"] = strconv.Itoa(i)
 		var args []string

@@ -98,8 +98,12 @@ func (c Config) validateShard() error {
 	if c.Shard.Count > c.Conns {
 		return fmt.Errorf("shard %v: more agents than the plan's %d connections", c.Shard, c.Conns)
 	}
-	if !c.StartAt.IsZero() && time.Until(c.StartAt) > startAheadMax {
+	switch {
+	case c.StartAt.IsZero():
+	case time.Until(c.StartAt) > startAheadMax:
 		return fmt.Errorf("start-at %s is more than %v ahead: check the clock and the date", c.StartAt.Format(time.RFC3339), startAheadMax)
+	case time.Since(c.StartAt) > c.Warmup+c.Duration:
+		return fmt.Errorf("start-at %s has passed: the plan's window ended %v ago", c.StartAt.Format(time.RFC3339), (time.Since(c.StartAt) - c.Warmup - c.Duration).Round(time.Second))
 	}
 	return nil
 }

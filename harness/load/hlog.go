@@ -101,10 +101,19 @@ func newHlogWriter(path string, workers int, header string) (*hlogWriter, error)
 // interval timestamps are relative to it.
 func (h *hlogWriter) writeHeader(startWall time.Time) {
 	h.startMs = startWall.UnixMilli()
-	h.lw.SetBaseTime(h.startMs)
-	h.check(h.lw.OutputStartTime(h.startMs))
-	h.check(h.lw.OutputBaseTime(h.startMs))
-	h.check(h.lw.OutputLegend())
+	writeLogHeader(h.lw, h.startMs, h.check)
+}
+
+// writeLogHeader stamps a log whose first interval starts at startMs. The
+// log format writes StartTime and BaseTime in whole seconds, so the base
+// is the whole second at or before startMs and interval timestamps carry
+// the fraction: readers then place every interval at its exact time.
+func writeLogHeader(lw *hdrhistogram.HistogramLogWriter, startMs int64, check func(error)) {
+	base := startMs / 1000 * 1000
+	lw.SetBaseTime(base)
+	check(lw.OutputStartTime(base))
+	check(lw.OutputBaseTime(base))
+	check(lw.OutputLegend())
 }
 
 // abort closes and removes the file of a run that never started.
@@ -167,6 +176,18 @@ const (
 // intervals (untagged) pass over them.
 func (h *hlogWriter) close(totals map[string]*hdrhistogram.Histogram) error {
 	endMs := h.startMs + max(h.endNs, 0)/1e6
+	lastMs := h.startMs + max(h.next-1, 0)*intervalNs/1e6
+	writeTotals(h.lw, totals, lastMs, endMs, h.check)
+	h.check(h.bw.Flush())
+	h.check(h.f.Close())
+	return h.err()
+}
+
+// writeTotals appends whole-window histograms, tagged. They are stamped
+// from the last interval's start to the window's end, not from the
+// window's start, so that the log stays in time order (readers that
+// select a time range rely on it); their counts cover the whole window.
+func writeTotals(lw *hdrhistogram.HistogramLogWriter, totals map[string]*hdrhistogram.Histogram, lastMs, endMs int64, check func(error)) {
 	for _, tag := range []string{TagService, TagSendLag} {
 		t := totals[tag]
 		if t == nil {
@@ -174,13 +195,10 @@ func (h *hlogWriter) close(totals map[string]*hdrhistogram.Histogram) error {
 		}
 		c := hdrhistogram.Import(t.Export())
 		c.SetTag(tag)
-		c.SetStartTimeMs(h.startMs)
-		c.SetEndTimeMs(max(endMs, h.startMs))
-		h.check(h.lw.OutputIntervalHistogram(c))
+		c.SetStartTimeMs(lastMs)
+		c.SetEndTimeMs(max(endMs, lastMs))
+		check(lw.OutputIntervalHistogram(c))
 	}
-	h.check(h.bw.Flush())
-	h.check(h.f.Close())
-	return h.err()
 }
 
 func (h *hlogWriter) add(m ivMsg) {

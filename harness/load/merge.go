@@ -43,7 +43,7 @@ type Merged struct {
 // Results that do not belong to one plan are refused.
 func Merge(jsonPaths []string) (*Merged, error) {
 	if len(jsonPaths) == 0 {
-		return nil, errors.New("merge: no input")
+		return nil, errors.New("no input: name the agents' JSON results")
 	}
 	agents := make([]*agentResult, 0, len(jsonPaths))
 	for _, p := range jsonPaths {
@@ -63,20 +63,47 @@ func Merge(jsonPaths []string) (*Merged, error) {
 func readAgent(jsonPath string) (*agentResult, error) {
 	b, err := os.ReadFile(jsonPath)
 	if err != nil {
-		return nil, fmt.Errorf("merge: %w", err)
+		return nil, err
 	}
 	a := &agentResult{path: jsonPath}
 	if err := json.Unmarshal(b, &a.sum); err != nil {
-		return nil, fmt.Errorf("merge: %s is not a lab load result: %w", jsonPath, err)
+		return nil, fmt.Errorf("%s is not a lab load result: %w", jsonPath, err)
 	}
-	if a.sum.Shard == nil {
-		return nil, fmt.Errorf("merge: %s is not a sharded agent's result (run lab load with --shard I/N)", jsonPath)
+	if a.sum.Shard == nil || a.sum.Shard.StartAt == "" {
+		return nil, fmt.Errorf("%s is not a sharded agent's result: run lab load with --shard I/N and a common --start-at", jsonPath)
 	}
 	hlog := strings.TrimSuffix(jsonPath, filepath.Ext(jsonPath)) + ".hlog"
 	if err := a.readHlog(hlog); err != nil {
-		return nil, fmt.Errorf("merge: %s: %w (each agent's --hlog must lie beside its --json, with the same name)", hlog, err)
+		return nil, fmt.Errorf("%s: %w (each agent's --hlog must lie beside its --json, with the same name)", hlog, err)
+	}
+	if err := a.matchesLog(hlog); err != nil {
+		return nil, err
 	}
 	return a, nil
+}
+
+// matchesLog checks that the interval log holds exactly the samples the
+// JSON counts: a truncated, empty or swapped log would merge silently into
+// wrong percentiles otherwise.
+func (a *agentResult) matchesLog(hlog string) error {
+	var latency int64
+	for _, h := range a.intervals {
+		latency += h.TotalCount()
+	}
+	counts := []struct {
+		what      string
+		log, json int64
+	}{
+		{"latency", latency, a.sum.Latency.Count},
+		{"service", orEmpty(a.totals[TagService]).TotalCount(), a.sum.Service.Count},
+		{"send-lag", orEmpty(a.totals[TagSendLag]).TotalCount(), a.sum.SendLag.Count},
+	}
+	for _, c := range counts {
+		if c.log != c.json {
+			return fmt.Errorf("%s holds %d %s samples, %s counts %d: not this agent's log, or cut short", hlog, c.log, c.what, a.path, c.json)
+		}
+	}
+	return nil
 }
 
 func (a *agentResult) readHlog(path string) error {
@@ -113,10 +140,10 @@ func samePlan(agents []*agentResult) error {
 	seen := map[int]string{}
 	for _, a := range agents {
 		if d := planDiff(ref.sum, a.sum); d != "" {
-			return fmt.Errorf("merge: %s and %s are not one plan: %s", ref.path, a.path, d)
+			return fmt.Errorf("%s and %s are not one plan: %s", ref.path, a.path, d)
 		}
 		if other, dup := seen[a.sum.Shard.Index]; dup {
-			return fmt.Errorf("merge: %s and %s are both agent %d", other, a.path, a.sum.Shard.Index)
+			return fmt.Errorf("%s and %s are both agent %d", other, a.path, a.sum.Shard.Index)
 		}
 		seen[a.sum.Shard.Index] = a.path
 	}
@@ -127,7 +154,7 @@ func samePlan(agents []*agentResult) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("merge: agents %s of %d are missing", strings.Join(missing, ", "), ref.sum.Shard.Count)
+		return fmt.Errorf("agents %s of %d are missing", strings.Join(missing, ", "), ref.sum.Shard.Count)
 	}
 	return nil
 }
@@ -191,9 +218,14 @@ func firstIntervalMs(agents []*agentResult) int64 {
 	return first
 }
 
+// intervalIndex is the merged interval h falls in.
+func (m *Merged) intervalIndex(h *hdrhistogram.Histogram) int {
+	return int(math.Round(float64(h.StartTimeMs()-m.startMs) / float64(intervalNs/1e6)))
+}
+
 // interval is the merged histogram of the interval h falls in.
 func (m *Merged) interval(h *hdrhistogram.Histogram) *hdrhistogram.Histogram {
-	k := int(math.Round(float64(h.StartTimeMs()-m.startMs) / float64(intervalNs/1e6)))
+	k := m.intervalIndex(h)
 	for len(m.intervals) <= k {
 		iv := newHist()
 		start := m.startMs + int64(len(m.intervals))*intervalNs/1e6
@@ -270,51 +302,46 @@ func (m *Merged) WriteJSON(path string, w io.Writer) error {
 	return r.WriteJSON(path)
 }
 
-// WriteHlog writes the merged interval log: the agents' intervals added
-// (untagged, as one agent's log would be), then each agent's own
-// intervals tagged agent-<index>, then the merged service and send-lag
-// totals, tagged as an agent writes them.
+// WriteHlog writes the merged interval log in time order: for each
+// interval, the agents' histograms added (untagged, as one agent's log
+// would be) and then each agent's own, tagged agent-<index>; last, the
+// merged service and send-lag totals, tagged as an agent writes them.
 func (m *Merged) WriteHlog(path string) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("merge: %w", err)
+		return err
 	}
 	lw := hdrhistogram.NewHistogramLogWriter(f)
 	s := m.Summary
-	errs := []error{
-		lw.OutputComment(fmt.Sprintf("[lab merge of %d agents: %s, %d conns, mode %s, rate %g, latency in ns from the intended send time]",
-			len(m.agents), s.URL, s.Conns, s.Mode, s.Rate)),
-		lw.OutputLogFormatVersion(),
-	}
-	lw.SetBaseTime(m.startMs)
-	errs = append(errs, lw.OutputStartTime(m.startMs), lw.OutputBaseTime(m.startMs), lw.OutputLegend())
-	for _, h := range m.intervals {
-		errs = append(errs, lw.OutputIntervalHistogram(h))
-	}
-	for i, ivs := range m.agents {
-		for _, h := range ivs {
-			c := hdrhistogram.Import(h.Export())
-			c.SetTag("agent-" + strconv.Itoa(s.Agents[i].Index))
-			c.SetStartTimeMs(h.StartTimeMs())
-			c.SetEndTimeMs(h.EndTimeMs())
-			errs = append(errs, lw.OutputIntervalHistogram(c))
+	var errs []error
+	check := func(err error) { errs = append(errs, err) }
+	check(lw.OutputComment(fmt.Sprintf("[lab merge of %d agents: %s, %d conns, mode %s, rate %g, latency in ns from the intended send time]",
+		len(m.agents), s.URL, s.Conns, s.Mode, s.Rate)))
+	check(lw.OutputLogFormatVersion())
+	writeLogHeader(lw, m.startMs, check)
+	for k, iv := range m.intervals {
+		check(lw.OutputIntervalHistogram(iv))
+		for i, ivs := range m.agents {
+			for _, h := range ivs {
+				if m.intervalIndex(h) != k {
+					continue
+				}
+				c := hdrhistogram.Import(h.Export())
+				c.SetTag("agent-" + strconv.Itoa(s.Agents[i].Index))
+				c.SetStartTimeMs(h.StartTimeMs())
+				c.SetEndTimeMs(h.EndTimeMs())
+				check(lw.OutputIntervalHistogram(c))
+			}
 		}
 	}
-	endMs := m.startMs
+	lastMs, endMs := m.startMs, m.startMs
 	if n := len(m.intervals); n > 0 {
-		endMs = m.intervals[n-1].EndTimeMs()
+		lastMs, endMs = m.intervals[n-1].StartTimeMs(), m.intervals[n-1].EndTimeMs()
 	}
-	for _, tag := range []string{TagService, TagSendLag} {
-		if h := m.totals[tag]; h != nil {
-			h.SetTag(tag)
-			h.SetStartTimeMs(m.startMs)
-			h.SetEndTimeMs(endMs)
-			errs = append(errs, lw.OutputIntervalHistogram(h))
-		}
-	}
-	errs = append(errs, f.Close())
+	writeTotals(lw, m.totals, lastMs, endMs, check)
+	check(f.Close())
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("merge: write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 package load
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -212,6 +214,21 @@ func TestMergeRefusesWhatDoesNotBelong(t *testing.T) {
 	if err := res.WriteJSON(whole); err != nil {
 		t.Fatal(err)
 	}
+	// An agent whose log was cut short (or swapped): its JSON beside a
+	// log that holds fewer samples than it counts.
+	cut := t.TempDir()
+	for _, p := range paths {
+		b, _ := os.ReadFile(p)
+		_ = os.WriteFile(filepath.Join(cut, filepath.Base(p)), b, 0o644)
+		hl := strings.TrimSuffix(p, ".json") + ".hlog"
+		lines, _ := os.ReadFile(hl)
+		keep := strings.Split(string(lines), "\n")
+		if p == paths[1] {
+			keep = keep[:len(keep)-3] // the last interval and the totals are gone
+		}
+		_ = os.WriteFile(filepath.Join(cut, filepath.Base(hl)), []byte(strings.Join(keep, "\n")), 0o644)
+	}
+	cutPaths := []string{filepath.Join(cut, filepath.Base(paths[0])), filepath.Join(cut, filepath.Base(paths[1]))}
 	for name, c := range map[string]struct {
 		in   []string
 		want string
@@ -222,11 +239,43 @@ func TestMergeRefusesWhatDoesNotBelong(t *testing.T) {
 		"not sharded":      {[]string{whole}, "not a sharded agent's result"},
 		"no hlog":          {[]string{filepath.Join(dir, "nope.json")}, "no such file"},
 		"nothing to merge": {nil, "no input"},
+		"log cut short":    {cutPaths, "not this agent's log, or cut short"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := Merge(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err %v, want one saying %q", err, c.want)
 			}
 		})
+	}
+}
+
+// A signal while an agent waits for its --start-at ends the run at once,
+// marked interrupted, instead of at the origin.
+func TestCancelWhileWaitingForTheOrigin(t *testing.T) {
+	s := startRaw(t, fixed(okResponse))
+	cfg := quick(s.url("/"))
+	cfg.StartAt = time.Now().Add(30 * time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	res, _ := Run(ctx, cfg)
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("Run returned %v after the cancel, not at once", took)
+	}
+	if res == nil || !res.Summary.Interrupted || res.Summary.Requests != 0 {
+		t.Fatalf("result %+v: want an interrupted run with no request", res)
+	}
+}
+
+func TestStartAtInThePastIsRefused(t *testing.T) {
+	cfg := DefaultConfig("http://127.0.0.1:1/")
+	cfg.StartAt = time.Now().Add(-time.Hour)
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "has passed") {
+		t.Fatalf("a start-at an hour ago: %v", err)
+	}
+	for _, bad := range []string{"NaN", "inf", "1e30"} {
+		if _, err := ParseStartAt(bad); err == nil {
+			t.Errorf("start-at %q accepted", bad)
+		}
 	}
 }

@@ -110,7 +110,7 @@ type execution struct {
 func execute(ctx context.Context, cfg Config, p *plan, workers []*worker, hw *hlogWriter) execution {
 	var out execution
 	p.t0, out.late = origin(ctx, cfg.StartAt)
-	out.origin = time.Now().Add(-out.late)
+	out.origin = time.Now() // this agent's clock when it began: --start-at plus how late it was
 	done := make(chan struct{})
 	var side sync.WaitGroup
 	if hw != nil {
@@ -167,7 +167,7 @@ func finishRun(cfg Config, p *plan, workers []*worker, hw *hlogWriter, out execu
 	err := out.hlogErr
 	if hw != nil {
 		var totals map[string]*hdrhistogram.Histogram
-		if cfg.Shard.Count > 0 {
+		if res.Summary.Shard != nil { // lab merge needs them to merge service time and send lag
 			totals = map[string]*hdrhistogram.Histogram{TagService: rec.service, TagSendLag: rec.sendLag}
 		}
 		err = errors.Join(err, hw.close(totals))

@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -61,22 +62,27 @@ const (
 	lateAfter     = 50 * time.Millisecond
 )
 
+// unixSecondsMax bounds --start-at in Unix seconds (the year 5138): far
+// beyond any origin, and far inside int64 nanoseconds.
+const unixSecondsMax = 1e11
+
 // ParseStartAt reads an RFC 3339 time or Unix seconds (with a fraction).
 func ParseStartAt(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f <= 0 {
+	if err != nil || math.IsNaN(f) || f <= 0 || f > unixSecondsMax {
 		return time.Time{}, fmt.Errorf("start-at %q: want RFC 3339 (2026-12-01T10:00:00Z) or Unix seconds", s)
 	}
 	sec := int64(f)
 	return time.Unix(sec, int64((f-float64(sec))*1e9)), nil
 }
 
-// origin waits for the plan's common origin (or ctx) and returns it as a
-// time that carries a monotonic reading, with how late this agent reached
-// it (0 when on time or without --start-at).
+// origin waits for the plan's common origin and returns it as a time that
+// carries a monotonic reading, with how late this agent reached it (0 when
+// on time or without --start-at). Cancelled while waiting, it returns now:
+// the workers then see the cancellation at once and stop.
 func origin(ctx context.Context, startAt time.Time) (t0 time.Time, late time.Duration) {
 	if startAt.IsZero() {
 		return time.Now(), 0
@@ -87,6 +93,7 @@ func origin(ctx context.Context, startAt time.Time) (t0 time.Time, late time.Dur
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
+			return time.Now(), 0
 		}
 	}
 	now := time.Now()
