@@ -143,5 +143,5 @@ func (c Config) threads(gomaxprocs int) int {
 	if n == 0 {
 		n = gomaxprocs
 	}
-	return max(1, min(n, len(c.Shard.conns(c.Conns))))
+	return max(1, min(n, c.Shard.size(c.Conns)))
 }

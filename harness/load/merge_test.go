@@ -279,3 +279,19 @@ func TestStartAtInThePastIsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestShardSize(t *testing.T) {
+	for conns := 1; conns <= 12; conns++ {
+		for n := 1; n <= conns; n++ {
+			for i := range n {
+				sh := Shard{Index: i, Count: n}
+				if got, want := sh.size(conns), len(sh.conns(conns)); got != want {
+					t.Fatalf("shard %v of %d conns: size %d, runs %d", sh, conns, got, want)
+				}
+			}
+		}
+	}
+	if got := (Shard{}).size(7); got != 7 {
+		t.Errorf("the whole plan: %d", got)
+	}
+}

@@ -41,7 +41,7 @@ type recorder struct {
 	latency, service, sendLag, pacerLag *hdrhistogram.Histogram
 	iv                                  *ivRecorder // nil without --hlog
 	responses, warmupResponses          int64
-	connects, unsent                    int64
+	connects                            int64
 	closedBetween                       int64  // server closes between responses, retried (keep-alive race)
 	timeoutMsg                          string // the timeout class's message
 	statuses                            [statusMax]int64
@@ -78,7 +78,6 @@ func (r *recorder) addUnsent(n int64) {
 	if n <= 0 {
 		return
 	}
-	r.unsent += n
 	r.errors[classUnsent] += n
 	r.firstErr[classUnsent] = unsentMessage
 }
@@ -123,7 +122,6 @@ func (r *recorder) merge(o *recorder) {
 	r.responses += o.responses
 	r.warmupResponses += o.warmupResponses
 	r.connects += o.connects
-	r.unsent += o.unsent
 	r.closedBetween += o.closedBetween
 	for i := range r.statuses {
 		r.statuses[i] += o.statuses[i]

@@ -45,6 +45,11 @@ func (s Shard) String() string { return strconv.Itoa(s.Index) + "/" + strconv.It
 
 func (s Shard) count() int { return max(s.Count, 1) }
 
+// size is how many of the plan's connections this shard runs.
+func (s Shard) size(planConns int) int {
+	return max(0, (planConns-s.Index+s.count()-1)/s.count())
+}
+
 // conns lists the plan's connection indices this shard runs.
 func (s Shard) conns(planConns int) []int {
 	var out []int

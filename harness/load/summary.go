@@ -32,7 +32,7 @@ type summaryInputs struct {
 
 func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult {
 	s := rundir.LoadResult{
-		URL: cfg.URL, Conns: len(cfg.Shard.conns(cfg.Conns)), Rate: shareOfRate(cfg), Mode: cfg.Mode.String(),
+		URL: cfg.URL, Conns: cfg.Shard.size(cfg.Conns), Rate: shareOfRate(cfg), Mode: cfg.Mode.String(),
 		DurationS: float64(in.windowNs) / 1e9, Requests: rec.responses,
 		Errors: errorCounts(rec), Statuses: statusCounts(rec),
 		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
@@ -135,8 +135,8 @@ func warnings(cfg Config, rec *recorder, in summaryInputs) []string {
 			"the results may measure the generator, not the server; give it more CPUs (--cpu, --threads)",
 			100*in.busiest, 100*in.loadCPU, in.cpus))
 	}
-	if rec.unsent > 0 {
-		w = append(w, fmt.Sprintf("%d scheduled requests of the window were never sent: no usable connection before the deadline (counted as unsent errors)", rec.unsent))
+	if n := rec.errors[classUnsent]; n > 0 {
+		w = append(w, fmt.Sprintf("%d scheduled requests of the window were never sent: no usable connection before the deadline (counted as unsent errors)", n))
 	}
 	return w
 }
@@ -176,7 +176,7 @@ func fmtNs(ns float64) string {
 // shareOfRate is this agent's part of the plan's rate: every connection
 // sends at the same period, so it is proportional to its connections.
 func shareOfRate(cfg Config) float64 {
-	return cfg.Rate * float64(len(cfg.Shard.conns(cfg.Conns))) / float64(cfg.Conns)
+	return cfg.Rate * float64(cfg.Shard.size(cfg.Conns)) / float64(cfg.Conns)
 }
 
 // shardInfo says where a sharded agent stood in its plan; nil for a
