@@ -26,9 +26,11 @@ type Stage struct {
 
 // CoreStrategies are the socket- and buffer-level choices of a stage.
 type CoreStrategies struct {
-	NoDelay bool                                    // TCP_NODELAY on accepted sockets
-	Backlog int                                     // listen(2) backlog
-	Buffers func(size, keptMax int) core.BufferPool // read buffers of size bytes, at most keptMax idle
+	NoDelay  bool                                    // TCP_NODELAY on accepted sockets
+	Backlog  int                                     // listen(2) backlog
+	Buffers  func(size, keptMax int) core.BufferPool // read buffers of size bytes, at most keptMax idle
+	Syscalls core.Syscalls                           // how the calls that cannot block reach the kernel
+	Wait     core.Wait                               // how the loop waits for events
 }
 
 // Default is the stage `lab serve` runs when none is named: the best one.
@@ -36,7 +38,7 @@ const Default = "batched"
 
 // Ladder returns the stages in order.
 func Ladder() []Stage {
-	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched()}
+	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched(), rawsyscall(), pollfirst()}
 }
 
 // Lookup finds a stage of the ladder by name.
@@ -65,7 +67,7 @@ func Names() []string {
 // final ReadBufferSize, so a pool holds buffers of the size the core asks
 // for.
 func (s Stage) CoreConfig(overrides ...func(*core.Config)) core.Config {
-	cfg := core.Config{NoDelay: s.Core.NoDelay, Backlog: s.Core.Backlog}
+	cfg := core.Config{NoDelay: s.Core.NoDelay, Backlog: s.Core.Backlog, Syscalls: s.Core.Syscalls, Wait: s.Core.Wait}
 	for _, o := range overrides {
 		o(&cfg)
 	}

@@ -67,6 +67,11 @@ type Config struct {
 	// for every request, as a first version does.
 	Buffers BufferPool
 
+	// Syscalls is how the calls that cannot block reach the kernel (see
+	// syscalls.go); Wait is how the loop waits for events (see wait.go).
+	Syscalls Syscalls
+	Wait     Wait
+
 	Logger *slog.Logger // nil: slog.Default(); never used on the hot path
 }
 

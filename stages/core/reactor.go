@@ -131,7 +131,7 @@ func (r *Reactor) Serve() error {
 func (r *Reactor) loop() error {
 	r.tick()
 	for !r.finished() {
-		n, err := r.sysEpollWait(r.events, r.waitMs())
+		n, err := r.wait(r.waitMs())
 		r.tick()
 		if err != nil && err != unix.EINTR {
 			r.closeAll()
