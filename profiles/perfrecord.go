@@ -38,13 +38,16 @@ type Perf struct {
 	Freq int    // samples per second; 0: DefaultPerfFreq
 }
 
-// FindPerf locates perf and proves it can record here: perf_event_paranoid
-// or a container may forbid it even when the binary is installed. The
-// error says why in words meant for a note in the report.
-func FindPerf(ctx context.Context, tmp string) (Perf, error) {
-	bin, err := exec.LookPath("perf")
-	if err != nil {
-		return Perf{}, errors.New("perf (linux-perf) is not installed")
+// FindPerf locates perf (bin, or PATH when bin is "") and proves it can
+// record here: perf_event_paranoid or a container may forbid it even when
+// the binary is installed. The error says why in words meant for a note
+// in the report. tmp receives a probe file, removed again.
+func FindPerf(ctx context.Context, bin, tmp string) (Perf, error) {
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("perf"); err != nil {
+			return Perf{}, errors.New("perf (linux-perf) is not installed")
+		}
 	}
 	p := Perf{Bin: bin}
 	data := filepath.Join(tmp, "perf-probe.data")

@@ -220,7 +220,7 @@ func classify(leaf perfFrame) string {
 // isGoRuntime: the runtime proper, its internal packages, and the syscall
 // package's entry and exit paths.
 func isGoRuntime(sym string) bool {
-	for _, p := range []string{"runtime.", "internal/runtime/", "syscall.", "internal/"} {
+	for _, p := range []string{"runtime.", "internal/runtime/", "syscall."} {
 		if strings.HasPrefix(sym, p) {
 			return true
 		}

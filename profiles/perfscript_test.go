@@ -135,7 +135,7 @@ func TestParsePerfScriptRejects(t *testing.T) {
 func TestPerfLiveCapture(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	perf, err := FindPerf(ctx, dir)
+	perf, err := FindPerf(ctx, "", dir)
 	if err != nil {
 		t.Skipf("no live capture: %v", err)
 	}

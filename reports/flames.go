@@ -18,6 +18,11 @@ const (
 	diffTopN = 8
 )
 
+// flameKinds are the profiles drawn as flame graphs.
+var flameKinds = []struct{ kind, file string }{
+	{"cpu", rundir.CPUProfileFile}, {"wall", rundir.WallProfileFile}, {"sys", rundir.SysProfileFile},
+}
+
 // flameLink is one rendered flame graph, relative to the report folder.
 type flameLink struct {
 	server, kind, href string
@@ -29,7 +34,7 @@ func renderFlames(rd *runData, out string, log *slog.Logger) ([]flameLink, []str
 	var links []flameLink
 	var notes []string
 	for _, s := range rd.servers {
-		for _, k := range []struct{ kind, file string }{{"cpu", rundir.CPUProfileFile}, {"wall", rundir.WallProfileFile}} {
+		for _, k := range flameKinds {
 			if !s.profiles[k.file] {
 				continue
 			}
@@ -45,38 +50,85 @@ func renderFlames(rd *runData, out string, log *slog.Logger) ([]flameLink, []str
 	return links, notes
 }
 
-// stepDiff is the CPU profile diff between two consecutive stages.
+// stepDiff is the diff of one kind of profile between two servers: two
+// consecutive stages, or the best stage and a reference server.
 type stepDiff struct {
 	from, to *serverData
+	file     string // the profile diffed: rundir.CPUProfileFile or SysProfileFile
 	pb, html string // relative to the report folder; "" when not made
 	table    *profiles.DiffTable
 	note     string // why there is no diff
 }
 
-// renderDiffs diffs the CPU profiles of each pair of consecutive ladder
-// stages, in run.json order.
-func renderDiffs(rd *runData, out string, log *slog.Logger) []stepDiff {
-	stages := rd.stages()
-	var diffs []stepDiff
-	for i := 1; i < len(stages); i++ {
-		diffs = append(diffs, diffStep(rd.dir, out, stages[i-1], stages[i], log))
-	}
-	return diffs
+// profileDiffs are every diff a report shows.
+type profileDiffs struct {
+	cpu, sys []stepDiff // consecutive stages, in run.json order
+	sysRefs  []stepDiff // the last stage against each reference server
 }
 
-func diffStep(runDir, out string, a, b *serverData, log *slog.Logger) stepDiff {
-	d := stepDiff{from: a, to: b}
+// files lists what the diffs wrote, relative to the report folder.
+func (pd profileDiffs) files() []string {
+	var out []string
+	for _, ds := range [][]stepDiff{pd.cpu, pd.sys, pd.sysRefs} {
+		for _, d := range ds {
+			if d.table != nil {
+				out = append(out, d.pb, d.html)
+			}
+		}
+	}
+	return out
+}
+
+// sysFor is the system-profile diff into stage name, if any.
+func (pd profileDiffs) sysFor(name string) (stepDiff, bool) {
+	for _, d := range pd.sys {
+		if d.to.Name == name {
+			return d, true
+		}
+	}
+	return stepDiff{}, false
+}
+
+// renderDiffs diffs the CPU and system profiles of each pair of
+// consecutive ladder stages, and the last stage's system profile against
+// each reference server's.
+func renderDiffs(rd *runData, out string, log *slog.Logger) profileDiffs {
+	stages := rd.stages()
+	var pd profileDiffs
+	for i := 1; i < len(stages); i++ {
+		pd.cpu = append(pd.cpu, diffStep(rd.dir, out, stages[i-1], stages[i], rundir.CPUProfileFile, log))
+		if stages[i-1].profiles[rundir.SysProfileFile] && stages[i].profiles[rundir.SysProfileFile] {
+			pd.sys = append(pd.sys, diffStep(rd.dir, out, stages[i-1], stages[i], rundir.SysProfileFile, log))
+		}
+	}
+	if len(stages) == 0 || !stages[len(stages)-1].profiles[rundir.SysProfileFile] {
+		return pd
+	}
+	best := stages[len(stages)-1]
+	for _, ref := range rd.references() {
+		if ref.profiles[rundir.SysProfileFile] {
+			pd.sysRefs = append(pd.sysRefs, diffStep(rd.dir, out, ref, best, rundir.SysProfileFile, log))
+		}
+	}
+	return pd
+}
+
+func diffStep(runDir, out string, a, b *serverData, file string, log *slog.Logger) stepDiff {
+	d := stepDiff{from: a, to: b, file: file}
 	for _, s := range []*serverData{a, b} {
-		if !s.profiles[rundir.CPUProfileFile] {
-			d.note = "no CPU profile for " + s.Name
+		if !s.profiles[file] {
+			d.note = "no " + profileWord(file) + " for " + s.Name
 			return d
 		}
 	}
 	base := fileSafe(a.Name) + "-to-" + fileSafe(b.Name)
+	if file == rundir.SysProfileFile {
+		base += "-sys"
+	}
 	res, err := profiles.WriteDiff(
-		filepath.Join(runDir, a.Name, rundir.CPUProfileFile),
-		filepath.Join(runDir, b.Name, rundir.CPUProfileFile),
-		filepath.Join(out, diffDir, base), a.Name+" → "+b.Name, diffTopN, log)
+		filepath.Join(runDir, a.Name, file),
+		filepath.Join(runDir, b.Name, file),
+		filepath.Join(out, diffDir, base), a.Name+" → "+b.Name+" ("+profileWord(file)+")", diffTopN, log)
 	if err != nil {
 		d.note = fmt.Sprintf("profile diff failed: %v", err)
 		return d
@@ -84,6 +136,14 @@ func diffStep(runDir, out string, a, b *serverData, log *slog.Logger) stepDiff {
 	d.pb, d.html = diffDir+"/"+base+".pb.gz", diffDir+"/"+base+".html"
 	d.table = &res.Table
 	return d
+}
+
+// profileWord names a profile file for a reader.
+func profileWord(file string) string {
+	if file == rundir.SysProfileFile {
+		return "system profile"
+	}
+	return "CPU profile"
 }
 
 // mkdirs makes the report's subfolders.

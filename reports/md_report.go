@@ -9,7 +9,7 @@ import (
 
 // reportMarkdown assembles REPORT.md. Every link in it is relative to
 // the report folder and points at a file the report wrote.
-func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs []stepDiff, notes []string) string {
+func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs profileDiffs, notes []string) string {
 	var m markdown.Doc
 	sc := rd.run.Scenario
 	m.H1(fmt.Sprintf("latencylab report — %s, %s", sc.Name, rd.run.Started.UTC().Format(time.DateTime+" MST")))
@@ -26,6 +26,7 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs []
 	writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
 	writeCharts(&m, charts)
 	writeSteps(&m, rd, diffs)
+	writeSystem(&m, rd, flames, diffs.sysRefs)
 	writeFlames(&m, rd, flames)
 	if len(notes) > 0 {
 		m.H2("Report notes")
@@ -91,8 +92,8 @@ func writeFlames(m *markdown.Doc, rd *runData, flames []flameLink) {
 	var rows [][]string
 	for _, s := range rd.servers {
 		if k := byServer[s.Name]; k != nil {
-			rows = append(rows, []string{s.Name, orDash(k["cpu"]), orDash(k["wall"])})
+			rows = append(rows, []string{s.Name, orDash(k["cpu"]), orDash(k["wall"]), orDash(k["sys"])})
 		}
 	}
-	m.Table([]string{"server", "CPU", "wall clock"}, "lll", rows)
+	m.Table([]string{"server", "CPU (Go)", "wall clock (Go)", "system (perf, kernel included)"}, "llll", rows)
 }

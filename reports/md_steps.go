@@ -9,7 +9,7 @@ import (
 
 // writeSteps walks the ladder: for each stage, the seed's claim beside
 // what was measured, and for each step the biggest profile changes.
-func writeSteps(m *markdown.Doc, rd *runData, diffs []stepDiff) {
+func writeSteps(m *markdown.Doc, rd *runData, diffs profileDiffs) {
 	m.H2("Step by step: the seed's claims against the measurements")
 	stages := rd.stages()
 	if len(stages) == 0 {
@@ -17,8 +17,11 @@ func writeSteps(m *markdown.Doc, rd *runData, diffs []stepDiff) {
 		return
 	}
 	writeFirstStage(m, stages[0])
-	for _, d := range diffs {
+	for _, d := range diffs.cpu {
 		writeStep(m, rd, d)
+		if sys, ok := diffs.sysFor(d.to.Name); ok {
+			writeStepDiff(m, sys)
+		}
 	}
 }
 
@@ -77,11 +80,11 @@ func stepRows(a, b *serverData) [][]string {
 
 func writeStepDiff(m *markdown.Doc, d stepDiff) {
 	if d.table == nil {
-		m.Para("_No profile diff: %s._", orDash(d.note))
+		m.Para("_No %s diff: %s._", profileWord(d.file), orDash(d.note))
 		return
 	}
-	m.Para("Top CPU profile changes (%s → %s, profiling pass) — [diff flame graph](%s), [diff profile](%s) (`go tool pprof -http=: %s`):",
-		d.from.Name, d.to.Name, d.html, d.pb, d.pb)
+	m.Para("Top %s changes (%s → %s, profiling pass) — [diff flame graph](%s), [diff profile](%s) (`go tool pprof -http=: %s`):",
+		profileWord(d.file), d.from.Name, d.to.Name, d.html, d.pb, d.pb)
 	m.Raw(d.table.Markdown())
 }
 

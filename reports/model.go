@@ -7,6 +7,7 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
 	"latencylab/harness/rundir"
+	"latencylab/profiles"
 )
 
 // runData is everything the report knows about a run.
@@ -26,8 +27,9 @@ type serverData struct {
 	seconds  []secondStat   // per-second p50/p99 across rounds
 	before   *rundir.Stats
 	after    *rundir.Stats
-	profiles map[string]bool // profile file name -> present
-	notes    []string        // what is missing or unreadable, for the reader
+	profiles map[string]bool    // profile file name -> present
+	split    *profiles.CPUSplit // from the system profile; nil without one
+	notes    []string           // what is missing or unreadable, for the reader
 }
 
 // loadRun reads a run directory. Only an unreadable run.json is an
@@ -53,13 +55,28 @@ func loadServer(dir string, s rundir.ServerSummary) *serverData {
 	sd.loadHlogs(dir)
 	sd.before = sd.loadStats(dir, rundir.StatsBeforeFile)
 	sd.after = sd.loadStats(dir, rundir.StatsAfterFile)
-	for _, f := range []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile} {
+	for _, f := range []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile, rundir.SysProfileFile} {
 		sd.profiles[f] = rundir.Exists(dir, s.Name, f)
 	}
+	sd.loadSplit()
 	if !s.Failed && !sd.profiles[rundir.CPUProfileFile] {
 		sd.note("no CPU profile: no flame graph or profile diff")
 	}
 	return sd
+}
+
+// loadSplit reads the system profile's CPU split, if there is one.
+func (sd *serverData) loadSplit() {
+	if !sd.profiles[rundir.SysProfileFile] {
+		return
+	}
+	p, err := profiles.ReadProfile(filepath.Join(sd.dir, rundir.SysProfileFile))
+	if err != nil {
+		sd.note("system profile unreadable: %v", err)
+		return
+	}
+	split := profiles.SplitCPU(p)
+	sd.split = &split
 }
 
 func (sd *serverData) loadRounds(dir string) {

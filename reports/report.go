@@ -54,11 +54,7 @@ func Report(runDir string, opt Options) (*Output, error) {
 	for _, f := range flames {
 		o.Files = append(o.Files, f.href)
 	}
-	for _, d := range diffs {
-		if d.table != nil {
-			o.Files = append(o.Files, d.pb, d.html)
-		}
-	}
+	o.Files = append(o.Files, diffs.files()...)
 	doc := reportMarkdown(rd, charts, flames, diffs, o.Notes)
 	o.Markdown = filepath.Join(o.Dir, ReportFile)
 	if err := os.WriteFile(o.Markdown, []byte(doc), 0o644); err != nil {

@@ -153,7 +153,7 @@ func TestReportSurvivesMissingPieces(t *testing.T) {
 	}
 	doc := readFile(t, out.Markdown)
 	checkLinks(t, out.Dir, doc)
-	for _, want := range []string{"no CPU profile", "round 1 has no .hlog", "No profile diff", "round 2 unreadable"} {
+	for _, want := range []string{"no CPU profile", "round 1 has no .hlog", "No CPU profile diff", "round 2 unreadable"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("REPORT.md lacks note %q", want)
 		}

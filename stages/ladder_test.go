@@ -13,7 +13,7 @@ import (
 )
 
 func TestLadderOrderAndNames(t *testing.T) {
-	want := []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched"}
+	want := []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall"}
 	if got := strings.Join(Names(), ","); got != strings.Join(want, ",") {
 		t.Fatalf("ladder %s, want %s", got, strings.Join(want, ","))
 	}

@@ -34,11 +34,11 @@ type CoreStrategies struct {
 }
 
 // Default is the stage `lab serve` runs when none is named: the best one.
-const Default = "batched"
+const Default = "rawsyscall"
 
 // Ladder returns the stages in order.
 func Ladder() []Stage {
-	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched(), rawsyscall(), pollfirst()}
+	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched(), rawsyscall()}
 }
 
 // Lookup finds a stage of the ladder by name.

@@ -32,6 +32,7 @@ func cmdBench(args []string) error {
 	fs.StringVar(&opt.LoadCPUs, "load-cpus", "", "CPUs of the load generator (default: the other online CPUs)")
 	fs.StringVar(&opt.GOGC, "gogc", "100", "GOGC of the servers")
 	fs.StringVar(&opt.NginxPath, "nginx", "", "nginx binary (default: PATH, then /usr/sbin/nginx; off: skip)")
+	fs.StringVar(&opt.PerfPath, "perf", "", "perf binary for the system profiles, kernel frames included (default: PATH; off: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ import (
 // serveFlags is the command line of lab serve.
 type serveFlags struct {
 	stage, addr, app, proto, nagle, cpu, control string
+	syscalls, wait                               string
 	splitWrite                                   bool
 	core                                         core.Config // what the flags parsed into
 	set                                          map[string]bool
@@ -46,6 +47,9 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.app, "app", "hello", "app: hello (/plaintext, /, /stats) or echo (JSON description of any request)")
 	fs.StringVar(&f.proto, "proto", "http", "protocol on the core: http, or echo (raw TCP echo: proves the core knows no HTTP)")
 	fs.StringVar(&f.nagle, "nagle", "stage", "Nagle on accepted sockets: stage (the stage's choice), on, or off")
+	fs.StringVar(&f.syscalls, "syscalls", "stage", "calls that cannot block: stage (the stage's choice), runtime (syscall.Syscall), or raw (syscall.RawSyscall)")
+	fs.StringVar(&f.wait, "wait", "stage", "event wait: stage (the stage's choice), block (epoll_wait with the timer's timeout), or\n"+
+		"poll-first (a zero-timeout epoll_wait first; block only when nothing is ready)")
 	fs.BoolVar(&f.splitWrite, "split-write", false, "write each response's header block and body in two writes (the Nagle demonstration)")
 	fs.IntVar(&f.core.Backlog, "backlog", 0, "listen backlog (default: the stage's; the core's is "+strconv.Itoa(core.DefaultBacklog)+")")
 	fs.IntVar(&f.core.MaxConns, "max-conns", core.DefaultMaxConns, "connections over this are refused and counted: with --proto http a 503 (Connection: close,\n"+
@@ -201,6 +205,12 @@ func coreConfig(f *serveFlags, st stages.Stage) (core.Config, error) {
 	if f.nagle != "stage" && f.nagle != "on" && f.nagle != "off" {
 		return core.Config{}, usageError{fmt.Sprintf("--nagle %q: want stage, on or off", f.nagle)}
 	}
+	if _, ok := syscallsFlag[f.syscalls]; !ok && f.syscalls != "stage" {
+		return core.Config{}, usageError{fmt.Sprintf("--syscalls %q: want stage, runtime or raw", f.syscalls)}
+	}
+	if _, ok := waitFlag[f.wait]; !ok && f.wait != "stage" {
+		return core.Config{}, usageError{fmt.Sprintf("--wait %q: want stage, block or poll-first", f.wait)}
+	}
 	return st.CoreConfig(f.overrides), nil
 }
 
@@ -232,7 +242,19 @@ func (f *serveFlags) overrides(cfg *core.Config) {
 	case "off":
 		cfg.NoDelay = true
 	}
+	if v, ok := syscallsFlag[f.syscalls]; ok {
+		cfg.Syscalls = v
+	}
+	if v, ok := waitFlag[f.wait]; ok {
+		cfg.Wait = v
+	}
 }
+
+// The values of --syscalls and --wait besides "stage".
+var (
+	syscallsFlag = map[string]core.Syscalls{"runtime": core.RuntimeSyscalls, "raw": core.RawSyscalls}
+	waitFlag     = map[string]core.Wait{"block": core.WaitBlock, "poll-first": core.WaitPollFirst}
+)
 
 func isReference(name string) bool {
 	for _, n := range reference.Names() {
@@ -258,8 +280,8 @@ func (r referenceServer) Shutdown() {
 func (r referenceServer) Close() { _ = r.Server.Shutdown(context.Background()) }
 
 func newReference(f *serveFlags) (server, error) {
-	if f.proto != "http" || f.app != "hello" || f.splitWrite || f.nagle != "stage" {
-		return nil, usageError{"reference servers serve the hello app over http only; --proto, --app, --split-write and --nagle do not apply"}
+	if f.proto != "http" || f.app != "hello" || f.splitWrite || f.nagle != "stage" || f.syscalls != "stage" || f.wait != "stage" {
+		return nil, usageError{"reference servers serve the hello app over http only; --proto, --app, --split-write, --nagle, --syscalls and --wait do not apply"}
 	}
 	s, err := reference.New(f.stage, f.addr)
 	if err != nil {

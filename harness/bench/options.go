@@ -40,6 +40,7 @@ type Options struct {
 	LoadCPUs   string   // "": computed from the online CPUs
 	GOGC       string   // for the servers; "": 100
 	NginxPath  string   // "": looked up in PATH, then /usr/sbin/nginx; "off": skip
+	PerfPath   string   // system profiles: "": perf from PATH; "off": none
 	PinSelf    bool     // pin this process to the load CPUs (off for in-process tests)
 	Limits     Limits   // zero: DefaultLimits
 

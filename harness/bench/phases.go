@@ -138,26 +138,38 @@ func (r *runner) scenarioJob(t *target) loadJob {
 	}
 }
 
-// profilePass profiles every live lab serve server over one load window of
-// the scenario, after all measured trials (CONTRACTS.md §6.4).
+// profilePass profiles every live server after all measured trials
+// (CONTRACTS.md §6.4): a system profile of any server (nginx too) where
+// perf works, then the Go profiles of lab serve servers, each over its own
+// load window of the scenario.
 func (r *runner) profilePass(ctx context.Context) error {
 	r.prog.line("profiling pass: %v of load per server", r.sc.Profile.D)
 	for _, t := range r.targets {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !r.alive(t, "before profiling") || t.control == "" {
+		if !r.alive(t, "before profiling") {
 			continue
 		}
 		job := r.scenarioJob(t)
 		job.warmup, job.duration = 0, r.sc.Profile.D
 		job.jsonPath = filepath.Join(r.tmp, t.def.name+"-profile-load.json")
-		if err := r.profile(ctx, t, job); err != nil && ctx.Err() == nil {
-			t.warn(err.Error())
-			r.prog.line("%s: profiling: %v", t.def.name, err)
+		if r.perf != nil {
+			r.profileStep(ctx, t, "system profile", func() error { return r.sysProfile(ctx, t, job) })
+		}
+		if t.control != "" {
+			r.profileStep(ctx, t, "profiling", func() error { return r.profile(ctx, t, job) })
 		}
 	}
 	return ctx.Err()
+}
+
+// profileStep runs one profiling window; a failure is a warning on t.
+func (r *runner) profileStep(ctx context.Context, t *target, what string, step func() error) {
+	if err := step(); err != nil && ctx.Err() == nil {
+		t.warn(what + ": " + err.Error())
+		r.prog.line("%s: %s: %v", t.def.name, what, err)
+	}
 }
 
 // rotate returns ts starting at index by (mod len).

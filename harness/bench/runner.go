@@ -12,6 +12,7 @@ import (
 
 	"latencylab/harness/scenarios"
 	"latencylab/internal/cpuset"
+	"latencylab/profiles"
 )
 
 // ErrAllFailed is returned (with the run directory) when no server produced
@@ -24,9 +25,10 @@ type runner struct {
 	log      *slog.Logger
 	sc       scenarios.Scenario
 	cpus     cpuPlan
-	nginx    string // nginx binary, "" when absent
-	dir      string // the run directory
-	tmp      string // scratch: nginx configs, probe and profiling load results
+	nginx    string         // nginx binary, "" when absent
+	perf     *profiles.Perf // system profiler, nil when absent or unusable
+	dir      string         // the run directory
+	tmp      string         // scratch: nginx configs, probe and profiling load results
 	children *children
 	http     *http.Client
 	prog     *progress
@@ -120,6 +122,7 @@ func newRunner(ctx context.Context, opt Options) (*runner, error) {
 	if r.tmp, err = os.MkdirTemp("", "labbench-"); err != nil {
 		return nil, fmt.Errorf("scratch dir: %w", err)
 	}
+	r.findPerf(ctx)
 	return r, nil
 }
 

@@ -31,7 +31,9 @@ type serverDef struct {
 }
 
 // variantDefs are stages served with extra lab serve flags. They run only
-// when a scenario lists them or --servers names them. The Nagle pair shows
+// when a scenario lists them or --servers names them. pollfirst is a
+// candidate step that did not help (stages/README.md has the figures); the
+// capacity scenario keeps measuring it. The Nagle pair shows
 // what seed 004 got wrong: with the response split over two writes, Nagle
 // holds the body until the header segment is ACKed, and the client delays
 // that ACK; with TCP_NODELAY the same two writes cost nothing extra.
@@ -41,6 +43,8 @@ func variantDefs() []serverDef {
 			summary: "keepalive with Nagle on and each response in two writes (header block, body)"},
 		{name: "nodelay-split", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--nagle", "off", "--split-write"},
 			summary: "keepalive with TCP_NODELAY and each response in two writes (header block, body)"},
+		{name: "pollfirst", kind: rundir.KindVariant, stage: "rawsyscall", args: []string{"--wait", "poll-first"},
+			summary: "rawsyscall + a zero-timeout epoll_wait first; the blocking wait only when nothing is ready"},
 	}
 }
 
@@ -56,7 +60,7 @@ func (d serverDef) serveStage() string {
 // for order and summaries; a contract name it lacks is still benched, as a
 // failed server, so a missing stage shows in the run instead of vanishing.
 func contractLadder() []string {
-	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched"}
+	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall"}
 }
 
 func referenceDefs() []serverDef {

@@ -19,6 +19,7 @@ const (
 	CPUProfileFile  = "cpu.pb.gz"
 	WallProfileFile = "wall.pb.gz"
 	AllocsFile      = "allocs.pb.gz"
+	SysProfileFile  = "sys.pb.gz" // linux-perf, kernel frames included; any server, nginx too
 	ReportDir       = "report"
 )
 
