@@ -45,9 +45,10 @@ NORACE_TESTS := Alloc|ZeroAllocs|MemoryBudget
 norace:
 	$(GO) test -count=1 -run '$(NORACE_TESTS)' ./stages/... ./cmd/lab
 
-# Copy one run's report into RESULTS.md and results/ (RUN=runs/<dir>, default: newest).
+# Copy one run's report into RESULTS.md and results/ (RUN=runs/<dir>, default:
+# newest); OTHERS="runs/<dir> ..." publishes other scenarios' runs beside it.
 results:
-	@scripts/publish-results.sh $(RUN)
+	@scripts/publish-results.sh $(RUN) $(OTHERS)
 
 # Show that stackbuf's response buffer stays on the stack.
 escape:

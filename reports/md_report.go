@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"latencylab/reports/markdown"
@@ -21,7 +23,7 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 	writeWarnings(&m, warnings(rd))
 	writeServers(&m, "The ladder", ladderIntro, rd.stages())
 	if v := rd.variants(); len(v) > 0 {
-		writeServers(&m, "Variants", variantsIntro+variantRate(sc.VariantRate), v)
+		writeServers(&m, "Variants", variantsIntro(v)+variantRate(sc.VariantRate), v)
 	}
 	writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
 	writeCharts(&m, charts)
@@ -45,10 +47,22 @@ func writeWarnings(m *markdown.Doc, ws []string) {
 	m.Bullets(ws)
 }
 
-// variantsIntro explains the variant rows (stages served with extra flags).
-const variantsIntro = "Stages served with extra `lab serve` flags under the same load. " +
-	"nagle-split and nodelay-split are keepalive with each response written in two writes (header block, then body), " +
-	"Nagle on and off: the service time shows whether the body waited for the client's delayed ACK."
+// variantsIntro explains the variant rows (stages served with extra
+// flags) from their own summaries in run.json.
+func variantsIntro(vs []*serverData) string {
+	out := "Stages served with extra `lab serve` flags under the same load:"
+	for i, v := range vs {
+		sep := ";"
+		if i == len(vs)-1 {
+			sep = "."
+		}
+		out += fmt.Sprintf(" **%s**, %s%s", v.Name, orDash(v.Summary), sep)
+	}
+	if slices.ContainsFunc(vs, func(v *serverData) bool { return strings.HasSuffix(v.Name, "-split") }) {
+		out += " For the split-write pair, the service time shows whether the body waited for the client's delayed ACK."
+	}
+	return out
+}
 
 // variantRate says at what rate the variants ran, when not the scenario's.
 func variantRate(rate *float64) string {

@@ -59,7 +59,9 @@ func loadServer(dir string, s rundir.ServerSummary) *serverData {
 		sd.profiles[f] = rundir.Exists(dir, s.Name, f)
 	}
 	sd.loadSplit()
-	if !s.Failed && !sd.profiles[rundir.CPUProfileFile] {
+	if !s.Failed && !sd.profiles[rundir.CPUProfileFile] && s.Kind != rundir.KindReference {
+		// A reference server has no Go profiles by design (nginx is not
+		// Go; nethttp and fasthttp have them through lab serve).
 		sd.note("no CPU profile: no flame graph or profile diff")
 	}
 	return sd

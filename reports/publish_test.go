@@ -55,4 +55,19 @@ func TestPublishResultsScript(t *testing.T) {
 	if !strings.Contains(doc, "](results/journey.png)") {
 		t.Error("chart links were not rewritten to results/")
 	}
+	// Another scenario's run, published beside it with its own report.
+	other := filepath.Join(t.TempDir(), "20260101-000000-capacity")
+	if err := os.CopyFS(other, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bash, script, dir, other)
+	cmd.Env = append(os.Environ(), "PUBLISH_DEST="+dest)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("publish with another run: %v\n%s", err, out)
+	}
+	doc = readFile(t, filepath.Join(dest, "RESULTS.md"))
+	checkLinks(t, dest, doc)
+	if !strings.Contains(doc, "](results/capacity/report/REPORT.md)") || !rundir.Exists(dest, "results", "capacity", "run.json") {
+		t.Errorf("the other run is not published:\n%s", doc[max(0, len(doc)-400):])
+	}
 }

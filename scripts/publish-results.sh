@@ -5,7 +5,11 @@
 # The page is stamped with the publication date and the run's machine
 # (from run.json env).
 #
-# usage: scripts/publish-results.sh [RUN_DIR]    (default: newest runs/*)
+# Further run directories (other scenarios: capacity, pipeline) are
+# published beside it, whole, under results/<scenario>/ with their own
+# rendered report, and RESULTS.md links to them at its end.
+#
+# usage: scripts/publish-results.sh [RUN_DIR [OTHER_RUN_DIR...]]    (default: newest runs/*)
 # PUBLISH_DEST overrides where RESULTS.md and results/ go (tests use it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,6 +18,8 @@ dest="${PUBLISH_DEST:-$root}"
 die() { echo "publish-results: $*" >&2; exit 1; }
 
 run="${1:-}"
+shift || true
+others=("$@")
 if [ -z "$run" ]; then
   # Run directories are named YYYYMMDD-HHMMSS-<scenario>: the last in
   # lexical order is the newest.
@@ -52,4 +58,26 @@ mkdir -p "$dest/results/run"
   sed -E 's#\]\(([^)#:][^):]*)\)#](results/\1)#g' "$report"
 } >"$dest/RESULTS.md"
 
-echo "published $run -> $dest/RESULTS.md and $dest/results/"
+# Other scenarios: each whole run, report included, under results/<scenario>/.
+if [ ${#others[@]} -gt 0 ]; then
+  {
+    echo
+    echo "## Other scenarios"
+    echo
+    echo "Published with this page, each with its own report and raw files:"
+    echo
+  } >>"$dest/RESULTS.md"
+fi
+for o in "${others[@]}"; do
+  o="${o%/}"
+  [ -f "$o/run.json" ] || die "$o is not a run directory (no run.json)"
+  [ -f "$o/report/REPORT.md" ] || die "$o has no report; render it with: bin/lab report $o"
+  # Run directories are named YYYYMMDD-HHMMSS-<scenario>.
+  scen=$(basename "$o" | cut -d- -f3-)
+  [ -n "$scen" ] && [ "$scen" != run ] || die "$o: cannot tell its scenario from its name"
+  mkdir -p "$dest/results/$scen"
+  (cd "$o" && find . -mindepth 1 -maxdepth 1 ! -name 'compare-*' -exec cp -R {} "$dest/results/$scen/" \;)
+  echo "- **$scen**: run \`$(basename "$o")\`, [report](results/$scen/report/REPORT.md), raw files in [results/$scen/](results/$scen/)." >>"$dest/RESULTS.md"
+done
+
+echo "published $run ${others[*]} -> $dest/RESULTS.md and $dest/results/"
