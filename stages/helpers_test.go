@@ -44,6 +44,14 @@ func withEcho() serverOption {
 
 func withCore(f func(*core.Config)) serverOption { return serverOption{core: f} }
 
+// withBalance sets a per-CPU stage's balance.
+func withBalance(b core.Balance) serverOption {
+	return serverOption{http: func(c *httpd.Config) { c.Group.Balance = b }}
+}
+
+// testReactors is how many reactors a per-CPU stage gets in tests.
+const testReactors = 3
+
 // startStage serves st on 127.0.0.1:0 until the test ends.
 func startStage(t testing.TB, st Stage, opts ...serverOption) *testServer {
 	t.Helper()
@@ -54,11 +62,18 @@ func startStage(t testing.TB, st Stage, opts ...serverOption) *testServer {
 			coreOpts = append(coreOpts, o.core)
 		}
 	}
-	cfg.Core = st.CoreConfig(append([]func(*core.Config){func(c *core.Config) {
+	layers := append([]func(*core.Config){func(c *core.Config) {
 		c.Addr = "127.0.0.1:0"
 		c.DrainTimeout = 2 * time.Second
 		c.Logger = slog.New(slog.DiscardHandler)
-	}}, coreOpts...)...)
+	}}, coreOpts...)
+	cfg.Core = st.CoreConfig(layers...)
+	if st.Core.PerCPU {
+		// More reactors than this machine may have CPUs: the hand-off and
+		// the per-reactor state are what the tests exercise.
+		cfg.Group = core.GroupConfig{Reactors: testReactors, Balance: st.Core.Balance}
+		cfg.CoreFor = func(int) core.Config { return st.CoreConfig(layers...) }
+	}
 	for _, o := range opts {
 		if o.http != nil {
 			o.http(&cfg)

@@ -13,12 +13,12 @@ import (
 )
 
 func TestLadderOrderAndNames(t *testing.T) {
-	want := []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall"}
+	want := []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall", "multicore"}
 	if got := strings.Join(Names(), ","); got != strings.Join(want, ",") {
 		t.Fatalf("ladder %s, want %s", got, strings.Join(want, ","))
 	}
-	if _, ok := Lookup(Default); !ok || Default != want[len(want)-1] {
-		t.Fatalf("default stage %q is not the best stage of the ladder", Default)
+	if _, ok := Lookup(Default); !ok || Default != want[len(want)-2] {
+		t.Fatalf("default stage %q is not the best single-reactor stage of the ladder", Default)
 	}
 	for _, s := range Ladder() {
 		if s.Summary == "" || strings.Contains(s.Summary, "\n") {

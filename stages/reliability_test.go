@@ -16,10 +16,25 @@ import (
 
 // A graceful shutdown under load loses no in-flight request: every response
 // the server counts as written reaches its client whole, no client sees a
-// truncated response, and Serve returns within the drain deadline.
+// truncated response, and Serve returns within the drain deadline. For one
+// reactor, and for a group under the kernel's spreading and a hand-off.
 func TestShutdownUnderLoadLosesNothing(t *testing.T) {
-	st := defaultStage()
-	ts := startStage(t, st)
+	mc, _ := Lookup("multicore")
+	for _, c := range []struct {
+		name string
+		st   Stage
+		opts []serverOption
+	}{
+		{"one reactor", defaultStage(), nil},
+		{"multicore reuseport", mc, nil},
+		{"multicore least-conn", mc, []serverOption{withBalance(core.BalanceLeastConn)}},
+	} {
+		t.Run(c.name, func(t *testing.T) { shutdownUnderLoad(t, c.st, c.opts...) })
+	}
+}
+
+func shutdownUnderLoad(t *testing.T, st Stage, opts ...serverOption) {
+	ts := startStage(t, st, opts...)
 	const clients = 8
 	var answered atomic.Uint64
 	var wg sync.WaitGroup

@@ -31,14 +31,18 @@ type CoreStrategies struct {
 	Buffers  func(size, keptMax int) core.BufferPool // read buffers of size bytes, at most keptMax idle
 	Syscalls core.Syscalls                           // how the calls that cannot block reach the kernel
 	Wait     core.Wait                               // how the loop waits for events
+	PerCPU   bool                                    // one reactor per CPU of the server; false: one reactor
+	Balance  core.Balance                            // how a group of reactors spreads connections
 }
 
-// Default is the stage `lab serve` runs when none is named: the best one.
+// Default is the stage `lab serve` runs when none is named: the best one
+// on one CPU. multicore, after it, is the same stage on every CPU the
+// server is given.
 const Default = "rawsyscall"
 
 // Ladder returns the stages in order.
 func Ladder() []Stage {
-	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched(), rawsyscall()}
+	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched(), rawsyscall(), multicore()}
 }
 
 // Lookup finds a stage of the ladder by name.

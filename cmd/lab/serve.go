@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -30,7 +31,9 @@ import (
 // serveFlags is the command line of lab serve.
 type serveFlags struct {
 	stage, addr, app, proto, nagle, cpu, control string
-	syscalls, wait                               string
+	syscalls, wait, balance                      string
+	reactors                                     int
+	cpus                                         []int // from --cpu
 	splitWrite                                   bool
 	core                                         core.Config // what the flags parsed into
 	set                                          map[string]bool
@@ -50,6 +53,10 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.syscalls, "syscalls", "stage", "calls that cannot block: stage (the stage's choice), runtime (syscall.Syscall), or raw (syscall.RawSyscall)")
 	fs.StringVar(&f.wait, "wait", "stage", "event wait: stage (the stage's choice), block (epoll_wait with the timer's timeout), or\n"+
 		"poll-first (a zero-timeout epoll_wait first; block only when nothing is ready)")
+	fs.IntVar(&f.reactors, "reactors", 0, "reactors, each on its own thread (default: the stage's: one, or for multicore one per\n"+
+		"CPU of --cpu, else GOMAXPROCS)")
+	fs.StringVar(&f.balance, "balance", "stage", "how connections are spread over the reactors: stage (the stage's choice), "+
+		strings.Join(core.BalanceNames(), ", "))
 	fs.BoolVar(&f.splitWrite, "split-write", false, "write each response's header block and body in two writes (the Nagle demonstration)")
 	fs.IntVar(&f.core.Backlog, "backlog", 0, "listen backlog (default: the stage's; the core's is "+strconv.Itoa(core.DefaultBacklog)+")")
 	fs.IntVar(&f.core.MaxConns, "max-conns", core.DefaultMaxConns, "connections over this are refused and counted: with --proto http a 503 (Connection: close,\n"+
@@ -91,6 +98,7 @@ func cmdServe(args []string) error {
 		if err := cpuset.PinProcess(set); err != nil {
 			return err
 		}
+		f.cpus = set.CPUs()
 	}
 	srv, err := newServer(f)
 	if err != nil {
@@ -150,13 +158,21 @@ func newServer(f *serveFlags) (server, error) {
 		return nil, err
 	}
 	if f.proto == "echo" {
+		if f.set["reactors"] || f.set["balance"] {
+			return nil, usageError{"--reactors and --balance apply to --proto http"}
+		}
 		r, err := core.New(cfg, echo.New())
 		if err != nil {
 			return nil, err
 		}
 		return r, nil
 	}
-	hc := httpd.Config{Stage: st.Name, Core: cfg, Strategies: st.HTTP, SplitWrite: f.splitWrite, Limits: http1.DefaultLimits()}
+	group, err := f.groupConfig(st)
+	if err != nil {
+		return nil, err
+	}
+	hc := httpd.Config{Stage: st.Name, Core: cfg, Strategies: st.HTTP, SplitWrite: f.splitWrite, Limits: http1.DefaultLimits(),
+		Group: group, CoreFor: func(int) core.Config { return st.CoreConfig(f.overrides) }}
 	hc.Limits.MaxBodyBytes = f.maxBody
 	if max := httpd.InputMax(hc.Limits); f.core.ReadBufferSize > max {
 		return nil, usageError{fmt.Sprintf("--read-buffer %d is over %d, the largest request the HTTP limits allow (raise --max-body first)", f.core.ReadBufferSize, max)}
@@ -280,8 +296,9 @@ func (r referenceServer) Shutdown() {
 func (r referenceServer) Close() { _ = r.Server.Shutdown(context.Background()) }
 
 func newReference(f *serveFlags) (server, error) {
-	if f.proto != "http" || f.app != "hello" || f.splitWrite || f.nagle != "stage" || f.syscalls != "stage" || f.wait != "stage" {
-		return nil, usageError{"reference servers serve the hello app over http only; --proto, --app, --split-write, --nagle, --syscalls and --wait do not apply"}
+	if f.proto != "http" || f.app != "hello" || f.splitWrite || f.nagle != "stage" || f.syscalls != "stage" || f.wait != "stage" ||
+		f.set["reactors"] || f.set["balance"] {
+		return nil, usageError{"reference servers serve the hello app over http only; --proto, --app, --split-write, --nagle, --syscalls, --wait, --reactors and --balance do not apply"}
 	}
 	s, err := reference.New(f.stage, f.addr)
 	if err != nil {
@@ -331,3 +348,42 @@ func startControl(addr string, logger *slog.Logger) (stop func(), err error) {
 	logger.Info("control endpoint", "addr", ln.Addr().String())
 	return func() { _ = hs.Close() }, nil
 }
+
+// groupConfig is how many reactors serve and how they share connections:
+// the stage's choice unless --reactors or --balance says otherwise. With
+// more reactors than GOMAXPROCS, GOMAXPROCS is raised to match, so that
+// each reactor's thread can hold a P: on fewer CPUs than reactors the
+// kernel then time-slices the threads, as it would processes.
+func (f *serveFlags) groupConfig(st stages.Stage) (core.GroupConfig, error) {
+	gc := core.GroupConfig{Reactors: 1, Balance: st.Core.Balance}
+	if st.Core.PerCPU {
+		gc.Reactors = runtime.GOMAXPROCS(0)
+		if len(f.cpus) > 0 {
+			gc.Reactors = len(f.cpus)
+		}
+	}
+	if f.set["reactors"] {
+		if f.reactors < 1 || f.reactors > maxReactors {
+			return gc, usageError{fmt.Sprintf("--reactors %d: want 1..%d", f.reactors, maxReactors)}
+		}
+		gc.Reactors = f.reactors
+	}
+	if f.balance != "stage" {
+		b, err := core.ParseBalance(f.balance)
+		if err != nil {
+			return gc, usageError{"--" + err.Error()}
+		}
+		gc.Balance = b
+	}
+	if gc.Reactors > 1 && len(f.cpus) > 1 {
+		gc.CPUs = f.cpus // reactor i on the i-th CPU of the set, round the set
+	}
+	if gc.Reactors > runtime.GOMAXPROCS(0) {
+		runtime.GOMAXPROCS(gc.Reactors)
+	}
+	return gc, nil
+}
+
+// maxReactors bounds --reactors: each is a thread, an epoll instance and
+// an eventfd.
+const maxReactors = 256

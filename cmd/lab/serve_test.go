@@ -101,18 +101,23 @@ func get(t *testing.T, addr string) string {
 	return string(b)
 }
 
-// SIGTERM drains: the server stops accepting, finishes, and exits 0.
+// SIGTERM drains: the server stops accepting, finishes, and exits 0; with
+// one reactor and with a group of them.
 func TestServeDrainsOnSignal(t *testing.T) {
-	p := startServe(t, "--stage", "stackbuf")
-	if resp := get(t, p.addr); !strings.HasSuffix(resp, "Hello, World!") {
-		t.Fatalf("before the signal: %q", resp)
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	if code := p.wait(t, 10*time.Second); code != 0 {
-		t.Fatalf("exit code %d after a graceful drain:\n%s", code, p.stderr)
-	}
-	if !strings.Contains(p.stderr.String(), "msg=stopped") {
-		t.Errorf("no drain logged:\n%s", p.stderr)
+	for _, args := range [][]string{{"--stage", "stackbuf"}, {"--stage", "multicore", "--reactors", "3", "--balance", "round-robin"}} {
+		p := startServe(t, args...)
+		for range 4 {
+			if resp := get(t, p.addr); !strings.HasSuffix(resp, "Hello, World!") {
+				t.Fatalf("%v before the signal: %q", args, resp)
+			}
+		}
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		if code := p.wait(t, 10*time.Second); code != 0 {
+			t.Fatalf("%v: exit code %d after a graceful drain:\n%s", args, code, p.stderr)
+		}
+		if !strings.Contains(p.stderr.String(), "msg=stopped") {
+			t.Errorf("%v: no drain logged:\n%s", args, p.stderr)
+		}
 	}
 }
 
@@ -143,7 +148,9 @@ func TestServeSecondSignalExitsAtOnce(t *testing.T) {
 func TestServeRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"--stage", "bogus"}, {"--nagle", "maybe"}, {"--proto", "udp"}, {"--app", "x"}, {"--cpu", "z"},
 		{"--max-conns", "0"}, {"--max-conns", "-1"}, {"--header-timeout", "0s"}, {"--max-body", "0"}, {"--backlog", "-1"}, {"--backlog", "0"},
-		{"--read-buffer", "2000000"}, {"--memory-max", "0"}, {"--memory-max", "lots"}, {"--memory-max", "4KiB"}} {
+		{"--read-buffer", "2000000"}, {"--memory-max", "0"}, {"--memory-max", "lots"}, {"--memory-max", "4KiB"},
+		{"--reactors", "0"}, {"--reactors", "100000"}, {"--balance", "fastest"}, {"--proto", "echo", "--reactors", "2"},
+		{"--stage", "fasthttp", "--balance", "random"}, {"--syscalls", "fast"}, {"--wait", "spin"}} {
 		err := cmdServe(append([]string{"--addr", "127.0.0.1:0"}, args...))
 		var ue usageError
 		if !errors.As(err, &ue) {

@@ -48,6 +48,17 @@ func Parse(list string) (Set, error) {
 // Count is the number of CPUs in the set.
 func (s Set) Count() int { return s.mask.Count() }
 
+// CPUs lists the set's CPUs in ascending order.
+func (s Set) CPUs() []int {
+	var out []int
+	for c := 0; c < 1024; c++ {
+		if s.mask.IsSet(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // String formats the set as a list ("0,2-3").
 func (s Set) String() string {
 	var parts []string

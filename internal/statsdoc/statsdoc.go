@@ -32,4 +32,20 @@ type Stats struct {
 	MemoryHeldBytes uint64 `json:"memory_held_bytes,omitempty"`
 	MemoryPeakBytes uint64 `json:"memory_peak_bytes,omitempty"`
 	MemoryMaxBytes  uint64 `json:"memory_max_bytes,omitempty"`
+
+	// Balance is how connections are spread over the reactors ("none" for
+	// one), and Reactors has one entry per reactor. Absent for servers
+	// without the core.
+	Balance  string         `json:"balance,omitempty"`
+	Reactors []ReactorStats `json:"reactors,omitempty"`
+}
+
+// ReactorStats is one reactor's share of the totals.
+type ReactorStats struct {
+	ConnectionsActive   uint64 `json:"connections_active"`
+	ConnectionsAccepted uint64 `json:"connections_accepted"`
+	RequestsTotal       uint64 `json:"requests_total"`
+	// LatencyEstimateNS is what the least-latency balance reads (see
+	// core.Reactor.LatencyEstimate); present under least-latency only.
+	LatencyEstimateNS int64 `json:"latency_estimate_ns,omitempty"`
 }

@@ -10,6 +10,9 @@ import (
 // stages and reference servers alike, answers /stats with it.
 type Stats = statsdoc.Stats
 
+// ReactorStats is one reactor's entry in Stats.Reactors.
+type ReactorStats = statsdoc.ReactorStats
+
 // Runtime metric names behind HeapAllocs and GCCycles.
 // /gc/heap/allocs:objects counts a block of the tiny allocator once however
 // many tiny objects share it; /gc/heap/tiny/allocs:objects counts those

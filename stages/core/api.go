@@ -29,6 +29,7 @@ const (
 	DefaultLingerTimeout  = 2 * time.Second  // after CloseAfterWrite: wait for the peer's FIN
 	DefaultMemoryMax      = 256 << 20        // server-wide: read buffers held + pending output
 	DefaultRefusedMax     = 1024             // refused connections lingering at once (see Config.Reject)
+	DefaultHandoffMax     = 4096             // connections handed to a reactor and not yet taken in
 )
 
 // Config is everything a reactor needs. Zero values take the defaults above.
@@ -71,6 +72,17 @@ type Config struct {
 	// syscalls.go); Wait is how the loop waits for events (see wait.go).
 	Syscalls Syscalls
 	Wait     Wait
+
+	// Listener is how connections reach the reactor: its own listener
+	// (the default), one of several sharing the port with SO_REUSEPORT, or
+	// none, when a Group's acceptor hands them over (Adopt).
+	Listener Listener
+	// HandoffMax bounds the connections handed over (Adopt) and not yet
+	// taken in by the loop; past it Adopt refuses.
+	HandoffMax int
+	// TrackLatency keeps the turn-latency estimate that the least-latency
+	// balance reads (see LatencyEstimate): one more clock read per loop turn.
+	TrackLatency bool
 
 	Logger *slog.Logger // nil: slog.Default(); never used on the hot path
 }

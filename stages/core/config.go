@@ -16,6 +16,7 @@ func (cfg Config) withDefaults() Config {
 	setInt(&cfg.ReadsPerEvent, DefaultReadsPerEvent)
 	setInt(&cfg.MemoryMax, DefaultMemoryMax)
 	setInt(&cfg.RefusedMax, DefaultRefusedMax)
+	setInt(&cfg.HandoffMax, DefaultHandoffMax)
 	if cfg.HeaderTimeout == 0 {
 		cfg.HeaderTimeout = DefaultHeaderTimeout
 	}
@@ -51,7 +52,7 @@ func (cfg Config) validate() error {
 	switch {
 	case cfg.Backlog < 0, cfg.MaxConns < 0, cfg.ReadBufferSize < 0,
 		cfg.ReadBufferMax < 0, cfg.PendingMax < 0, cfg.MaxEvents < 0,
-		cfg.MemoryMax < 0, cfg.RefusedMax < 0, cfg.ReadsPerEvent < 0:
+		cfg.MemoryMax < 0, cfg.RefusedMax < 0, cfg.ReadsPerEvent < 0, cfg.HandoffMax < 0:
 		return fmt.Errorf("core config: negative size or count limit")
 	case cfg.HeaderTimeout < 0, cfg.IdleTimeout < 0, cfg.WriteTimeout < 0,
 		cfg.DrainTimeout < 0, cfg.LingerTimeout < 0:

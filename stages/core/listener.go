@@ -12,35 +12,64 @@ import (
 // listen opens the nonblocking listening socket and registers it with epoll.
 // It uses the socket API directly: nothing on the serving path goes through
 // net.Listener or net.Conn (package net only parses the address here).
+// A reactor of a dispatching Group has no listener of its own.
 func (r *Reactor) listen() error {
-	ap, err := parseAddr(r.cfg.Addr)
+	if r.cfg.Listener == ListenNone {
+		r.addr = r.cfg.Addr // the group's, for logs
+		return nil
+	}
+	fd, addr, err := openListener(r.cfg.Addr, r.cfg.Backlog, r.cfg.Listener == ListenReusePort, true, r.sysSetsockoptInt)
+	if fd >= 0 {
+		r.lfd = fd
+	}
 	if err != nil {
 		return err
 	}
-	domain, sa := sockaddr(ap)
-	fd, err := unix.Socket(domain, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("socket %s: %w", ap, err)
-	}
-	r.lfd = fd
-	// SO_REUSEADDR: a restarted server can bind while old connections sit in
-	// TIME_WAIT, which bench rounds do all the time.
-	if err := r.sysSetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-		return fmt.Errorf("setsockopt SO_REUSEADDR fd %d: %w", fd, err)
-	}
-	if err := unix.Bind(fd, sa); err != nil {
-		return fmt.Errorf("bind %s: %w", ap, err)
-	}
-	if err := unix.Listen(fd, r.cfg.Backlog); err != nil {
-		return fmt.Errorf("listen %s backlog %d: %w", ap, r.cfg.Backlog, err)
-	}
-	if r.addr, err = boundAddr(fd); err != nil {
-		return err
-	}
+	r.addr = addr
 	if err := r.sysEpollCtl(unix.EPOLL_CTL_ADD, fd, ctlEvents, padListener); err != nil {
 		return fmt.Errorf("epoll_ctl add listener fd %d: %w", fd, err)
 	}
 	return nil
+}
+
+// openListener binds and listens on addr. It returns the fd even with an
+// error once the socket exists, for the caller to close. setsockopt is the
+// caller's counted wrapper (or unix.SetsockoptInt).
+func openListener(addr string, backlog int, reusePort, nonblock bool,
+	setsockopt func(fd, level, opt, value int) error) (int, string, error) {
+	ap, err := parseAddr(addr)
+	if err != nil {
+		return -1, "", err
+	}
+	domain, sa := sockaddr(ap)
+	flags := unix.SOCK_STREAM | unix.SOCK_CLOEXEC
+	if nonblock {
+		flags |= unix.SOCK_NONBLOCK
+	}
+	fd, err := unix.Socket(domain, flags, 0)
+	if err != nil {
+		return -1, "", fmt.Errorf("socket %s: %w", ap, err)
+	}
+	// SO_REUSEADDR: a restarted server can bind while old connections sit in
+	// TIME_WAIT, which bench rounds do all the time.
+	if err := setsockopt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+		return fd, "", fmt.Errorf("setsockopt SO_REUSEADDR fd %d: %w", fd, err)
+	}
+	// SO_REUSEPORT: several listeners on one port, the kernel picking one
+	// per connection by a hash of its 4-tuple.
+	if reusePort {
+		if err := setsockopt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+			return fd, "", fmt.Errorf("setsockopt SO_REUSEPORT fd %d: %w", fd, err)
+		}
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		return fd, "", fmt.Errorf("bind %s: %w", ap, err)
+	}
+	if err := unix.Listen(fd, backlog); err != nil {
+		return fd, "", fmt.Errorf("listen %s backlog %d: %w", ap, backlog, err)
+	}
+	bound, err := boundAddr(fd)
+	return fd, bound, err
 }
 
 // parseAddr accepts "host:port" with a literal IPv4 or IPv6 host (IPv6 in

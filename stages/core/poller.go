@@ -67,6 +67,7 @@ func (r *Reactor) disarmOut(c *Conn) error {
 // loop checks every iteration (see finished and control).
 func (r *Reactor) onWake() {
 	_, _ = r.sysRead(r.efd, r.wakeBuf[:])
+	r.adoptAll()
 }
 
 // wakeLocked bumps the eventfd so epoll_wait returns. r.mu must be held and

@@ -56,6 +56,10 @@ type Reactor struct {
 	refuseBuf      []byte    // Config.Reject's message, reused
 	again          []connRef // connections whose read budget ran out, for the next iteration
 	againSpare     []connRef // the other half of the again list's double buffer
+	handoff        []int     // sockets handed over by Adopt, guarded by mu
+	handoffSpare   []int     // the other half of the handoff double buffer (loop goroutine)
+	inHandoff      atomic.Int64
+	latency        atomic.Int64 // see LatencyEstimate
 
 	base  time.Time // the reactor clock counts nanoseconds from here
 	now   time.Time // read once per epoll_wait return
@@ -130,6 +134,7 @@ func (r *Reactor) Serve() error {
 
 func (r *Reactor) loop() error {
 	r.tick()
+	r.adoptAll() // handed over before Serve began: no wake was sent
 	for !r.finished() {
 		n, err := r.wait(r.waitMs())
 		r.tick()
@@ -139,6 +144,9 @@ func (r *Reactor) loop() error {
 		}
 		for i := range max(n, 0) {
 			r.dispatch(&r.events[i])
+		}
+		if n > 0 && r.cfg.TrackLatency {
+			r.sampleTurn()
 		}
 		r.readAgain()
 		r.expire()

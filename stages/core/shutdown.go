@@ -26,6 +26,7 @@ func (r *Reactor) Close() {
 	switch r.life {
 	case lifeNew:
 		r.releaseFds()
+		r.closeHandoff()
 		r.life = lifeDone
 	case lifeServing:
 		r.wakeLocked()
@@ -50,6 +51,7 @@ func (r *Reactor) end() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.releaseFds()
+	r.closeHandoff()
 	r.life = lifeDone
 }
 

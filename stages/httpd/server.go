@@ -19,21 +19,29 @@ type Config struct {
 	Strategies Strategies
 	Limits     http1.Limits // zero: http1.DefaultLimits()
 	// App builds the app; it gets the server's /stats source. nil: hello.
+	// Each reactor gets its own.
 	App func(stats app.StatsFunc) app.Handler
 	// SplitWrite replaces the stage's encoder with the two-write one
 	// (header block, then body): the Nagle demonstration.
 	SplitWrite bool
+	// Group is how many reactors serve and how connections are spread;
+	// zero: one reactor.
+	Group core.GroupConfig
+	// CoreFor gives reactor i its core settings, each with its own buffer
+	// pool; required with more than one reactor. nil: Core.
+	CoreFor func(i int) core.Config
 }
 
-// Server is an HTTP server on one reactor.
+// Server is an HTTP server on a group of reactors (one, for every stage
+// but multicore), each with its own handler.
 type Server struct {
-	stage   string
-	reactor *core.Reactor
-	handler *handler
-	started time.Time
+	stage    string
+	group    *core.Group
+	handlers []*handler
+	started  time.Time
 }
 
-// New binds the listener; Serve runs the loop.
+// New binds the listener(s); Serve runs the loops.
 func New(cfg Config) (*Server, error) {
 	if cfg.Limits == (http1.Limits{}) {
 		cfg.Limits = http1.DefaultLimits()
@@ -45,24 +53,41 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SplitWrite {
 		strat.Encoder = NewSplitEncoder
 	}
+	gc := cfg.Group
+	gc.Reactors = max(gc.Reactors, 1)
+	coreFor := cfg.CoreFor
+	if coreFor == nil {
+		if gc.Reactors > 1 {
+			return nil, fmt.Errorf("httpd: stage %q: %d reactors need CoreFor (a buffer pool each)", cfg.Stage, gc.Reactors)
+		}
+		coreFor = func(int) core.Config { return cfg.Core }
+	}
 	s := &Server{stage: cfg.Stage, started: time.Now()}
 	build := cfg.App
 	if build == nil {
 		build = func(stats app.StatsFunc) app.Handler { return app.NewHello(stats) }
 	}
-	if cfg.Core.ReadBufferMax == 0 {
-		cfg.Core.ReadBufferMax = InputMax(cfg.Limits)
+	for range gc.Reactors {
+		s.handlers = append(s.handlers, newHandler(strat, build(s.Stats), cfg.Limits))
 	}
-	s.handler = newHandler(strat, build(s.Stats), cfg.Limits)
-	if cfg.Core.Reject == nil {
-		cfg.Core.Reject = s.handler.refusal
+	reactorCore := func(i int) core.Config {
+		c := coreFor(i)
+		if c.ReadBufferMax == 0 {
+			c.ReadBufferMax = InputMax(cfg.Limits)
+		}
+		if c.Reject == nil {
+			c.Reject = s.handlers[i].refusal
+		}
+		return c
 	}
-	r, err := core.New(cfg.Core, s.handler)
+	g, err := core.NewGroup(gc, reactorCore, func(i int) core.Handler { return s.handlers[i] })
 	if err != nil {
 		return nil, fmt.Errorf("httpd: stage %q: %w", cfg.Stage, err)
 	}
-	s.handler.inputMax = r.Config().ReadBufferMax
-	s.reactor = r
+	for i, h := range s.handlers {
+		h.inputMax = g.Reactor(i).Config().ReadBufferMax
+	}
+	s.group = g
 	return s, nil
 }
 
@@ -77,29 +102,27 @@ func InputMax(l http1.Limits) int {
 }
 
 // Addr is the bound address.
-func (s *Server) Addr() string { return s.reactor.Addr() }
+func (s *Server) Addr() string { return s.group.Addr() }
 
-// Serve runs the reactor on the calling goroutine until shutdown.
-func (s *Server) Serve() error { return s.reactor.Serve() }
+// Serve runs the reactors until shutdown.
+func (s *Server) Serve() error { return s.group.Serve() }
 
-// Shutdown begins a graceful drain; Serve returns when it is done.
-func (s *Server) Shutdown() { s.reactor.Shutdown() }
+// Shutdown begins a graceful drain of every reactor; Serve returns when it
+// is done.
+func (s *Server) Shutdown() { s.group.Shutdown() }
 
 // Close stops at once.
-func (s *Server) Close() { s.reactor.Close() }
+func (s *Server) Close() { s.group.Close() }
 
 // Stats is the /stats document: the core's counters, the HTTP counters and
-// the runtime's allocation and GC counts.
+// the runtime's allocation and GC counts, summed over the reactors, and
+// each reactor's share.
 func (s *Server) Stats() app.Stats {
-	cs := s.reactor.Stats()
+	cs := s.group.Stats()
 	allocs, gcs := app.RuntimeCounters()
-	ok, bad := s.handler.requestsOK.Load(), s.handler.requestsError.Load()
-	return app.Stats{
+	st := app.Stats{
 		Stage:               s.stage,
 		UptimeMS:            time.Since(s.started).Milliseconds(),
-		RequestsTotal:       ok + bad,
-		RequestsOK:          ok,
-		RequestsError:       bad,
 		BytesReceived:       cs.BytesReceived,
 		BytesSent:           cs.BytesSent,
 		ConnectionsActive:   cs.ConnectionsActive,
@@ -108,10 +131,28 @@ func (s *Server) Stats() app.Stats {
 		MemoryRejected:      cs.MemoryRejected,
 		MemoryHeldBytes:     cs.MemoryHeld,
 		MemoryPeakBytes:     cs.MemoryPeak,
-		MemoryMaxBytes:      uint64(s.reactor.Config().MemoryMax),
+		MemoryMaxBytes:      uint64(s.group.MemoryMax()),
 		HeapAllocs:          allocs,
 		GCCycles:            gcs,
 		Syscalls:            cs.SyscallMap(),
-		Rejected:            s.handler.rejections(),
+		Rejected:            map[string]uint64{},
+		Balance:             s.group.BalanceName(),
 	}
+	for i, h := range s.handlers {
+		ok, bad := h.requestsOK.Load(), h.requestsError.Load()
+		st.RequestsOK += ok
+		st.RequestsError += bad
+		for code, n := range h.rejections() {
+			st.Rejected[code] += n
+		}
+		rs := s.group.Reactor(i).Stats()
+		st.Reactors = append(st.Reactors, app.ReactorStats{
+			ConnectionsActive:   rs.ConnectionsActive,
+			ConnectionsAccepted: rs.ConnectionsAccepted,
+			RequestsTotal:       ok + bad,
+			LatencyEstimateNS:   int64(s.group.Reactor(i).LatencyEstimate()),
+		})
+	}
+	st.RequestsTotal = st.RequestsOK + st.RequestsError
+	return st
 }
