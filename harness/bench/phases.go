@@ -102,7 +102,9 @@ func (r *runner) trial(ctx context.Context, t *target, k int) {
 	job := r.scenarioJob(t)
 	job.jsonPath = filepath.Join(t.dir, rundir.RoundJSON(k))
 	job.hlogPath = filepath.Join(t.dir, rundir.RoundHlog(k))
+	side := r.startSidecar(ctx, t, k)
 	lr, err := r.runLoad(ctx, job)
+	side.stop(t, k)
 	if err != nil {
 		if ctx.Err() != nil {
 			return

@@ -149,7 +149,11 @@ func (r *runner) selectTargets(ctx context.Context) error {
 	if listErr != nil {
 		r.log.Warn("lab stages failed", "err", listErr)
 	}
-	defs, err := selectServers(catalog(listed, listErr), r.opt.Servers, r.sc.Variants)
+	requested := r.opt.Servers
+	if requested == nil {
+		requested = r.sc.Servers
+	}
+	defs, err := selectServers(catalog(listed, listErr), requested, r.sc.Variants)
 	if err != nil {
 		return err
 	}

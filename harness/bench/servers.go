@@ -38,7 +38,7 @@ type serverDef struct {
 // holds the body until the header segment is ACKed, and the client delays
 // that ACK; with TCP_NODELAY the same two writes cost nothing extra.
 func variantDefs() []serverDef {
-	return []serverDef{
+	defs := []serverDef{
 		{name: "nagle-split", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--nagle", "on", "--split-write"},
 			summary: "keepalive with Nagle on and each response in two writes (header block, body)"},
 		{name: "nodelay-split", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--nagle", "off", "--split-write"},
@@ -46,6 +46,40 @@ func variantDefs() []serverDef {
 		{name: "pollfirst", kind: rundir.KindVariant, stage: "rawsyscall", args: []string{"--wait", "poll-first"},
 			summary: "rawsyscall + a zero-timeout epoll_wait first; the blocking wait only when nothing is ready"},
 	}
+	return append(append(defs, balanceDefs()...), scalingDefs()...)
+}
+
+// balanceStrategies are lab serve's --balance values (core.BalanceNames;
+// the bench does not import the stages, and an unknown one fails its
+// server at start, visibly).
+var balanceStrategies = []string{"reuseport", "round-robin", "least-conn", "least-latency", "random", "seed-random"}
+
+// balanceReactors is how many reactors the balance variants run: more
+// than a 2-core machine's server CPU, so that they time-slice it.
+const balanceReactors = "4"
+
+// balanceDefs are multicore under each strategy, for the balance scenario.
+func balanceDefs() []serverDef {
+	var defs []serverDef
+	for _, b := range balanceStrategies {
+		defs = append(defs, serverDef{name: "mc-" + b, kind: rundir.KindVariant, stage: "multicore",
+			args:    []string{"--reactors", balanceReactors, "--balance", b},
+			summary: "multicore, " + balanceReactors + " reactors, --balance " + b})
+	}
+	return defs
+}
+
+// scalingDefs are multicore with 1, 2, 4 and 8 reactors under reuseport,
+// for the scaling scenario: each reactor pinned to its own CPU when the
+// server is given that many (--server-cpus).
+func scalingDefs() []serverDef {
+	var defs []serverDef
+	for _, n := range []string{"1", "2", "4", "8"} {
+		defs = append(defs, serverDef{name: "mc-x" + n, kind: rundir.KindVariant, stage: "multicore",
+			args:    []string{"--reactors", n, "--balance", "reuseport"},
+			summary: "multicore, " + n + " reactor(s), reuseport"})
+	}
+	return defs
 }
 
 // serveStage is the stage lab serve runs for d.
@@ -60,7 +94,7 @@ func (d serverDef) serveStage() string {
 // for order and summaries; a contract name it lacks is still benched, as a
 // failed server, so a missing stage shows in the run instead of vanishing.
 func contractLadder() []string {
-	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall"}
+	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall", "multicore"}
 }
 
 func referenceDefs() []serverDef {

@@ -21,6 +21,7 @@ type target struct {
 	cpuBefore, cpuAfter float64 // seconds of user+system CPU
 	cpuOK               bool
 	profiles            []string
+	imbalance           []float64 // per round with reactor samples
 }
 
 // trial is one measured round of a server.

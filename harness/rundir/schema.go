@@ -27,6 +27,65 @@ const (
 func RoundJSON(k int) string { return "round-" + strconv.Itoa(k) + ".json" }
 func RoundHlog(k int) string { return "round-" + strconv.Itoa(k) + ".hlog" }
 
+// RoundReactors and RoundBackground name a trial's /stats samples and its
+// background load's result, when the scenario has them.
+func RoundReactors(k int) string   { return "round-" + strconv.Itoa(k) + "-reactors.json" }
+func RoundBackground(k int) string { return "round-" + strconv.Itoa(k) + "-background.json" }
+
+// ReactorTrace is a trial's per-reactor counts, polled from /stats
+// (round-<k>-reactors.json).
+type ReactorTrace struct {
+	IntervalMS float64         `json:"interval_ms"`
+	WarmupMS   float64         `json:"warmup_ms"` // samples before this are the warm-up's
+	Samples    []ReactorSample `json:"samples"`
+	// Imbalance is the mean, over the samples after the warm-up, of the
+	// largest reactor's active connections divided by the mean reactor's
+	// (1 is perfect balance, N is everything on one of N reactors);
+	// ImbalanceMax is the worst sample. 0 when no sample had a connection.
+	Imbalance    float64 `json:"imbalance"`
+	ImbalanceMax float64 `json:"imbalance_max"`
+}
+
+// ReactorShare is what one reactor served over the measured rounds.
+type ReactorShare struct {
+	Accepted uint64 `json:"connections_accepted"`
+	Requests uint64 `json:"requests"`
+}
+
+// ReactorSample is one poll.
+type ReactorSample struct {
+	AtMS     float64  `json:"at_ms"`    // since the trial's load began
+	Active   []uint64 `json:"active"`   // connections open, per reactor
+	Requests []uint64 `json:"requests"` // requests answered since start, per reactor
+}
+
+// ComputeImbalance fills Imbalance and ImbalanceMax from the samples.
+func (t *ReactorTrace) ComputeImbalance() {
+	var sum float64
+	var n int
+	t.Imbalance, t.ImbalanceMax = 0, 0
+	for _, s := range t.Samples {
+		if s.AtMS < t.WarmupMS || len(s.Active) == 0 {
+			continue
+		}
+		var total, most uint64
+		for _, a := range s.Active {
+			total += a
+			most = max(most, a)
+		}
+		if total == 0 {
+			continue
+		}
+		r := float64(most) * float64(len(s.Active)) / float64(total)
+		sum += r
+		n++
+		t.ImbalanceMax = max(t.ImbalanceMax, r)
+	}
+	if n > 0 {
+		t.Imbalance = sum / float64(n)
+	}
+}
+
 // Percentiles is the latency summary of lab load --json, in nanoseconds.
 type Percentiles struct {
 	// Count is the number of samples; 0 means there were none and the
@@ -170,5 +229,13 @@ type ServerSummary struct {
 	CPUPerRequestUS    *float64           `json:"cpu_us_per_request,omitempty"`   // rusage user+sys
 	GCCycles           *uint64            `json:"gc_cycles,omitempty"`
 	Profiles           []string           `json:"profiles,omitempty"` // files present in the server's folder
+
+	// For a server of several reactors: the balance strategy, each
+	// reactor's share of the measured rounds (stats-after minus
+	// stats-before, warm-ups included), and, where the scenario sampled
+	// /stats, the imbalance (see ReactorTrace) across rounds.
+	Balance   string         `json:"balance,omitempty"`
+	Reactors  []ReactorShare `json:"reactors,omitempty"`
+	Imbalance *Estimate      `json:"imbalance,omitempty"`
 	Warnings           []string           `json:"warnings,omitempty"`
 }

@@ -46,6 +46,9 @@ type Server struct {
 	// CPU is the server's user+system CPU time around the measured rounds;
 	// nil when unknown.
 	CPU *CPUSpan
+	// Imbalance is each round's imbalance figure, where /stats was
+	// sampled (rundir.ReactorTrace).
+	Imbalance []float64
 }
 
 // CPUSpan is a process's CPU time, in seconds, read twice.
@@ -136,9 +139,31 @@ func Summarize(srv Server) rundir.ServerSummary {
 		s.Requests += tr.Requests
 	}
 	PerRequest(srv, &s)
+	reactorShares(srv, &s)
+	if len(srv.Imbalance) > 0 {
+		e := estimate(srv.Imbalance)
+		s.Imbalance = &e
+	}
 	s.Warnings = append(slices.Clone(srv.Warnings), s.Warnings...)
 	if ciWarn != "" {
 		s.Warnings = append(s.Warnings, ciWarn)
 	}
 	return s
+}
+
+// reactorShares is each reactor's part of the measured rounds, for a
+// server of several reactors with /stats on both sides.
+func reactorShares(srv Server, s *rundir.ServerSummary) {
+	b, a := srv.Before, srv.After
+	if b == nil || a == nil || len(a.Reactors) < 2 || len(b.Reactors) != len(a.Reactors) {
+		return
+	}
+	s.Balance = a.Balance
+	for i, ra := range a.Reactors {
+		rb := b.Reactors[i]
+		s.Reactors = append(s.Reactors, rundir.ReactorShare{
+			Accepted: ra.ConnectionsAccepted - min(rb.ConnectionsAccepted, ra.ConnectionsAccepted),
+			Requests: ra.RequestsTotal - min(rb.RequestsTotal, ra.RequestsTotal),
+		})
+	}
 }

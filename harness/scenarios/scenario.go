@@ -42,6 +42,25 @@ type Scenario struct {
 	// request/response connection, so a sparse open loop hides the stall
 	// and a dense one turns it into a queue.
 	VariantRate *float64 `json:"variant_rate,omitempty"`
+	// Servers, when set, is the scenario's own default server list (the
+	// balance scenario runs the multicore variants only); --servers
+	// still overrides it.
+	Servers []string `json:"servers,omitempty"`
+	// Background is a second load that runs beside every measured trial
+	// and is not measured itself: connection churn beside the measured
+	// connections.
+	Background *Background `json:"background,omitempty"`
+	// Sample, when set, polls each lab server's /stats at this interval
+	// during the measured trials, for the per-reactor connection counts
+	// and the imbalance figure (round-<k>-reactors.json).
+	Sample Duration `json:"sample,omitempty"`
+}
+
+// Background is the load beside the measured one.
+type Background struct {
+	Mode  string  `json:"mode"`
+	Conns int     `json:"conns"`
+	Rate  float64 `json:"rate"` // req/s; 0: closed loop
 }
 
 // RateRule derives an open-loop rate from short closed-loop probes of one

@@ -18,6 +18,9 @@ const (
 	MaxTrialLength = 5 * time.Minute // warm-up + duration of one trial
 	MaxRate        = 10_000_000
 	MaxProbes      = 10
+	// MinSample bounds how often /stats is polled during a trial: each
+	// poll is a request to the server under test.
+	MinSample = 10 * time.Millisecond
 )
 
 // Validate checks a scenario before any process starts.
@@ -49,6 +52,15 @@ func (s Scenario) Validate() error {
 	if s.RateRule != nil {
 		errs = append(errs, s.RateRule.validate())
 	}
+	if b := s.Background; b != nil {
+		if err := validMode(b.Mode); err != nil {
+			errs = append(errs, fmt.Errorf("background: %w", err))
+		}
+		check(b.Conns >= 1 && b.Conns <= MaxConns, "background: conns %d not in 1..%d", b.Conns, MaxConns)
+		check(b.Rate >= 0 && b.Rate <= MaxRate, "background: rate %v not in 0..%d", b.Rate, MaxRate)
+	}
+	check(s.Sample.D == 0 || (s.Sample.D >= MinSample && s.Sample.D <= s.Duration.D),
+		"sample %v: want %v up to the duration", s.Sample.D, MinSample)
 	return errors.Join(errs...)
 }
 
