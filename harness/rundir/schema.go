@@ -237,5 +237,5 @@ type ServerSummary struct {
 	Balance   string         `json:"balance,omitempty"`
 	Reactors  []ReactorShare `json:"reactors,omitempty"`
 	Imbalance *Estimate      `json:"imbalance,omitempty"`
-	Warnings           []string           `json:"warnings,omitempty"`
+	Warnings  []string       `json:"warnings,omitempty"`
 }
