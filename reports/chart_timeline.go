@@ -34,7 +34,7 @@ var timelineChart = reportChart{
 func timelineFigure(servers []*serverData) (chart.Figure, bool) {
 	var shown []*serverData
 	for _, s := range servers {
-		if len(s.seconds) > 0 {
+		if len(s.intervals) > 0 {
 			shown = append(shown, s)
 		}
 	}
@@ -81,12 +81,12 @@ func timelinePanel(s *serverData) *plot.Plot {
 	p := chart.NewPlot(s.Name, "time in window (s)", "latency (ms, log)")
 	p.Title.TextStyle.Font.Size = chart.LabelSize
 	var all []plotter.XYs
-	for i, pick := range []func(secondStat) float64{
-		func(st secondStat) float64 { return st.P50NS },
-		func(st secondStat) float64 { return st.P99NS },
+	for i, pick := range []func(intervalStat) float64{
+		func(st intervalStat) float64 { return st.P50NS },
+		func(st intervalStat) float64 { return st.P99NS },
 	} {
 		var xys plotter.XYs
-		for _, st := range s.seconds {
+		for _, st := range s.intervals {
 			xys = append(xys, plotter.XY{X: st.T, Y: pick(st) / 1e6})
 		}
 		xys = chart.Positive(xys)
@@ -99,7 +99,7 @@ func timelinePanel(s *serverData) *plot.Plot {
 	}
 	lo, hi := chart.YBounds(all...)
 	chart.LogAxis(&p.Y, lo, hi)
-	first, last := s.seconds[0].T, s.seconds[len(s.seconds)-1].T
+	first, last := s.intervals[0].T, s.intervals[len(s.intervals)-1].T
 	pad := max(first, 0.05)
 	p.X.Min, p.X.Max = 0, last+pad
 	return p

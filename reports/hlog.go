@@ -56,22 +56,21 @@ func mergeAll(logs [][]*hdr.Histogram) *hdr.Histogram {
 	return m
 }
 
-// secondStat is latency over one second of the measured window, all
-// rounds merged: second s of round 1 with second s of round 2, and so on,
-// so that a stall common to every round (GC, a timer) stands out.
-type secondStat struct {
+// intervalStat is latency over one interval of the measured window, all
+// rounds merged: interval i of round 1 with interval i of round 2, and so
+// on, so that a stall common to every round (GC, a timer) stands out.
+type intervalStat struct {
 	T     float64 // middle of the bucket, seconds from the log's first interval
 	P50NS float64
 	P99NS float64
 	Count int64
 }
 
-// perSecond buckets intervals by whole seconds since each log's start.
-// Windows shorter than two seconds (quick runs) would give one point, so
-// those keep the log's own interval length instead. A bucket the logs
-// cover for less than half of it on average (the ragged end of a window)
-// is left out: its few samples would plot as noise.
-func perSecond(logs [][]*hdr.Histogram) []secondStat {
+// perInterval buckets intervals by the log's own interval length (100 ms
+// from lab load; older logs have 1 s) since each log's start. A bucket
+// the logs cover for less than half of it on average (the ragged end of
+// a window) is left out: its few samples would plot as noise.
+func perInterval(logs [][]*hdr.Histogram) []intervalStat {
 	width := bucketMS(logs)
 	var buckets []*hdr.Histogram
 	var coveredMS []int64
@@ -85,12 +84,12 @@ func perSecond(logs [][]*hdr.Histogram) []secondStat {
 			coveredMS[b] += h.EndTimeMs() - h.StartTimeMs()
 		}
 	}
-	var out []secondStat
+	var out []intervalStat
 	for b, h := range buckets {
 		if h.TotalCount() == 0 || 2*coveredMS[b] < int64(len(logs))*width {
 			continue
 		}
-		out = append(out, secondStat{
+		out = append(out, intervalStat{
 			T: (float64(b) + 0.5) * float64(width) / 1000, Count: h.TotalCount(),
 			P50NS: float64(h.ValueAtQuantile(50)), P99NS: float64(h.ValueAtQuantile(99)),
 		})
@@ -98,23 +97,20 @@ func perSecond(logs [][]*hdr.Histogram) []secondStat {
 	return out
 }
 
-// bucketMS is one second, or the first interval's length when no log
-// spans two seconds.
+// bucketMS is the logs' interval: the longest first interval among them
+// (a first interval may be cut short by the window's start), 1 s when
+// unknown.
 func bucketMS(logs [][]*hdr.Histogram) int64 {
-	var spanMS, firstMS int64
+	var width int64
 	for _, hs := range logs {
-		if len(hs) == 0 {
-			continue
-		}
-		spanMS = max(spanMS, hs[len(hs)-1].EndTimeMs()-hs[0].StartTimeMs())
-		if firstMS == 0 {
-			firstMS = hs[0].EndTimeMs() - hs[0].StartTimeMs()
+		if len(hs) > 1 {
+			width = max(width, hs[1].StartTimeMs()-hs[0].StartTimeMs())
 		}
 	}
-	if spanMS >= 2000 || firstMS <= 0 {
+	if width <= 0 {
 		return 1000
 	}
-	return firstMS
+	return width
 }
 
 // spectrumPoint is one point of an HdrHistogram percentile plot.

@@ -26,7 +26,7 @@ func TestHlogMergeAndSpectrum(t *testing.T) {
 			t.Errorf("%s: .hlog holds %d latencies, rounds report %d requests", s.Name, got, reqs)
 		}
 		checkSpectrum(t, s)
-		if len(s.seconds) == 0 {
+		if len(s.intervals) == 0 {
 			t.Errorf("%s: no per-second points", s.Name)
 		}
 	}

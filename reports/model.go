@@ -24,7 +24,7 @@ type serverData struct {
 	rounds   []*rundir.LoadResult // one per round-<k>.json, k ascending
 	roundKs  []int
 	hist     *hdr.Histogram // every interval of every round; nil without .hlog
-	seconds  []secondStat   // per-second p50/p99 across rounds
+	intervals []intervalStat // per-interval p50/p99 across rounds
 	before   *rundir.Stats
 	after    *rundir.Stats
 	profiles map[string]bool    // profile file name -> present
@@ -120,7 +120,7 @@ func (sd *serverData) loadHlogs(dir string) {
 		return
 	}
 	sd.hist = mergeAll(logs)
-	sd.seconds = perSecond(logs)
+	sd.intervals = perInterval(logs)
 }
 
 func (sd *serverData) loadStats(dir, file string) *rundir.Stats {

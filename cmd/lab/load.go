@@ -64,7 +64,7 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.body, "body", "", "request body (Content-Length is set)")
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the request body from this file")
 	fs.StringVar(&f.jsonPath, "json", "", "write the summary as JSON (docs/CONTRACTS.md §3 keys) to this file; - writes it to stdout (the text summary then goes to stderr)")
-	fs.StringVar(&f.hlogPath, "hlog", "", "write an HdrHistogram interval log (1 s intervals of latency, ns) to this file")
+	fs.StringVar(&f.hlogPath, "hlog", "", "write an HdrHistogram interval log (100 ms intervals of latency, ns) to this file")
 	fs.StringVar(&f.nodelay, "nodelay", "on", "TCP_NODELAY on the generator's sockets: on | off")
 	fs.StringVar(&f.cpu, "cpu", "", "pin the generator to these CPUs, e.g. 2 or 2-3 (sets GOMAXPROCS to their count)")
 	fs.IntVar(&f.threads, "threads", 0, "event-loop threads (0 = one per usable CPU, at most --conns)")

@@ -204,8 +204,11 @@ func checkMerged(t *testing.T, merged rundir.LoadResult, jsons []string, mergedH
 		merged.Requests, merged.ThroughputRPS, merged.Latency.P50/1e3, merged.Latency.P99/1e3, merged.Extra["origin_skew_ns"])
 }
 
+// logStepMs is lab load's interval length (CONTRACTS.md §3).
+const logStepMs = 100
+
 // intervalsByStart reads an interval log's histograms of one tag, keyed by
-// start time in milliseconds.
+// start time in milliseconds, rounded to the interval.
 func intervalsByStart(t *testing.T, path, tag string) map[int64]*hdrhistogram.Histogram {
 	t.Helper()
 	f, err := os.Open(path)
@@ -224,7 +227,7 @@ func intervalsByStart(t *testing.T, path, tag string) map[int64]*hdrhistogram.Hi
 			return out
 		}
 		if h.Tag() == tag {
-			out[(h.StartTimeMs()+500)/1000*1000] = h
+			out[(h.StartTimeMs()+logStepMs/2)/logStepMs*logStepMs] = h // lab load logs 100 ms intervals
 		}
 	}
 }

@@ -10,7 +10,9 @@ import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
-const intervalNs = int64(time.Second)
+// intervalNs is the interval log's resolution: fine enough that a stall
+// inside a 2 s trial shows on the timeline (CONTRACTS.md §3).
+const intervalNs = int64(100 * time.Millisecond)
 
 // ivMsg carries one worker's histogram of one interval to the log writer.
 // Intervals before k are complete for that worker; final: all are.
@@ -23,7 +25,7 @@ type ivMsg struct {
 }
 
 // ivRecorder is a worker's side of the interval log: the latency samples
-// of the current 1 s interval (measured from the start of the window).
+// of the current interval (measured from the start of the window).
 type ivRecorder struct {
 	worker  int
 	out     chan<- ivMsg
@@ -228,8 +230,8 @@ func (h *hlogWriter) flush(all bool) {
 		if acc == nil {
 			acc = newHist()
 		}
-		start := h.startMs + h.next*1000
-		end := start + 1000
+		start := h.startMs + h.next*intervalNs/1e6
+		end := start + intervalNs/1e6
 		if all && h.next == h.lastK {
 			end = h.startMs + max(h.endNs, 0)/1e6
 		}

@@ -217,7 +217,7 @@ func TestHlogReadsBack(t *testing.T) {
 	}
 	defer f.Close()
 	r := hdrhistogram.NewHistogramLogReader(f)
-	var total int64
+	var total, prevStart int64
 	intervals := 0
 	for {
 		h, err := r.NextIntervalHistogram()
@@ -227,14 +227,21 @@ func TestHlogReadsBack(t *testing.T) {
 		if h == nil {
 			break
 		}
+		// Each interval starts one interval after the one before it.
+		if step := h.StartTimeMs() - prevStart; intervals > 0 && (step < intervalNs/1e6-1 || step > intervalNs/1e6+1) {
+			t.Errorf("interval %d starts %d ms after the one before, want %d", intervals, step, intervalNs/1e6)
+		}
+		prevStart = h.StartTimeMs()
 		intervals++
 		total += h.TotalCount()
 	}
 	if total != res.Latency.TotalCount() || total != res.Summary.Requests {
 		t.Errorf("hlog holds %d samples, latency histogram %d, requests %d", total, res.Latency.TotalCount(), res.Summary.Requests)
 	}
-	if intervals < 3 || intervals > 4 {
-		t.Errorf("%d intervals for a 2.5 s window", intervals)
+	// 2.5 s of 100 ms intervals: 25, and one more for a window that does
+	// not start on an interval boundary.
+	if perWindow := int(2500 * time.Millisecond / time.Duration(intervalNs)); intervals < perWindow || intervals > perWindow+1 {
+		t.Errorf("%d intervals for a 2.5 s window, want %d or %d", intervals, perWindow, perWindow+1)
 	}
 }
 

@@ -147,7 +147,7 @@ func TestShardedAgentsMergeExactly(t *testing.T) {
 		want := newHist()
 		for _, a := range agents {
 			for _, h := range a.intervals {
-				if (h.StartTimeMs()-m.startMs+500)/1000 == int64(k) {
+				if step := intervalNs / 1e6; (h.StartTimeMs()-m.startMs+step/2)/step == int64(k) {
 					want.Merge(h)
 				}
 			}
