@@ -21,11 +21,15 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 		m.Bullets(rd.run.Notes)
 	}
 	writeWarnings(&m, warnings(rd))
-	writeServers(&m, "The ladder", ladderIntro, rd.stages())
-	if v := rd.variants(); len(v) > 0 {
-		writeServers(&m, "Variants", variantsIntro(v)+variantRate(sc.VariantRate), v)
+	if sc.Sweep != nil {
+		writeCapacity(&m, rd)
+	} else {
+		writeServers(&m, "The ladder", ladderIntro, rd.stages())
+		if v := rd.variants(); len(v) > 0 {
+			writeServers(&m, "Variants", variantsIntro(v)+variantRate(sc.VariantRate), v)
+		}
+		writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
 	}
-	writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
 	writeBalance(&m, rd)
 	writeCharts(&m, charts)
 	writeSteps(&m, rd, diffs)

@@ -58,6 +58,11 @@ func unusableReason(ss ...*serverData) string {
 
 // stepRows compares the headline numbers of two consecutive stages.
 func stepRows(a, b *serverData) [][]string {
+	if hasCapacity(a) && hasCapacity(b) && a.Throughput.Center == 0 {
+		// A sweep run: capacity at the SLO is the step's figure.
+		return [][]string{{"capacity at SLO", fmtRate(a.CapacityAtSLO.Center), fmtRate(b.CapacityAtSLO.Center),
+			fmtChange(a.CapacityAtSLO.Center, b.CapacityAtSLO.Center)}}
+	}
 	rows := [][]string{{"throughput", fmtRate(a.Throughput.Center), fmtRate(b.Throughput.Center),
 		fmtChange(a.Throughput.Center, b.Throughput.Center)}}
 	for _, q := range []string{"mean", "p99"} {

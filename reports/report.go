@@ -95,7 +95,7 @@ type reportChart struct {
 }
 
 // reportCharts are REPORT.md's charts, in order.
-var reportCharts = []reportChart{journeyChart, spectrumChart, timelineChart, throughputChart, countersChart, balanceChart}
+var reportCharts = []reportChart{journeyChart, spectrumChart, timelineChart, throughputChart, countersChart, balanceChart, hockeyChart, capacityChart}
 
 // chartRef is a chart that made it to disk, or the note saying why not.
 type chartRef struct {

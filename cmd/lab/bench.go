@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"latencylab/harness/bench"
+	"latencylab/harness/capacity"
 	"latencylab/harness/scenarios"
 )
 
@@ -21,7 +22,7 @@ func cmdBench(args []string) error {
 		"a run directory (run.json, bench.txt, per-server trials, stats, profiles).\n"+
 		"Progress goes to stderr; the last line on stdout is the run directory.")
 	var opt bench.Options
-	var servers string
+	var servers, slo string
 	fs.StringVar(&opt.Scenario, "scenario", bench.DefaultScenario, "scenario: "+strings.Join(scenarios.Names(), ", "))
 	fs.BoolVar(&opt.Quick, "quick", false, "shrink durations and rounds (whole ladder in under a minute)")
 	fs.IntVar(&opt.Rounds, "rounds", 0, "measured rounds per server (0: the scenario's)")
@@ -33,6 +34,8 @@ func cmdBench(args []string) error {
 	fs.StringVar(&opt.GOGC, "gogc", "100", "GOGC of the servers")
 	fs.StringVar(&opt.NginxPath, "nginx", "", "nginx binary (default: PATH, then /usr/sbin/nginx; off: skip)")
 	fs.StringVar(&opt.PerfPath, "perf", "", "perf binary for the system profiles, kernel frames included (default: PATH; off: none)")
+	fs.StringVar(&slo, "slo", capacity.DefaultSLO.String(), "latency objective of the sweep scenario's capacity at SLO: PERCENTILE=DURATION (p50, p90, p99, p99.9)")
+	fs.StringVar(&opt.AA, "aa", "", "A/A run for the noise floor: this one server, run twice as two entries (the second named SERVER~aa), interleaved")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +44,14 @@ func cmdBench(args []string) error {
 	}
 	if servers != "" {
 		opt.Servers = strings.Split(servers, ",")
+	}
+	o, err := capacity.ParseSLO(slo)
+	if err != nil {
+		return usageError{"--" + err.Error()}
+	}
+	opt.SLO = o
+	if opt.AA != "" && servers != "" {
+		return usageError{"--aa runs one server twice: it does not take --servers"}
 	}
 	opt.PinSelf = true
 	opt.Progress = os.Stderr

@@ -28,7 +28,9 @@ func (r *runner) finish(started time.Time) error {
 		Notes:    append(slices.Clone(r.notes), r.methodNotes()...),
 	}
 	for _, t := range r.targets {
-		run.Servers = append(run.Servers, summarize(t))
+		s := summarize(t)
+		r.sweepSummary(t, &s)
+		run.Servers = append(run.Servers, s)
 	}
 	if err := r.writeBench(sc, env); err != nil {
 		return err
@@ -53,6 +55,8 @@ func (r *runner) scenarioRecord() rundir.Scenario {
 		DurationS:   r.sc.Duration.D.Seconds(),
 		Rounds:      r.sc.Rounds,
 		Quick:       r.opt.Quick,
+		Sweep:       r.sweepRecord(),
+		AA:          r.opt.AA,
 	}
 }
 

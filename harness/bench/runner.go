@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"latencylab/harness/capacity"
 	"latencylab/harness/scenarios"
 	"latencylab/internal/cpuset"
 	"latencylab/profiles"
@@ -36,6 +37,7 @@ type runner struct {
 	notes    []string
 	rate     float64 // the open-loop rate applied, 0 = closed loop
 	rateRule string  // how rate was derived
+	slo      capacity.SLO
 }
 
 // Run runs the scenario over the selected servers and returns the run
@@ -71,11 +73,19 @@ func Run(ctx context.Context, opt Options) (string, error) {
 func (r *runner) execute(ctx context.Context) error {
 	defer r.children.stopAll()
 	r.startAll(ctx)
-	if err := r.deriveRate(ctx); err != nil {
+	if r.sc.Sweep != nil {
+		if err := r.probeAll(ctx); err != nil {
+			return err
+		}
+	} else if err := r.deriveRate(ctx); err != nil {
 		return err
 	}
 	r.snapshot(ctx, false)
-	if err := r.measure(ctx); err != nil {
+	measure := r.measure
+	if r.sc.Sweep != nil {
+		measure = r.sweep
+	}
+	if err := measure(ctx); err != nil {
 		return err
 	}
 	r.snapshot(ctx, true)
@@ -105,7 +115,7 @@ func newRunner(ctx context.Context, opt Options) (*runner, error) {
 		return nil, UsageError{err.Error()}
 	}
 	r := &runner{
-		opt: opt, log: opt.Logger, sc: sc, cpus: plan,
+		opt: opt, log: opt.Logger, sc: sc, cpus: plan, slo: opt.SLO,
 		children: &children{grace: opt.Limits.StopGrace, tail: opt.Limits.StderrTail},
 		http:     newHTTPClient(opt.Limits.HTTPTimeout),
 		prog:     newProgress(opt.Progress),
@@ -153,9 +163,15 @@ func (r *runner) selectTargets(ctx context.Context) error {
 	if requested == nil {
 		requested = r.sc.Servers
 	}
+	if r.opt.AA != "" {
+		requested = []string{r.opt.AA}
+	}
 	defs, err := selectServers(catalog(listed, listErr), requested, r.sc.Variants)
 	if err != nil {
 		return err
+	}
+	if r.opt.AA != "" {
+		defs = append(defs, aaTwin(defs[0]))
 	}
 	nginx, found := findNginx(r.opt.NginxPath)
 	for _, d := range defs {
@@ -214,7 +230,7 @@ func (r *runner) cleanup() {
 
 func (r *runner) anyMeasured() bool {
 	for _, t := range r.targets {
-		if len(t.trials) > 0 {
+		if len(t.trials) > 0 || len(t.sweep) > 0 {
 			return true
 		}
 	}

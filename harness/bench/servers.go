@@ -188,3 +188,15 @@ func selectServers(all []serverDef, requested, variants []string) ([]serverDef, 
 	}
 	return out, nil
 }
+
+// aaTwin is the second entry of an A/A run: the same server under another
+// name, so that the two are measured side by side like any two servers.
+func aaTwin(d serverDef) serverDef {
+	twin := d
+	twin.name = rundir.AAName(d.name)
+	if !d.nginx {
+		twin.stage = d.serveStage()
+	}
+	twin.summary = d.summary + " (A/A twin of " + d.name + ")"
+	return twin
+}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"latencylab/harness/capacity"
 	"latencylab/harness/rundir"
 )
 
@@ -22,6 +23,10 @@ type target struct {
 	cpuOK               bool
 	profiles            []string
 	imbalance           []float64 // per round with reactor samples
+
+	probe float64         // sweep: closed-loop capacity probed before the rounds
+	sweep []sweepTrial    // sweep: every open-loop trial
+	knees []capacity.Knee // sweep: each round's knee
 }
 
 // trial is one measured round of a server.

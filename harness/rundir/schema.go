@@ -27,6 +27,11 @@ const (
 func RoundJSON(k int) string { return "round-" + strconv.Itoa(k) + ".json" }
 func RoundHlog(k int) string { return "round-" + strconv.Itoa(k) + ".hlog" }
 
+// SweepJSON names one trial of a sweep: round k at an offered rate.
+func SweepJSON(k int, offered float64) string {
+	return "sweep-r" + strconv.Itoa(k) + "-" + strconv.FormatFloat(offered, 'f', 0, 64) + ".json"
+}
+
 // RoundReactors and RoundBackground name a trial's /stats samples and its
 // background load's result, when the scenario has them.
 func RoundReactors(k int) string   { return "round-" + strconv.Itoa(k) + "-reactors.json" }
@@ -185,7 +190,58 @@ type Scenario struct {
 	Rounds      int      `json:"rounds"`
 	Quick       bool     `json:"quick"`
 	VariantRate *float64 `json:"variant_rate,omitempty"` // req/s of the variant servers when not Rate (0: closed loop)
+	Sweep       *Sweep   `json:"sweep,omitempty"`        // a sweep run: its plan and objective
+	// AA names the server run twice, as itself and as AAName(server),
+	// for the noise floor (lab bench --aa).
+	AA string `json:"aa,omitempty"`
 }
+
+// Sweep is how a sweep run measured each server's curve.
+type Sweep struct {
+	SLO            string    `json:"slo"`              // as --slo spells it: p99=1ms
+	SLOPercentile  string    `json:"slo_percentile"`   // p50, p90, p99 or p999
+	SLOThresholdNS float64   `json:"slo_threshold_ns"` // the objective's threshold
+	Fractions      []float64 `json:"fractions"`        // offered rates as fractions of each server's probe
+	Bisect         int       `json:"bisect"`           // bisection steps per round near the knee
+	ProbeS         float64   `json:"probe_s"`          // one closed-loop probe window
+	Probes         int       `json:"probes"`           // probe windows; the best counts
+}
+
+// CurvePoint is one offered rate of a server's sweep: medians across the
+// rounds.
+type CurvePoint struct {
+	Offered   float64 `json:"offered_rps"`
+	Achieved  float64 `json:"achieved_rps"`
+	P50       float64 `json:"p50_ns"`
+	P90       float64 `json:"p90_ns"`
+	P99       float64 `json:"p99_ns"`
+	P999      float64 `json:"p999_ns"`
+	Max       float64 `json:"max_ns"`
+	Errors    int64   `json:"errors"` // summed over its rounds
+	Rounds    int     `json:"rounds"`
+	// QueueGrowing: in most of its rounds latency grew through the trial
+	// (see capacity.Growing); Saturated: that, or achieved below 99% of
+	// offered. A saturated point's latency is a queue's, not the server's.
+	QueueGrowing bool `json:"queue_growing"`
+	Saturated    bool `json:"saturated"`
+	MeetsSLO     bool `json:"meets_slo"`
+	Bisect       bool `json:"bisect,omitempty"` // a bisection step's rate
+}
+
+// Capacity is a server's capacity at the SLO: the median of the rounds'
+// knees with its interval, the knees themselves, and how to read it.
+type Capacity struct {
+	Estimate
+	Interval string    `json:"interval"` // "95% CI", or "range of rounds" under 6 rounds
+	Rounds   []float64 `json:"rounds"`   // each round's knee, req/s (0: none)
+	// Found is false when no round met the SLO at any rate; AtLeast when
+	// some round met it at every rate measured (a lower bound).
+	Found   bool `json:"found"`
+	AtLeast bool `json:"at_least,omitempty"`
+}
+
+// AAName is the second entry of an A/A run.
+func AAName(server string) string { return server + "~aa" }
 
 // Env is the environment of a run (CONTRACTS.md §6.7).
 type Env struct {
@@ -237,5 +293,11 @@ type ServerSummary struct {
 	Balance   string         `json:"balance,omitempty"`
 	Reactors  []ReactorShare `json:"reactors,omitempty"`
 	Imbalance *Estimate      `json:"imbalance,omitempty"`
+
+	// A sweep run: the closed-loop probe the offered rates are fractions
+	// of, the latency–throughput curve, and the capacity at the SLO.
+	ProbeRPS      float64      `json:"probe_rps,omitempty"`
+	Curve         []CurvePoint `json:"curve,omitempty"`
+	CapacityAtSLO *Capacity    `json:"capacity_at_slo,omitempty"`
 	Warnings  []string       `json:"warnings,omitempty"`
 }

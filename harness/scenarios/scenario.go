@@ -54,6 +54,18 @@ type Scenario struct {
 	// during the measured trials, for the per-reactor connection counts
 	// and the imbalance figure (round-<k>-reactors.json).
 	Sample Duration `json:"sample,omitempty"`
+	// Sweep, when set, makes this a sweep: instead of one rate for every
+	// server, each server's own capacity is probed and its latency
+	// measured at a ladder of offered rates around it.
+	Sweep *SweepPlan `json:"sweep,omitempty"`
+}
+
+// SweepPlan is the shape of a sweep.
+type SweepPlan struct {
+	Fractions []float64 `json:"fractions"` // of the probe, ascending
+	Bisect    int       `json:"bisect"`    // bisection steps per round near the knee
+	Probe     Duration  `json:"probe"`     // one closed-loop probe window
+	Probes    int       `json:"probes"`    // probe windows; the best counts
 }
 
 // Background is the load beside the measured one.
@@ -151,6 +163,11 @@ func (s Scenario) WithQuick() Scenario {
 		rule := *s.RateRule
 		rule.Duration = q.ProbeDuration
 		s.RateRule = &rule
+	}
+	if q.ProbeDuration.D > 0 && s.Sweep != nil {
+		plan := *s.Sweep
+		plan.Probe = q.ProbeDuration
+		s.Sweep = &plan
 	}
 	return s
 }

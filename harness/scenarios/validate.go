@@ -21,6 +21,8 @@ const (
 	// MinSample bounds how often /stats is polled during a trial: each
 	// poll is a request to the server under test.
 	MinSample = 10 * time.Millisecond
+	// MaxSweepPoints bounds a sweep's offered rates per server and round.
+	MaxSweepPoints = 20
 )
 
 // Validate checks a scenario before any process starts.
@@ -58,6 +60,16 @@ func (s Scenario) Validate() error {
 		}
 		check(b.Conns >= 1 && b.Conns <= MaxConns, "background: conns %d not in 1..%d", b.Conns, MaxConns)
 		check(b.Rate >= 0 && b.Rate <= MaxRate, "background: rate %v not in 0..%d", b.Rate, MaxRate)
+	}
+	if w := s.Sweep; w != nil {
+		check(len(w.Fractions) >= 2 && len(w.Fractions) <= MaxSweepPoints, "sweep: %d fractions, want 2..%d", len(w.Fractions), MaxSweepPoints)
+		for i, f := range w.Fractions {
+			check(f > 0 && f <= 2 && (i == 0 || f > w.Fractions[i-1]), "sweep: fractions must ascend within (0, 2]")
+		}
+		check(w.Bisect >= 0 && w.Bisect <= MaxSweepPoints, "sweep: bisect %d not in 0..%d", w.Bisect, MaxSweepPoints)
+		check(w.Probe.D > 0 && w.Probe.D <= MaxTrialLength, "sweep: probe window must be in (0, %v]", MaxTrialLength)
+		check(w.Probes >= 1 && w.Probes <= MaxProbes, "sweep: probes %d not in 1..%d", w.Probes, MaxProbes)
+		check(s.Rate == 0 && s.RateRule == nil, "sweep: rate and rate_rule do not apply (each server's rates come from its own probe)")
 	}
 	check(s.Sample.D == 0 || (s.Sample.D >= MinSample && s.Sample.D <= s.Duration.D),
 		"sample %v: want %v up to the duration", s.Sample.D, MinSample)

@@ -1,0 +1,354 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/capacity"
+	"latencylab/harness/rundir"
+	"latencylab/harness/runstats"
+)
+
+// sweepTrial is one open-loop trial of a sweep.
+type sweepTrial struct {
+	round   int
+	offered float64
+	bisect  bool
+	result  rundir.LoadResult
+	point   capacity.Point
+}
+
+// probeAll measures each server's closed-loop capacity on its own
+// process, before the counters' first snapshot, so that the measured
+// rounds alone are bracketed.
+func (r *runner) probeAll(ctx context.Context) error {
+	plan := r.sc.Sweep
+	for _, t := range r.targets {
+		if !r.alive(t, "before its probe") {
+			continue
+		}
+		var best float64
+		for i := range plan.Probes {
+			lr, err := r.runLoad(ctx, loadJob{
+				url: t.url(r.sc.Path), conns: r.sc.Conns, mode: r.sc.Mode,
+				warmup: plan.Probe.D / 4, duration: plan.Probe.D, timeout: r.sc.Timeout.D,
+				jsonPath: filepath.Join(r.tmp, fmt.Sprintf("%s-probe-%d.json", t.def.name, i+1)),
+			})
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				t.warn("probe: " + err.Error())
+				continue
+			}
+			best = max(best, lr.ThroughputRPS)
+		}
+		if best <= 0 {
+			t.fail("probe measured no throughput")
+			continue
+		}
+		t.probe = best
+		r.prog.line("%s: probe %.0f req/s", t.def.name, best)
+	}
+	return nil
+}
+
+// sweep runs the measured rounds of a sweep. First every round runs each
+// server's ladder of offered rates, ascending, servers in the rotated
+// order. Then each bisection step picks, for each server, the rate halfway
+// between the knee of its median curve and the failure above it, and runs
+// it in every round, interleaved the same way. Every rate is thus measured
+// in every round: the curve is the medians, and each round's own points
+// give that round's knee.
+func (r *runner) sweep(ctx context.Context) error {
+	plan := r.sc.Sweep
+	r.prog.total = len(r.targets) * r.sc.Rounds
+	rates := func(t *target) []float64 {
+		var out []float64
+		for _, f := range plan.Fractions {
+			out = append(out, f*t.probe)
+		}
+		return out
+	}
+	if err := r.sweepRounds(ctx, rates, false); err != nil {
+		return err
+	}
+	for range plan.Bisect {
+		next := map[*target]float64{}
+		for _, t := range r.targets {
+			if rate, ok := capacity.NextProbe(medianPoints(t.sweep, r.slo), r.slo); ok {
+				next[t] = rate
+			}
+		}
+		if len(next) == 0 {
+			break
+		}
+		pick := func(t *target) []float64 {
+			if rate, ok := next[t]; ok {
+				return []float64{rate}
+			}
+			return nil
+		}
+		if err := r.sweepRounds(ctx, pick, true); err != nil {
+			return err
+		}
+	}
+	for _, t := range r.targets {
+		for k := 1; k <= r.sc.Rounds; k++ {
+			if ps := roundPoints(t.sweep, k); len(ps) > 0 {
+				t.knees = append(t.knees, capacity.FindKnee(ps, r.slo))
+			}
+		}
+		if c := capacityOf(t.knees); c != nil {
+			r.prog.line("%s: capacity at %s %.0f req/s [%.0f, %.0f] (%s)", t.def.name, r.slo.Label(), c.Center, c.Lo, c.Hi, c.Interval)
+		}
+	}
+	return ctx.Err()
+}
+
+// sweepRounds runs, in every round, each server's rates, the servers in
+// the order rotated by round.
+func (r *runner) sweepRounds(ctx context.Context, rates func(*target) []float64, bisect bool) error {
+	for k := 1; k <= r.sc.Rounds; k++ {
+		for _, t := range rotate(r.targets, k-1) {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rs := rates(t)
+			if t.probe <= 0 || len(rs) == 0 || !r.alive(t, fmt.Sprintf("before round %d", k)) {
+				continue
+			}
+			for _, rate := range rs {
+				r.sweepTrial(ctx, t, k, rate, bisect)
+			}
+			if !bisect {
+				r.prog.step()
+			}
+		}
+	}
+	return nil
+}
+
+// roundPoints are round k's points of one server.
+func roundPoints(trials []sweepTrial, k int) []capacity.Point {
+	var ps []capacity.Point
+	for _, tr := range trials {
+		if tr.round == k {
+			ps = append(ps, tr.point)
+		}
+	}
+	return ps
+}
+
+// medianPoints is the curve of medians across rounds, one point per rate.
+func medianPoints(trials []sweepTrial, o capacity.SLO) []capacity.Point {
+	var ps []capacity.Point
+	for _, cp := range curveOf(trials, o) {
+		ps = append(ps, capacity.Point{Offered: cp.Offered, Achieved: cp.Achieved,
+			Latency: percentileOf(rundir.Percentiles{P50: cp.P50, P90: cp.P90, P99: cp.P99, P999: cp.P999}, o.Percentile),
+			Growing: cp.QueueGrowing})
+	}
+	return ps
+}
+
+// sweepTrial is one open-loop trial at offered req/s.
+func (r *runner) sweepTrial(ctx context.Context, t *target, k int, offered float64, bisect bool) (capacity.Point, bool) {
+	job := r.scenarioJob(t)
+	job.rate = offered
+	name := rundir.SweepJSON(k, offered)
+	job.jsonPath = filepath.Join(t.dir, name)
+	job.hlogPath = filepath.Join(t.dir, name[:len(name)-len(".json")]+".hlog")
+	lr, err := r.runLoad(ctx, job)
+	if err != nil {
+		if ctx.Err() == nil {
+			t.warn(fmt.Sprintf("round %d at %.0f req/s: %v", k, offered, err))
+		}
+		return capacity.Point{}, false
+	}
+	growing, err := queueGrowing(job.hlogPath)
+	if err != nil {
+		t.warn(fmt.Sprintf("round %d at %.0f req/s: %v", k, offered, err))
+	}
+	p := capacity.Point{Offered: offered, Achieved: lr.ThroughputRPS, Latency: percentileOf(lr.Latency, r.slo.Percentile), Growing: growing}
+	t.sweep = append(t.sweep, sweepTrial{round: k, offered: offered, bisect: bisect, result: *lr, point: p})
+	return p, true
+}
+
+func percentileOf(p rundir.Percentiles, key string) float64 {
+	switch key {
+	case "p50":
+		return p.P50
+	case "p90":
+		return p.P90
+	case "p999":
+		return p.P999
+	}
+	return p.P99
+}
+
+func kneeText(k capacity.Knee) string {
+	switch {
+	case !k.Found:
+		return "none (the lowest rate already failed)"
+	case k.AtLeast:
+		return fmt.Sprintf("≥ %.0f req/s (met at every rate)", k.Rate)
+	}
+	return fmt.Sprintf("%.0f req/s (fails at %.0f)", k.Rate, k.Above)
+}
+
+// sweepSummary is a server's curve and capacity for run.json.
+func (r *runner) sweepSummary(t *target, s *rundir.ServerSummary) {
+	if r.sc.Sweep == nil {
+		return
+	}
+	s.ProbeRPS = t.probe
+	s.Curve = curveOf(t.sweep, r.slo)
+	s.CapacityAtSLO = capacityOf(t.knees)
+	s.Rounds = len(t.knees)
+}
+
+// curveOf is one point per offered rate, medians across its rounds,
+// ascending.
+func curveOf(trials []sweepTrial, o capacity.SLO) []rundir.CurvePoint {
+	byRate := map[float64][]sweepTrial{}
+	for _, tr := range trials {
+		byRate[tr.offered] = append(byRate[tr.offered], tr)
+	}
+	var curve []rundir.CurvePoint
+	for rate, trs := range byRate {
+		curve = append(curve, curvePoint(rate, trs, o))
+	}
+	slices.SortFunc(curve, func(a, b rundir.CurvePoint) int { return cmpF(a.Offered, b.Offered) })
+	return curve
+}
+
+func curvePoint(offered float64, trs []sweepTrial, o capacity.SLO) rundir.CurvePoint {
+	med := func(f func(rundir.LoadResult) float64) float64 {
+		vs := make([]float64, len(trs))
+		for i, tr := range trs {
+			vs[i] = f(tr.result)
+		}
+		return median(vs)
+	}
+	cp := rundir.CurvePoint{
+		Offered:  offered,
+		Achieved: med(func(lr rundir.LoadResult) float64 { return lr.ThroughputRPS }),
+		P50:      med(func(lr rundir.LoadResult) float64 { return lr.Latency.P50 }),
+		P90:      med(func(lr rundir.LoadResult) float64 { return lr.Latency.P90 }),
+		P99:      med(func(lr rundir.LoadResult) float64 { return lr.Latency.P99 }),
+		P999:     med(func(lr rundir.LoadResult) float64 { return lr.Latency.P999 }),
+		Max:      med(func(lr rundir.LoadResult) float64 { return lr.Latency.Max }),
+		Rounds:   len(trs),
+		Bisect:   trs[0].bisect,
+	}
+	growing := 0
+	for _, tr := range trs {
+		for _, n := range tr.result.Errors {
+			cp.Errors += n
+		}
+		if tr.point.Growing {
+			growing++
+		}
+	}
+	cp.QueueGrowing = 2*growing > len(trs) // in most of its rounds
+	p := capacity.Point{Offered: offered, Achieved: cp.Achieved, Growing: cp.QueueGrowing,
+		Latency: percentileOf(rundir.Percentiles{P50: cp.P50, P90: cp.P90, P99: cp.P99, P999: cp.P999}, o.Percentile)}
+	cp.Saturated, cp.MeetsSLO = p.Saturated(), p.Meets(o)
+	return cp
+}
+
+func median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func cmpF(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// capacityOf is the median of the rounds' knees (a round with no knee
+// counts as 0) with its interval: the 95% CI from 6 rounds on, the range
+// of the rounds below that.
+func capacityOf(knees []capacity.Knee) *rundir.Capacity {
+	if len(knees) == 0 {
+		return nil
+	}
+	c := &rundir.Capacity{}
+	for _, k := range knees {
+		c.Rounds = append(c.Rounds, k.Rate)
+		c.Found = c.Found || k.Found
+		c.AtLeast = c.AtLeast || k.AtLeast
+	}
+	c.Estimate, _ = runstats.Estimate(c.Rounds)
+	c.Interval = "95% CI"
+	if !runstats.HasInterval(c.Estimate) {
+		c.Interval = "range of rounds"
+	}
+	return c
+}
+
+// sweepRecord is the sweep's plan and objective for run.json.
+func (r *runner) sweepRecord() *rundir.Sweep {
+	p := r.sc.Sweep
+	if p == nil {
+		return nil
+	}
+	return &rundir.Sweep{SLO: r.slo.String(), SLOPercentile: r.slo.Percentile, SLOThresholdNS: r.slo.ThresholdNS(),
+		Fractions: p.Fractions, Bisect: p.Bisect, ProbeS: p.Probe.D.Seconds(), Probes: p.Probes}
+}
+
+// queueGrowing reads a trial's interval log and applies capacity.Growing
+// to the median latency of its first and second halves.
+func queueGrowing(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("interval log: %w", err)
+	}
+	defer f.Close()
+	rd := hdrhistogram.NewHistogramLogReader(f)
+	var ivs []*hdrhistogram.Histogram
+	for {
+		h, err := rd.NextIntervalHistogram()
+		if err != nil {
+			return false, fmt.Errorf("interval log %s: %w", path, err)
+		}
+		if h == nil {
+			break
+		}
+		if h.Tag() == "" {
+			ivs = append(ivs, h)
+		}
+	}
+	if len(ivs) < 2 {
+		return false, nil
+	}
+	half := func(hs []*hdrhistogram.Histogram) float64 {
+		m := hdrhistogram.New(1, int64(time.Hour), 3)
+		for _, h := range hs {
+			m.Merge(h)
+		}
+		return float64(m.ValueAtQuantile(50))
+	}
+	mid := len(ivs) / 2
+	return capacity.Growing(half(ivs[:mid]), half(ivs[mid:])), nil
+}
