@@ -132,6 +132,7 @@ func TestGrowingQueue(t *testing.T) {
 		want          bool
 	}{
 		{12e6, 37e6, true},   // an open-loop queue at 1.05× capacity: latency climbs
+		{32e6, 61e6, true},   // measured: naive at 1.1×, its queue already 17 ms long when the window began
 		{30e3, 90e3, false},  // tripled, but microseconds: jitter at light load
 		{5e6, 6e6, false},    // level, at a high latency
 		{100e3, 1.5e6, true}, // from microseconds into a queue
