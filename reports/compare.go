@@ -49,6 +49,7 @@ func Compare(a, b Target, out string, opt Options) (*CompareOutput, error) {
 	if err != nil {
 		return nil, err
 	}
+	applyFloor(pairs, opt.Noise)
 	if out == "" {
 		out = DefaultCompareDir(a, b)
 	}
@@ -104,8 +105,13 @@ func newPair(sa, sb *serverData, runA, runB string) pairCmp {
 	if runA == runB {
 		p.la, p.lb = sa.Name, sb.Name
 	}
+	if ca, cb := sa.CapacityAtSLO, sb.CapacityAtSLO; ca != nil && cb != nil {
+		p.metrics = append(p.metrics, compareValues(capacityMetric, ca.Rounds, cb.Rounds))
+	}
 	if len(sa.rounds) == 0 || len(sb.rounds) == 0 {
-		p.note = "no round results on one side"
+		if len(p.metrics) == 0 {
+			p.note = "no round results on one side"
+		}
 		return p
 	}
 	for _, m := range roundMetrics {

@@ -41,17 +41,29 @@ type metricResult struct {
 	// offered: throughput of open-loop rounds on both sides, which is the
 	// rate the generator was told to send, not what the server could do.
 	offered bool
+	// floor is the A/A noise floor of this metric (a fraction; 0: none
+	// known): a smaller difference is within noise, significant or not.
+	floor float64
 }
 
 func compareMetric(m roundMetric, ra, rb []*rundir.LoadResult) metricResult {
-	sa := benchmath.NewSample(values(m, ra), &benchmath.DefaultThresholds)
-	sb := benchmath.NewSample(values(m, rb), &benchmath.DefaultThresholds)
-	// AssumeNothing: medians with order-statistic intervals and the U
-	// test, as benchstat does by default; latency is not normal.
-	an := benchmath.AssumeNothing
-	return metricResult{metric: m, a: an.Summary(sa, compareConfidence), b: an.Summary(sb, compareConfidence), cmp: an.Compare(sa, sb),
-		offered: m.name == "throughput" && openLoop(ra) && openLoop(rb)}
+	r := compareValues(m, values(m, ra), values(m, rb))
+	r.offered = m.name == "throughput" && openLoop(ra) && openLoop(rb)
+	return r
 }
+
+// compareValues compares two samples of one metric: medians with
+// order-statistic intervals and the U test (benchmath AssumeNothing), as
+// benchstat does by default; latency is not normal.
+func compareValues(m roundMetric, va, vb []float64) metricResult {
+	sa := benchmath.NewSample(va, &benchmath.DefaultThresholds)
+	sb := benchmath.NewSample(vb, &benchmath.DefaultThresholds)
+	an := benchmath.AssumeNothing
+	return metricResult{metric: m, a: an.Summary(sa, compareConfidence), b: an.Summary(sb, compareConfidence), cmp: an.Compare(sa, sb)}
+}
+
+// capacityMetric is a sweep's capacity at the SLO, one knee per round.
+var capacityMetric = roundMetric{name: "capacity at SLO", format: fmtRate}
 
 // openLoop reports whether every round ran at a fixed rate.
 func openLoop(rs []*rundir.LoadResult) bool {
@@ -90,6 +102,9 @@ func (r metricResult) delta() string {
 	if r.a.Center == r.b.Center {
 		return d
 	}
+	if r.floor > 0 && r.a.Center != 0 && abs(r.b.Center-r.a.Center) < r.floor*abs(r.a.Center) {
+		return fmt.Sprintf("%s, within noise (A/A floor ±%.1f%%)", d, 100*r.floor)
+	}
 	if r.offered {
 		return d + " (offered rate: open loop on both sides, not a capacity)"
 	}
@@ -109,4 +124,11 @@ func (r metricResult) warnings() []string {
 		}
 	}
 	return out
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

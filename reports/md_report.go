@@ -31,6 +31,7 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 		writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
 	}
 	writeBalance(&m, rd)
+	writeNoise(&m, rd)
 	writeCharts(&m, charts)
 	writeSteps(&m, rd, diffs)
 	writeSystem(&m, rd, flames, diffs.sysRefs)

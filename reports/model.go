@@ -20,16 +20,16 @@ type runData struct {
 // serverData is one server's files, read and summarized.
 type serverData struct {
 	rundir.ServerSummary
-	dir      string               // the server's folder in the run
-	rounds   []*rundir.LoadResult // one per round-<k>.json, k ascending
-	roundKs  []int
-	hist     *hdr.Histogram // every interval of every round; nil without .hlog
+	dir       string               // the server's folder in the run
+	rounds    []*rundir.LoadResult // one per round-<k>.json, k ascending
+	roundKs   []int
+	hist      *hdr.Histogram // every interval of every round; nil without .hlog
 	intervals []intervalStat // per-interval p50/p99 across rounds
-	before   *rundir.Stats
-	after    *rundir.Stats
-	profiles map[string]bool    // profile file name -> present
-	split    *profiles.CPUSplit // from the system profile; nil without one
-	notes    []string           // what is missing or unreadable, for the reader
+	before    *rundir.Stats
+	after     *rundir.Stats
+	profiles  map[string]bool    // profile file name -> present
+	split     *profiles.CPUSplit // from the system profile; nil without one
+	notes     []string           // what is missing or unreadable, for the reader
 }
 
 // loadRun reads a run directory. Only an unreadable run.json is an

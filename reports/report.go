@@ -17,6 +17,9 @@ const ReportFile = "REPORT.md"
 // Options are the knobs of Report and Compare.
 type Options struct {
 	Logger *slog.Logger // nil: silent
+	// Noise is the A/A noise floor per metric (NoiseFloor), for Compare:
+	// a difference under it is reported as within noise.
+	Noise map[string]float64
 }
 
 func (o Options) logger() *slog.Logger {

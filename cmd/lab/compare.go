@@ -11,10 +11,11 @@ import (
 // cmdCompare compares two runs, or two servers, and prints markdown; the
 // charts and profile diffs go to --out.
 func cmdCompare(args []string) error {
-	fs := newFlagSet("compare", "[--out DIR] RUN_A[:SERVER] RUN_B[:SERVER]\n\n"+
+	fs := newFlagSet("compare", "[--out DIR] [--noise AA_RUN] RUN_A[:SERVER] RUN_B[:SERVER]\n\n"+
 		"Without :SERVER every server present in both runs is compared. Files go to --out,\n"+
 		"by default RUN_B/report/compare-<basename of RUN_A>[-<server A>-vs-<server B>]/.")
 	out := fs.String("out", "", "output folder for COMPARE.md, spectrum chart and profile diffs")
+	noise := fs.String("noise", "", "an A/A run (lab bench --aa): differences below its A/A difference are reported as within noise")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -25,7 +26,13 @@ func cmdCompare(args []string) error {
 		return usageError{"want RUN_A[:SERVER] RUN_B[:SERVER]"}
 	}
 	a, b := reports.ParseTarget(pos[0]), reports.ParseTarget(pos[1])
-	res, err := reports.Compare(a, b, *out, reports.Options{Logger: cliLogger(*verbose)})
+	opt := reports.Options{Logger: cliLogger(*verbose)}
+	if *noise != "" {
+		if opt.Noise, err = reports.NoiseFloor(*noise); err != nil {
+			return usageError{"--noise: " + err.Error()}
+		}
+	}
+	res, err := reports.Compare(a, b, *out, opt)
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -301,5 +303,66 @@ func readJSON(t *testing.T, path string, v any) {
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// TestSweepEndToEnd runs a quick sweep of two stages: each has a curve and
+// a capacity at the SLO, keepalive carries more than naive (the ladder's
+// order), the report's charts decode and its links all exist.
+func TestSweepEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds lab and sweeps two stages (~20 s); skipped in -short mode")
+	}
+	lab := buildLab(t)
+	dir := runQuickBench(t, lab, "--scenario", "sweep", "--servers", "naive,keepalive", "--perf", "off")
+	run, err := rundir.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Scenario.Sweep == nil || run.Scenario.Sweep.SLO == "" {
+		t.Fatalf("run.json has no sweep record: %+v", run.Scenario)
+	}
+	capOf := map[string]float64{}
+	for _, name := range []string{"naive", "keepalive"} {
+		s := server(t, run, name)
+		if s.Failed || s.ProbeRPS <= 0 || len(s.Curve) < len(run.Scenario.Sweep.Fractions) || s.CapacityAtSLO == nil {
+			t.Fatalf("%s: failed %v (%s), probe %v, %d points, capacity %v", name, s.Failed, s.FailReason, s.ProbeRPS, len(s.Curve), s.CapacityAtSLO)
+		}
+		capOf[name] = s.CapacityAtSLO.Center
+	}
+	if capOf["keepalive"] <= capOf["naive"] {
+		t.Errorf("capacity at SLO: keepalive %.0f, naive %.0f: keepalive must carry more", capOf["keepalive"], capOf["naive"])
+	}
+	out, err := exec.Command(lab, "report", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("lab report: %v\n%s", err, out)
+	}
+	reportDir := filepath.Join(dir, rundir.ReportDir)
+	for _, png := range []string{"hockey.png", "capacity.png"} {
+		decodePNG(t, filepath.Join(reportDir, png))
+	}
+	doc, err := os.ReadFile(filepath.Join(reportDir, "REPORT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "## Capacity at SLO") {
+		t.Error("REPORT.md has no capacity table")
+	}
+	for _, m := range regexp.MustCompile(`\]\(([^)]+)\)`).FindAllStringSubmatch(string(doc), -1) {
+		if _, err := os.Stat(filepath.Join(reportDir, m[1])); err != nil {
+			t.Errorf("REPORT.md links %s: %v", m[1], err)
+		}
+	}
+}
+
+func decodePNG(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Errorf("%s: %v", path, err)
 	}
 }
