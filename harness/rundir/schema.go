@@ -210,15 +210,15 @@ type Sweep struct {
 // CurvePoint is one offered rate of a server's sweep: medians across the
 // rounds.
 type CurvePoint struct {
-	Offered   float64 `json:"offered_rps"`
-	Achieved  float64 `json:"achieved_rps"`
-	P50       float64 `json:"p50_ns"`
-	P90       float64 `json:"p90_ns"`
-	P99       float64 `json:"p99_ns"`
-	P999      float64 `json:"p999_ns"`
-	Max       float64 `json:"max_ns"`
-	Errors    int64   `json:"errors"` // summed over its rounds
-	Rounds    int     `json:"rounds"`
+	Offered  float64 `json:"offered_rps"`
+	Achieved float64 `json:"achieved_rps"`
+	P50      float64 `json:"p50_ns"`
+	P90      float64 `json:"p90_ns"`
+	P99      float64 `json:"p99_ns"`
+	P999     float64 `json:"p999_ns"`
+	Max      float64 `json:"max_ns"`
+	Errors   int64   `json:"errors"` // summed over its rounds
+	Rounds   int     `json:"rounds"`
 	// QueueGrowing: in most of its rounds latency grew through the trial
 	// (see capacity.Growing); Saturated: that, or achieved below 99% of
 	// offered. A saturated point's latency is a queue's, not the server's.
@@ -299,5 +299,5 @@ type ServerSummary struct {
 	ProbeRPS      float64      `json:"probe_rps,omitempty"`
 	Curve         []CurvePoint `json:"curve,omitempty"`
 	CapacityAtSLO *Capacity    `json:"capacity_at_slo,omitempty"`
-	Warnings  []string       `json:"warnings,omitempty"`
+	Warnings      []string     `json:"warnings,omitempty"`
 }
