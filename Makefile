@@ -5,7 +5,7 @@ RUNS      ?= runs
 SCENARIO  ?= ladder
 BENCHARGS ?=
 
-.PHONY: build bench test tools-note fmt-check vet race norace results escape clean
+.PHONY: build bench sweep test tools-note fmt-check vet race norace results escape clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/lab
@@ -16,6 +16,12 @@ bench: build
 	@out=$$($(BIN) bench --scenario $(SCENARIO) --out $(RUNS) $(BENCHARGS)) || exit $$?; \
 	  run=$$(printf '%s\n' "$$out" | tail -n 1); \
 	  $(BIN) report "$$run" && echo "report: $$run/report/REPORT.md"
+
+# Capacity at an SLO: every server's latency-throughput curve and knee
+# (about 4.5 minutes on 2 cores; SLO=p99=2ms by default).
+SLO ?=
+sweep:
+	@$(MAKE) --no-print-directory bench SCENARIO=sweep BENCHARGS="$(BENCHARGS)$(if $(SLO), --slo $(SLO))"
 
 # Everything CI checks.
 test: tools-note fmt-check vet race norace escape
