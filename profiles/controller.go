@@ -8,14 +8,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 )
 
 // controller is the HTTP face of one Session. lab serve mounts it on a
 // separate listener so that profiling commands never queue behind the
 // load they are measuring.
 type controller struct {
-	session Session
-	log     *slog.Logger
+	session   Session
+	log       *slog.Logger
+	runtimeNS atomic.Int64 // time spent answering GET /runtime
 }
 
 // NewController returns the profiling control endpoint:
@@ -25,6 +27,9 @@ type controller struct {
 //	                                    written; 409 if not running;
 //	                                    400 if dir is not an existing
 //	                                    absolute directory
+//	GET  /runtime                       200 with rundir.RuntimeRead: GC
+//	                                    cycles, GC pauses and scheduler
+//	                                    latencies (runtime/metrics)
 func NewController(logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -33,6 +38,7 @@ func NewController(logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /profile/start", c.start)
 	mux.HandleFunc("POST /profile/stop", c.stop)
+	mux.HandleFunc("GET /runtime", c.runtime)
 	return mux
 }
 

@@ -103,8 +103,12 @@ func (r *runner) trial(ctx context.Context, t *target, k int) {
 	job.jsonPath = filepath.Join(t.dir, rundir.RoundJSON(k))
 	job.hlogPath = filepath.Join(t.dir, rundir.RoundHlog(k))
 	side := r.startSidecar(ctx, t, k)
+	before := r.kernelOf(t)
 	lr, err := r.runLoad(ctx, job)
 	side.stop(t, k)
+	if err == nil {
+		r.addKernel(t, lr, before, job.jsonPath)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return

@@ -38,6 +38,8 @@ type runner struct {
 	rate     float64 // the open-loop rate applied, 0 = closed loop
 	rateRule string  // how rate was derived
 	slo      capacity.SLO
+
+	kernelNoted bool // the run says once that kernel counters are missing
 }
 
 // Run runs the scenario over the selected servers and returns the run

@@ -18,8 +18,13 @@ type sidecar struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	trace   rundir.ReactorTrace
+	rt      rundir.RuntimeTrace
 	loadErr error
 }
+
+// runtimeEvery is the runtime sampler's interval: the latency timeline's
+// (lab load's interval log), so the two line up.
+const runtimeEvery = 100 * time.Millisecond
 
 // startSidecar starts the scenario's background load and /stats sampling
 // for trial k of t; stop ends them and writes their files.
@@ -33,6 +38,10 @@ func (r *runner) startSidecar(ctx context.Context, t *target, k int) *sidecar {
 			jsonPath: filepath.Join(t.dir, rundir.RoundBackground(k)),
 		}
 		s.wg.Go(func() { _, s.loadErr = r.runLoad(ctx, job) })
+	}
+	if t.control != "" {
+		s.rt.IntervalMS = ms(runtimeEvery)
+		s.wg.Go(func() { r.sampleRuntime(sampleCtx, t, &s.rt) })
 	}
 	if every := r.sc.Sample.D; every > 0 && t.hasStats() {
 		s.trace = rundir.ReactorTrace{IntervalMS: ms(every), WarmupMS: ms(r.sc.Warmup.D)}
@@ -75,6 +84,7 @@ func (s *sidecar) stop(t *target, k int) {
 	if s.loadErr != nil {
 		t.warn(fmt.Sprintf("round %d: background load: %v", k, s.loadErr))
 	}
+	s.writeRuntime(t, k)
 	if len(s.trace.Samples) == 0 {
 		return
 	}
@@ -90,3 +100,78 @@ func (s *sidecar) stop(t *target, k int) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// sampleRuntime reads the server's runtime/metrics through its control
+// endpoint every runtimeEvery and keeps each interval's change.
+func (r *runner) sampleRuntime(ctx context.Context, t *target, trace *rundir.RuntimeTrace) {
+	start := time.Now()
+	tick := time.NewTicker(runtimeEvery)
+	defer tick.Stop()
+	var first, prev *rundir.RuntimeRead
+	reads := 0
+	for {
+		select {
+		case <-ctx.Done():
+			if reads > 1 {
+				trace.CostNS = float64(prev.CostNS-first.CostNS) / float64(reads-1)
+				trace.CostShare = trace.CostNS / float64(runtimeEvery)
+			}
+			return
+		case <-tick.C:
+		}
+		body, err := call(ctx, r.http, "GET", "http://"+t.control+"/runtime")
+		var cur rundir.RuntimeRead
+		if err != nil || json.Unmarshal(body, &cur) != nil {
+			continue
+		}
+		reads++
+		if first == nil {
+			first = &cur
+		}
+		if prev != nil {
+			trace.Samples = append(trace.Samples, runtimeDelta(ms(time.Since(start)), prev, &cur))
+		}
+		prev = &cur
+	}
+}
+
+// runtimeDelta is what changed between two reads.
+func runtimeDelta(atMS float64, a, b *rundir.RuntimeRead) rundir.RuntimeSample {
+	s := rundir.RuntimeSample{AtMS: atMS, GCCycles: b.GCCycles - min(a.GCCycles, b.GCCycles)}
+	s.GCPauses, s.GCPauseMax = histDelta(a.GCPauses, b.GCPauses)
+	_, s.SchedLatMax = histDelta(a.SchedLatencies, b.SchedLatencies)
+	return s
+}
+
+// histDelta counts the new samples of a cumulative histogram and the upper
+// bound (ns) of the highest bucket that gained one.
+func histDelta(a, b rundir.Histogram) (n uint64, maxNS float64) {
+	if len(a.Counts) != len(b.Counts) || len(b.Buckets) != len(b.Counts)+1 {
+		return 0, 0
+	}
+	for i := range b.Counts {
+		if d := b.Counts[i] - min(a.Counts[i], b.Counts[i]); d > 0 {
+			n += d
+			maxNS = min(b.Buckets[i+1], maxPauseS) * 1e9 // the open top bucket is capped
+		}
+	}
+	return n, maxNS
+}
+
+// maxPauseS caps the open top bucket of a runtime histogram.
+const maxPauseS = 1000
+
+// writeRuntime writes the runtime samples of trial k, if any.
+func (s *sidecar) writeRuntime(t *target, k int) {
+	if len(s.rt.Samples) == 0 {
+		return
+	}
+	b, err := json.MarshalIndent(s.rt, "", "  ")
+	if err == nil {
+		err = os.WriteFile(filepath.Join(t.dir, rundir.RoundRuntime(k)), b, 0o644)
+	}
+	if err != nil {
+		t.warn(fmt.Sprintf("round %d: runtime samples: %v", k, err))
+	}
+	t.runtime = append(t.runtime, s.rt)
+}

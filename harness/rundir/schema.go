@@ -137,6 +137,11 @@ type LoadResult struct {
 	Shard *ShardInfo `json:"shard,omitempty"`
 	// Agents lists the agents a merged result (lab merge) came from.
 	Agents []ShardInfo `json:"agents,omitempty"`
+	// Kernel is the TCP counters' change over the trial (warm-up
+	// included) in the server's network namespace: DelayedACKs,
+	// ListenOverflows, ListenDrops, TCPSynRetrans, RetransSegs,
+	// TCPTimeouts, TCPLossProbes. lab bench adds it; lab load alone does not.
+	Kernel map[string]int64 `json:"kernel,omitempty"`
 }
 
 // ShardInfo is one agent of a sharded plan. Conns and Rate of its
@@ -301,3 +306,44 @@ type ServerSummary struct {
 	CapacityAtSLO *Capacity    `json:"capacity_at_slo,omitempty"`
 	Warnings      []string     `json:"warnings,omitempty"`
 }
+
+// RuntimeRead is one read of a Go server's runtime/metrics, as its
+// control endpoint answers GET /runtime: cumulative since start.
+type RuntimeRead struct {
+	GCCycles       uint64    `json:"gc_cycles"`
+	GCPauses       Histogram `json:"gc_pauses_seconds"`       // /sched/pauses/total/gc:seconds
+	SchedLatencies Histogram `json:"sched_latencies_seconds"` // /sched/latencies:seconds
+	CostNS         int64     `json:"cost_ns"`                 // the server's time answering every earlier /runtime read
+}
+
+// Histogram is a runtime/metrics histogram: Counts[i] falls in
+// [Buckets[i], Buckets[i+1]); the ends may be ±Inf (written as ±1e300).
+type Histogram struct {
+	Buckets []float64 `json:"buckets"`
+	Counts  []uint64  `json:"counts"`
+}
+
+// RuntimeTrace is a trial's runtime samples (round-<k>-runtime.json): one
+// per interval of the latency timeline, each the change since the one
+// before.
+type RuntimeTrace struct {
+	IntervalMS float64         `json:"interval_ms"`
+	Samples    []RuntimeSample `json:"samples"`
+	// CostNS is the mean time one read took in the server (reading the
+	// metrics and answering the request), and CostShare that times the
+	// reads per second: the sampler's own cost, as a share of one CPU.
+	CostNS    float64 `json:"cost_ns"`
+	CostShare float64 `json:"cost_share"`
+}
+
+// RuntimeSample is one interval's change.
+type RuntimeSample struct {
+	AtMS        float64 `json:"at_ms"` // since the trial's load began
+	GCCycles    uint64  `json:"gc_cycles"`
+	GCPauses    uint64  `json:"gc_pauses"`
+	GCPauseMax  float64 `json:"gc_pause_max_ns"`  // upper bound of the longest pause's bucket
+	SchedLatMax float64 `json:"sched_lat_max_ns"` // the same for scheduling latency
+}
+
+// RoundRuntime names a trial's runtime samples.
+func RoundRuntime(k int) string { return "round-" + strconv.Itoa(k) + "-runtime.json" }
