@@ -30,6 +30,7 @@ func (r *runner) finish(started time.Time) error {
 	for _, t := range r.targets {
 		s := summarize(t)
 		r.sweepSummary(t, &s)
+		s.Diagnoses = diagnoses(t)
 		run.Servers = append(run.Servers, s)
 	}
 	if err := r.writeBench(sc, env); err != nil {

@@ -133,7 +133,7 @@ func (r *runner) scenarioJob(t *target) loadJob {
 	if t.def.kind == rundir.KindVariant && r.sc.VariantRate != nil {
 		rate = *r.sc.VariantRate
 	}
-	return loadJob{
+	job := loadJob{
 		url:      t.url(r.sc.Path),
 		conns:    r.sc.Conns,
 		rate:     rate,
@@ -142,6 +142,10 @@ func (r *runner) scenarioJob(t *target) loadJob {
 		duration: r.sc.Duration.D,
 		timeout:  r.sc.Timeout.D,
 	}
+	if l, ok := r.sc.ServerLoads[t.def.name]; ok {
+		job.mode, job.conns, job.rate = l.Mode, l.Conns, l.Rate
+	}
+	return job
 }
 
 // profilePass profiles every live server after all measured trials

@@ -28,6 +28,7 @@ type serverDef struct {
 	unavailable         string   // non-empty: it cannot run, and why (marked failed)
 	stage               string   // variants: the stage lab serve runs ("" = name)
 	args                []string // variants: extra lab serve flags
+	env                 []string // variants: extra environment (GOGC=5)
 }
 
 // variantDefs are stages served with extra lab serve flags. They run only
@@ -46,7 +47,21 @@ func variantDefs() []serverDef {
 		{name: "pollfirst", kind: rundir.KindVariant, stage: "rawsyscall", args: []string{"--wait", "poll-first"},
 			summary: "rawsyscall + a zero-timeout epoll_wait first; the blocking wait only when nothing is ready"},
 	}
+	defs = append(defs, pathologyDefs()...)
 	return append(append(defs, balanceDefs()...), scalingDefs()...)
+}
+
+// pathologyDefs reproduce the tail's causes for real, for the pathologies
+// scenario: a listen backlog of one under connection churn (SYNs dropped
+// and sent again after 1 s), and an allocating stage collected
+// continually (GOGC=1). The Nagle pair shows the third (delayed ACK).
+func pathologyDefs() []serverDef {
+	return []serverDef{
+		{name: "backlog-tiny", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--backlog", "1"},
+			summary: "keepalive with a listen backlog of 1"},
+		{name: "gc-heavy", kind: rundir.KindVariant, stage: "keepalive", env: []string{"GOGC=1"},
+			summary: "keepalive (19 heap allocations per request) with GOGC=1: the collector runs all the time"},
+	}
 }
 
 // balanceStrategies are lab serve's --balance values (core.BalanceNames;

@@ -173,5 +173,8 @@ func (s *sidecar) writeRuntime(t *target, k int) {
 	if err != nil {
 		t.warn(fmt.Sprintf("round %d: runtime samples: %v", k, err))
 	}
-	t.runtime = append(t.runtime, s.rt)
+	if t.runtime == nil {
+		t.runtime = map[int]rundir.RuntimeTrace{}
+	}
+	t.runtime[k] = s.rt
 }

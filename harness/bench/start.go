@@ -57,7 +57,9 @@ func (r *runner) tryStart(ctx context.Context, t *target) error {
 
 // serverSpec is the command line of a server: lab serve, or nginx.
 func (r *runner) serverSpec(t *target, port int) (childSpec, error) {
-	env := []string{"GOMAXPROCS=" + strconv.Itoa(r.cpus.server.Count()), "GOGC=" + r.opt.GOGC}
+	// A variant's own environment comes last: for a repeated key the
+	// last value is the one the child sees (os/exec).
+	env := append([]string{"GOMAXPROCS=" + strconv.Itoa(r.cpus.server.Count()), "GOGC=" + r.opt.GOGC}, t.def.env...)
 	spec := childSpec{name: t.def.name, env: env, cpus: r.cpus.server}
 	if t.def.nginx {
 		dir, err := os.MkdirTemp(r.tmp, "nginx-")

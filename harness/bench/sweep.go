@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -320,27 +319,9 @@ func (r *runner) sweepRecord() *rundir.Sweep {
 // queueGrowing reads a trial's interval log and applies capacity.Growing
 // to the median latency of its first and second halves.
 func queueGrowing(path string) (bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return false, fmt.Errorf("interval log: %w", err)
-	}
-	defer f.Close()
-	rd := hdrhistogram.NewHistogramLogReader(f)
-	var ivs []*hdrhistogram.Histogram
-	for {
-		h, err := rd.NextIntervalHistogram()
-		if err != nil {
-			return false, fmt.Errorf("interval log %s: %w", path, err)
-		}
-		if h == nil {
-			break
-		}
-		if h.Tag() == "" {
-			ivs = append(ivs, h)
-		}
-	}
-	if len(ivs) < 2 {
-		return false, nil
+	_, ivs, err := readIntervals(path)
+	if err != nil || len(ivs) < 2 {
+		return false, err
 	}
 	half := func(hs []*hdrhistogram.Histogram) float64 {
 		m := hdrhistogram.New(1, int64(time.Hour), 3)

@@ -22,8 +22,8 @@ type target struct {
 	cpuBefore, cpuAfter float64 // seconds of user+system CPU
 	cpuOK               bool
 	profiles            []string
-	imbalance           []float64             // per round with reactor samples
-	runtime             []rundir.RuntimeTrace // per round of a Go server with a control endpoint
+	imbalance           []float64                   // per round with reactor samples
+	runtime             map[int]rundir.RuntimeTrace // by round, for a Go server with a control endpoint
 
 	probe float64         // sweep: closed-loop capacity probed before the rounds
 	sweep []sweepTrial    // sweep: every open-loop trial

@@ -304,6 +304,10 @@ type ServerSummary struct {
 	ProbeRPS      float64      `json:"probe_rps,omitempty"`
 	Curve         []CurvePoint `json:"curve,omitempty"`
 	CapacityAtSLO *Capacity    `json:"capacity_at_slo,omitempty"`
+
+	// Diagnoses are the causes of a slow tail the lab found in the
+	// measured rounds (harness/diagnose), each with its evidence.
+	Diagnoses []Diagnosis `json:"diagnoses,omitempty"`
 	Warnings      []string     `json:"warnings,omitempty"`
 }
 
@@ -347,3 +351,13 @@ type RuntimeSample struct {
 
 // RoundRuntime names a trial's runtime samples.
 func RoundRuntime(k int) string { return "round-" + strconv.Itoa(k) + "-runtime.json" }
+
+// Diagnosis is a named cause of a slow tail: the share of the measured
+// requests it explains, the evidence (a latency signature and a kernel or
+// runtime figure that corroborates it), and what removes it.
+type Diagnosis struct {
+	ID       string  `json:"id"` // delayed-ack, syn-retransmit, rto, gc-pause, queueing, generator-bound
+	Share    float64 `json:"share"`
+	Evidence string  `json:"evidence"`
+	Remedy   string  `json:"remedy"`
+}

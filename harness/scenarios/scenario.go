@@ -54,6 +54,9 @@ type Scenario struct {
 	// during the measured trials, for the per-reactor connection counts
 	// and the imbalance figure (round-<k>-reactors.json).
 	Sample Duration `json:"sample,omitempty"`
+	// ServerLoads gives named servers a load of their own instead of the
+	// scenario's: each pathology needs the load that provokes it.
+	ServerLoads map[string]Background `json:"server_loads,omitempty"`
 	// Sweep, when set, makes this a sweep: instead of one rate for every
 	// server, each server's own capacity is probed and its latency
 	// measured at a ladder of offered rates around it.

@@ -54,6 +54,13 @@ func (s Scenario) Validate() error {
 	if s.RateRule != nil {
 		errs = append(errs, s.RateRule.validate())
 	}
+	for name, l := range s.ServerLoads {
+		if err := validMode(l.Mode); err != nil {
+			errs = append(errs, fmt.Errorf("server_loads %s: %w", name, err))
+		}
+		check(l.Conns >= 1 && l.Conns <= MaxConns, "server_loads %s: conns %d not in 1..%d", name, l.Conns, MaxConns)
+		check(l.Rate >= 0 && l.Rate <= MaxRate, "server_loads %s: rate %v not in 0..%d", name, l.Rate, MaxRate)
+	}
 	if b := s.Background; b != nil {
 		if err := validMode(b.Mode); err != nil {
 			errs = append(errs, fmt.Errorf("background: %w", err))

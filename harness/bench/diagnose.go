@@ -1,0 +1,53 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/diagnose"
+	"latencylab/harness/rundir"
+)
+
+// diagnoses runs the tail rules over t's measured rounds.
+func diagnoses(t *target) []rundir.Diagnosis {
+	var ts []diagnose.Trial
+	for _, tr := range t.trials {
+		whole, ivs, err := readIntervals(filepath.Join(t.dir, rundir.RoundHlog(tr.round)))
+		if err != nil {
+			t.warn(fmt.Sprintf("round %d: diagnoses: %v", tr.round, err))
+			continue
+		}
+		ts = append(ts, diagnose.Trial{Latency: whole, Intervals: ivs, Kernel: tr.result.Kernel,
+			Runtime: t.runtime[tr.round].Samples, Result: tr.result})
+	}
+	return diagnose.Diagnose(ts)
+}
+
+// readIntervals reads a trial's interval log: the untagged intervals and
+// their sum.
+func readIntervals(path string) (*hdrhistogram.Histogram, []*hdrhistogram.Histogram, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("interval log: %w", err)
+	}
+	defer f.Close()
+	rd := hdrhistogram.NewHistogramLogReader(f)
+	whole := hdrhistogram.New(1, 3_600_000_000_000, 3)
+	var ivs []*hdrhistogram.Histogram
+	for {
+		h, err := rd.NextIntervalHistogram()
+		if err != nil {
+			return nil, nil, fmt.Errorf("interval log %s: %w", path, err)
+		}
+		if h == nil {
+			return whole, ivs, nil
+		}
+		if h.Tag() == "" {
+			ivs = append(ivs, h)
+			whole.Merge(h)
+		}
+	}
+}
