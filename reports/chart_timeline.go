@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"image/color"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -23,8 +25,9 @@ func timelineSize(n int) (w, h vg.Length) {
 }
 
 var timelineChart = reportChart{
-	title:  "latency over time",
-	intro:  "p50 and p99 per second of the measured window, rounds merged second by second: a stall shared by every round stands out.",
+	title: "latency over time",
+	intro: "p50 and p99 per 100 ms interval of the measured window, rounds merged interval by interval: a stall shared by every round stands out. " +
+		"Triangles along the bottom of a Go server's panel mark the intervals where the runtime stalled it for 1 ms or more while the GC ran (a stop-the-world pause, or the server waiting to be scheduled), in any round.",
 	absent: "no server has .hlog intervals covering its window",
 	build:  func(rd *runData) (chart.Figure, bool) { return timelineFigure(rd.servers) },
 }
@@ -99,6 +102,7 @@ func timelinePanel(s *serverData) *plot.Plot {
 	}
 	lo, hi := chart.YBounds(all...)
 	chart.LogAxis(&p.Y, lo, hi)
+	addGlyphs(p, gcMarks(s, lo), color.Black, draw.PyramidGlyph{}, 3)
 	first, last := s.intervals[0].T, s.intervals[len(s.intervals)-1].T
 	pad := max(first, 0.05)
 	p.X.Min, p.X.Max = 0, last+pad
@@ -110,4 +114,23 @@ func styleTimeline(l *plotter.Line, i int) {
 	if i == 1 {
 		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 	}
+}
+
+// gcMarks are the times (s into the measured window) of the runtime
+// samples that show a GC stall of a millisecond or more, at height y.
+func gcMarks(s *serverData, y float64) plotter.XYs {
+	var xys plotter.XYs
+	var warmupMS float64
+	if len(s.rounds) > 0 {
+		warmupMS = s.rounds[0].WarmupS * 1000
+	}
+	for _, tr := range s.runtime {
+		for _, rs := range tr.Samples {
+			stalled := rs.GCPauseMax >= 1e6 || rs.SchedLatMax >= 1e6
+			if t := (rs.AtMS - warmupMS - tr.IntervalMS/2) / 1000; rs.GCCycles > 0 && stalled && t >= 0 {
+				xys = append(xys, plotter.XY{X: t, Y: y})
+			}
+		}
+	}
+	return xys
 }

@@ -136,7 +136,7 @@ func (co *CompareOutput) compareChart(pairs []pairCmp) chartRef {
 			}
 		}
 	}
-	fig, ok := spectrumFigure("spectrum", "Latency percentile spectrum: A dashed, B solid", series)
+	fig, ok := spectrumFigure("spectrum", "Latency percentile spectrum: A dashed, B solid", series, nil)
 	if !ok {
 		return chartRef{note: "No spectrum chart: no .hlog data on either side."}
 	}

@@ -32,6 +32,7 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 	}
 	writeBalance(&m, rd)
 	writeNoise(&m, rd)
+	writeTail(&m, rd)
 	writeCharts(&m, charts)
 	writeSteps(&m, rd, diffs)
 	writeSystem(&m, rd, flames, diffs.sysRefs)

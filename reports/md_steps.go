@@ -132,6 +132,9 @@ func syscallsMeasured(prev, s *serverData, all []*serverData) string {
 		if strings.HasSuffix(x.Name, "-split") && x.usable() {
 			out += fmt.Sprintf("; split-write %s: service time p50 **%s**, syscalls/req %s",
 				x.Name, fmtNS(x.Service["p50"].Center), fmtPtr(syscallsOf(x), fmtNum))
+			if d, ok := diagnosisOf(x, "delayed-ack"); ok {
+				out += fmt.Sprintf(" — %s: %.0f%% of requests waited for a delayed ACK (%s)", x.Name, 100*d.Share, counterIn(d.Evidence, "DelayedACKs"))
+			}
 		}
 	}
 	return out
@@ -177,4 +180,17 @@ func nameOf(s *serverData) string {
 		return "no previous stage"
 	}
 	return s.Name
+}
+
+// counterIn picks "NAME +N" out of a diagnosis's evidence.
+func counterIn(evidence, name string) string {
+	i := strings.Index(evidence, name+" +")
+	if i < 0 {
+		return name
+	}
+	rest := evidence[i:]
+	if j := strings.IndexAny(rest, ",;"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
 }

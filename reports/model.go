@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
@@ -27,9 +29,10 @@ type serverData struct {
 	intervals []intervalStat // per-interval p50/p99 across rounds
 	before    *rundir.Stats
 	after     *rundir.Stats
-	profiles  map[string]bool    // profile file name -> present
-	split     *profiles.CPUSplit // from the system profile; nil without one
-	notes     []string           // what is missing or unreadable, for the reader
+	profiles  map[string]bool       // profile file name -> present
+	split     *profiles.CPUSplit    // from the system profile; nil without one
+	runtime   []rundir.RuntimeTrace // per round with runtime samples
+	notes     []string              // what is missing or unreadable, for the reader
 }
 
 // loadRun reads a run directory. Only an unreadable run.json is an
@@ -59,12 +62,29 @@ func loadServer(dir string, s rundir.ServerSummary) *serverData {
 		sd.profiles[f] = rundir.Exists(dir, s.Name, f)
 	}
 	sd.loadSplit()
+	sd.loadRuntime(dir)
 	if !s.Failed && !sd.profiles[rundir.CPUProfileFile] && s.Kind != rundir.KindReference {
 		// A reference server has no Go profiles by design (nginx is not
 		// Go; nethttp and fasthttp have them through lab serve).
 		sd.note("no CPU profile: no flame graph or profile diff")
 	}
 	return sd
+}
+
+// loadRuntime reads the runtime samples of each round, where there are.
+func (sd *serverData) loadRuntime(dir string) {
+	for _, k := range sd.roundKs {
+		path := filepath.Join(dir, sd.Name, rundir.RoundRuntime(k))
+		if !rundir.Exists(path) {
+			continue
+		}
+		var tr rundir.RuntimeTrace
+		if err := readJSONFile(path, &tr); err != nil {
+			sd.note("round %d runtime samples unreadable: %v", k, err)
+			continue
+		}
+		sd.runtime = append(sd.runtime, tr)
+	}
 }
 
 // loadSplit reads the system profile's CPU split, if there is one.
@@ -172,4 +192,12 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+func readJSONFile(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }

@@ -67,6 +67,10 @@ const (
 	// as the reason for its slow requests: a stop-the-world pause or a
 	// goroutine that waited this long to run.
 	runtimeStall = time.Millisecond
+	// minCalmShare: with at least this share of intervals free of GC
+	// stalls, the slow requests must be twice as frequent in the stalled
+	// ones to be laid at the GC's door.
+	minCalmShare = 0.2
 	// lagFloor: a generator that sent later than this fell behind.
 	lagFloor = time.Millisecond
 	// busyGenerator: how busy the generator's busiest event loop may be

@@ -138,6 +138,14 @@ func TestGCPause(t *testing.T) {
 	expect(t, "spikes where the GC did not run", []Trial{runtimeFor(trialOf(spiky, zeroKernel), gcOnEven)})
 	expect(t, "GC everywhere, no slow tail", []Trial{runtimeFor(trialOf(clean, zeroKernel), func(int) (uint64, float64, float64) { return 3, 20e3, 5e6 })})
 	expect(t, "spikes, no runtime samples", []Trial{trialOf(spiky, zeroKernel)})
+	everywhere := func(i int, h *hdr.Histogram) { clean(i, h); fill(h, 6*time.Millisecond, 30) }
+	gcMost := func(i int) (uint64, float64, float64) {
+		if i < 6 {
+			return 3, 20e3, 5e6
+		}
+		return 0, 0, 0
+	}
+	expect(t, "slow everywhere, GC in 6 of 10 intervals: not lined up", []Trial{runtimeFor(trialOf(everywhere, zeroKernel), gcMost)})
 }
 
 func TestQueueing(t *testing.T) {

@@ -64,9 +64,10 @@ func rto(ts []Trial) (Diagnosis, bool) {
 
 // gcPause: a slow tail whose requests fall mostly in the intervals where
 // the runtime stopped the world or kept goroutines waiting while it
-// collected.
+// collected, and, where enough intervals had no such stall to compare
+// with, fall there at least twice as often as elsewhere.
 func gcPause(ts []Trial) (Diagnosis, bool) {
-	var slowAll, slowGC, total, cycles, stalled, intervals int64
+	var slowAll, slowGC, total, cycles, stalled, intervals, reqGC int64
 	var maxPause, maxSched float64
 	for _, t := range ts {
 		if t.Latency == nil || len(t.Runtime) == 0 {
@@ -81,6 +82,7 @@ func gcPause(ts []Trial) (Diagnosis, bool) {
 			if rs, ok := runtimeAt(t, i); ok && rs.GCCycles > 0 &&
 				(rs.GCPauseMax >= float64(runtimeStall) || rs.SchedLatMax >= float64(runtimeStall)) {
 				slowGC += n
+				reqGC += iv.TotalCount()
 				stalled++
 				maxPause, maxSched = max(maxPause, rs.GCPauseMax), max(maxSched, rs.SchedLatMax)
 			}
@@ -91,6 +93,10 @@ func gcPause(ts []Trial) (Diagnosis, bool) {
 	}
 	if share(slowAll, total) < minSlowShare || cycles == 0 || 2*slowGC < slowAll {
 		return Diagnosis{}, false
+	}
+	if calm := intervals - stalled; float64(calm) >= minCalmShare*float64(intervals) &&
+		share(slowGC, reqGC) < 2*share(slowAll-slowGC, total-reqGC) {
+		return Diagnosis{}, false // slow requests as frequent where the GC did not stall: not lined up
 	}
 	s := share(slowGC, total)
 	return Diagnosis{ID: "gc-pause", Share: s,
