@@ -74,11 +74,12 @@ func TestControllerOverHTTP(t *testing.T) {
 		filepath.Join(dir, rundir.CPUProfileFile),
 		filepath.Join(dir, rundir.WallProfileFile),
 		filepath.Join(dir, rundir.AllocsFile),
+		filepath.Join(dir, rundir.TraceFile),
 	}
 	if !reflect.DeepEqual(files, want) {
 		t.Fatalf("files = %v, want %v", files, want)
 	}
-	for _, f := range files {
+	for _, f := range files[:3] { // the trace is not a pprof file
 		mustRead(t, f)
 	}
 	expect(stop, http.StatusConflict) // stopped again

@@ -51,8 +51,8 @@ func capture(t *testing.T, work func()) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 3 {
-		t.Fatalf("Stop wrote %v, want 3 files", files)
+	if len(files) != 4 {
+		t.Fatalf("Stop wrote %v, want 4 files (three profiles and the trace)", files)
 	}
 	return dir
 }

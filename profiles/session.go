@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"runtime/trace"
 	"sync"
 	"time"
 
@@ -32,6 +33,7 @@ type Session struct {
 	started   time.Time
 	cpu       bytes.Buffer
 	wall      bytes.Buffer
+	trace     bytes.Buffer // runtime/trace: the execution trace, for go tool trace
 	stopWall  func() error
 	heapStart *profile.Profile
 }
@@ -56,6 +58,11 @@ func (s *Session) Start() error {
 		return fmt.Errorf("profiles: start cpu profile: %w", err)
 	}
 	s.stopWall = fgprof.Start(&s.wall, fgprof.FormatPprof)
+	s.trace.Reset()
+	if err := trace.Start(&s.trace); err != nil {
+		// Someone else traces this process: the window goes on without.
+		s.trace.Reset()
+	}
 	s.heapStart = heap
 	s.started = time.Now()
 	s.running = true
@@ -78,6 +85,10 @@ func (s *Session) Stop(dir string) ([]string, error) {
 	time.Sleep(time.Until(s.started.Add(minWindow)))
 	pprof.StopCPUProfile()
 	files := map[string][]byte{rundir.CPUProfileFile: s.cpu.Bytes()}
+	if trace.IsEnabled() {
+		trace.Stop()
+		files[rundir.TraceFile] = s.trace.Bytes()
+	}
 	wallErr := stopSafely(s.stopWall)
 	if wallErr == nil {
 		files[rundir.WallProfileFile] = s.wall.Bytes()
@@ -130,7 +141,7 @@ func (s *Session) allocDelta() ([]byte, error) {
 // returned list is stable.
 func writeAll(dir string, files map[string][]byte) ([]string, error) {
 	var paths []string
-	for _, name := range []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile} {
+	for _, name := range []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile, rundir.TraceFile} {
 		if files[name] == nil {
 			continue
 		}

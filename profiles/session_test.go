@@ -1,7 +1,9 @@
 package profiles
 
 import (
+	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,7 +13,7 @@ import (
 
 const burnName = "latencylab/profiles.burnHash"
 
-func TestSessionCapturesThreeProfiles(t *testing.T) {
+func TestSessionCapturesProfilesAndTrace(t *testing.T) {
 	dir := capture(t, func() { burnHash(400 * time.Millisecond) })
 
 	cpu := mustRead(t, filepath.Join(dir, rundir.CPUProfileFile))
@@ -28,6 +30,12 @@ func TestSessionCapturesThreeProfiles(t *testing.T) {
 	}
 	if allocs.DurationNanos <= 0 {
 		t.Errorf("allocs delta has no window: %d ns", allocs.DurationNanos)
+	}
+	// The execution trace: its header ("go 1.NN trace") is what go tool
+	// trace checks first.
+	tr, err := os.ReadFile(filepath.Join(dir, rundir.TraceFile))
+	if err != nil || !bytes.HasPrefix(tr, []byte("go 1.")) || !bytes.Contains(tr[:16], []byte("trace")) || len(tr) < 1024 {
+		t.Errorf("trace.out: %d bytes, header %q, err %v", len(tr), tr[:min(16, len(tr))], err)
 	}
 }
 

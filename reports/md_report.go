@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"latencylab/harness/rundir"
 	"latencylab/reports/markdown"
 )
 
@@ -117,4 +118,14 @@ func writeFlames(m *markdown.Doc, rd *runData, flames []flameLink) {
 		}
 	}
 	m.Table([]string{"server", "CPU (Go)", "wall clock (Go)", "system (perf, kernel included)"}, "llll", rows)
+	var traced []string
+	for _, s := range rd.servers {
+		if s.profiles[rundir.TraceFile] {
+			traced = append(traced, s.Name)
+		}
+	}
+	if len(traced) > 0 {
+		m.Para("Execution traces (runtime/trace) of the same window, for %s: `go tool trace %s/<server>/%s` opens one.",
+			strings.Join(traced, ", "), runLabel(rd.dir), rundir.TraceFile)
+	}
 }

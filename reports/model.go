@@ -58,7 +58,7 @@ func loadServer(dir string, s rundir.ServerSummary) *serverData {
 	sd.loadHlogs(dir)
 	sd.before = sd.loadStats(dir, rundir.StatsBeforeFile)
 	sd.after = sd.loadStats(dir, rundir.StatsAfterFile)
-	for _, f := range []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile, rundir.SysProfileFile} {
+	for _, f := range []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile, rundir.SysProfileFile, rundir.TraceFile} {
 		sd.profiles[f] = rundir.Exists(dir, s.Name, f)
 	}
 	sd.loadSplit()

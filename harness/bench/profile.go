@@ -12,7 +12,7 @@ import (
 
 // profileFiles are what the control endpoint's stop writes.
 func profileFiles() []string {
-	return []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile}
+	return []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile, rundir.TraceFile}
 }
 
 // profile is the separate profiling pass of one server (CONTRACTS.md §6.4):

@@ -20,6 +20,7 @@ const (
 	WallProfileFile = "wall.pb.gz"
 	AllocsFile      = "allocs.pb.gz"
 	SysProfileFile  = "sys.pb.gz" // linux-perf, kernel frames included; any server, nginx too
+	TraceFile       = "trace.out" // runtime/trace of the profiling window: go tool trace trace.out
 	ReportDir       = "report"
 )
 
@@ -308,7 +309,7 @@ type ServerSummary struct {
 	// Diagnoses are the causes of a slow tail the lab found in the
 	// measured rounds (harness/diagnose), each with its evidence.
 	Diagnoses []Diagnosis `json:"diagnoses,omitempty"`
-	Warnings      []string     `json:"warnings,omitempty"`
+	Warnings  []string    `json:"warnings,omitempty"`
 }
 
 // RuntimeRead is one read of a Go server's runtime/metrics, as its
