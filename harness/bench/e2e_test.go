@@ -366,3 +366,44 @@ func decodePNG(t *testing.T, path string) {
 		t.Errorf("%s: %v", path, err)
 	}
 }
+
+// TestPathologiesDiagnosedEndToEnd reproduces two of the tail's causes on
+// loopback and checks that the lab names them from their evidence: the
+// Nagle split write (delayed ACK) and a listen backlog of one under
+// connection churn (SYNs dropped, sent again after 1 s). The control has
+// none. It skips, saying why, where the kernel's TCP counters cannot be
+// read.
+func TestPathologiesDiagnosedEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds lab and runs the pathologies (~20 s); skipped in -short mode")
+	}
+	if _, err := os.Stat("/proc/self/net/netstat"); err != nil {
+		t.Skipf("the kernel's TCP counters cannot be read here: %v", err)
+	}
+	lab := buildLab(t)
+	dir := runQuickBench(t, lab, "--scenario", "pathologies", "--servers", "rawsyscall,nagle-split,backlog-tiny", "--perf", "off")
+	run, err := rundir.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"nagle-split": "delayed-ack", "backlog-tiny": "syn-retransmit", "rawsyscall": ""} {
+		s := server(t, run, name)
+		var got []string
+		for _, d := range s.Diagnoses {
+			got = append(got, d.ID)
+			if d.Evidence == "" || d.Share <= 0 {
+				t.Errorf("%s: %s without evidence or share: %+v", name, d.ID, d)
+			}
+		}
+		switch {
+		case want == "" && len(got) > 0:
+			t.Errorf("control %s diagnosed %v: a rule fired on a clean server", name, got)
+		case want != "" && !slices.Contains(got, want):
+			t.Errorf("%s: diagnosed %v, want %s", name, got, want)
+		}
+		lr, err := rundir.ReadRound(dir, name, 1)
+		if err != nil || lr.Kernel == nil {
+			t.Errorf("%s round 1: no kernel counters (%v)", name, err)
+		}
+	}
+}
