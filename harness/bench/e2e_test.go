@@ -139,7 +139,21 @@ func checkServerFiles(t *testing.T, dir string, s rundir.ServerSummary, rounds i
 		}
 	}
 	for _, f := range profileFiles() {
+		if f == rundir.TraceFile {
+			checkTrace(t, filepath.Join(dir, s.Name, f))
+			continue
+		}
 		checkProfile(t, filepath.Join(dir, s.Name, f))
+	}
+}
+
+// checkTrace checks an execution trace's header, what go tool trace reads
+// first ("go 1.NN trace").
+func checkTrace(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(b, []byte("go 1.")) || !bytes.Contains(b[:min(16, len(b))], []byte("trace")) {
+		t.Errorf("%s: not an execution trace (%d bytes, %v)", path, len(b), err)
 	}
 }
 
@@ -314,7 +328,9 @@ func TestSweepEndToEnd(t *testing.T) {
 		t.Skip("end-to-end: builds lab and sweeps two stages (~20 s); skipped in -short mode")
 	}
 	lab := buildLab(t)
-	dir := runQuickBench(t, lab, "--scenario", "sweep", "--servers", "naive,keepalive", "--perf", "off")
+	// A loose objective: under -race the other test packages share the
+	// machine, and what this checks is the ordering, not the figure.
+	dir := runQuickBench(t, lab, "--scenario", "sweep", "--servers", "naive,keepalive", "--perf", "off", "--slo", "p99=50ms")
 	run, err := rundir.Read(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -395,6 +411,10 @@ func TestPathologiesDiagnosedEndToEnd(t *testing.T) {
 				t.Errorf("%s: %s without evidence or share: %+v", name, d.ID, d)
 			}
 		}
+		// The test shares the machine with other packages' tests: a
+		// generator that fell behind, or a queue, can then be true of the
+		// control too. A timer's mode or the collector on it cannot.
+		got = slices.DeleteFunc(got, func(id string) bool { return want == "" && (id == "generator-bound" || id == "queueing") })
 		switch {
 		case want == "" && len(got) > 0:
 			t.Errorf("control %s diagnosed %v: a rule fired on a clean server", name, got)

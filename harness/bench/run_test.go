@@ -30,7 +30,7 @@ func TestRunWritesRunDirectory(t *testing.T) {
 		if s.SyscallsPerRequest["total"] != 3 || s.SyscallsPerRequest["read"] != 2 {
 			t.Errorf("%s: syscalls/request %v", name, s.SyscallsPerRequest)
 		}
-		if s.CPUPerRequestUS == nil || s.GCCycles == nil || len(s.Profiles) != 3 {
+		if s.CPUPerRequestUS == nil || s.GCCycles == nil || len(s.Profiles) != 4 {
 			t.Errorf("%s: cpu %v gc %v profiles %v", name, s.CPUPerRequestUS, s.GCCycles, s.Profiles)
 		}
 		for _, f := range []string{"round-1.json", "round-2.json", "round-1.hlog", "stats-before.json", "stats-after.json", "cpu.pb.gz", "wall.pb.gz", "allocs.pb.gz"} {
