@@ -12,7 +12,7 @@ import (
 const tailIntro = "What the lab found behind each server's slow requests. A diagnosis needs two things: a signature in the " +
 	"latency (a mode at a kernel timer, a climb through the trial, slow requests where the collector ran) and evidence from " +
 	"elsewhere: the kernel's TCP counters read around every trial, the Go runtime's GC and scheduler samples (every 100 ms " +
-	"through the control endpoint), or the generator's own lag. _Share_ is the part of the measured requests it explains. " +
+	"through the control endpoint, in scenarios that turn the sampler on), or the generator's own lag. _Share_ is the part of the measured requests it explains. " +
 	"The kernel counters cover the server's whole network namespace: on loopback the client's side counts too, and so would " +
 	"any other traffic on the machine during the trial."
 

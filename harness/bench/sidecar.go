@@ -39,7 +39,7 @@ func (r *runner) startSidecar(ctx context.Context, t *target, k int) *sidecar {
 		}
 		s.wg.Go(func() { _, s.loadErr = r.runLoad(ctx, job) })
 	}
-	if t.control != "" {
+	if t.control != "" && r.sc.Runtime {
 		s.rt.IntervalMS = ms(runtimeEvery)
 		s.wg.Go(func() { r.sampleRuntime(sampleCtx, t, &s.rt) })
 	}
