@@ -33,8 +33,13 @@ const (
 	ClassUser    = "user"    // everything else: the server's own code and its libraries (libc too)
 )
 
-// kernelDSO is how perf names the kernel's image.
-const kernelDSO = "[kernel.kallsyms]"
+// kernelDSO is how perf names the kernel's image; kernelSpace is where
+// x86-64 and arm64 kernel addresses begin, for frames perf could not name
+// (kptr_restrict hides the kernel's symbols from a non-root recorder).
+const (
+	kernelDSO   = "[kernel.kallsyms]"
+	kernelSpace = 0xffff800000000000
+)
 
 // perfFrame is one line of a sample's call chain.
 type perfFrame struct {
@@ -76,7 +81,10 @@ func ParsePerfScript(r io.Reader) (*profile.Profile, error) {
 		case text[0] == ' ' || text[0] == '\t':
 			f, err := parsePerfFrame(text)
 			if err != nil {
-				return nil, fmt.Errorf("profiles: perf script line %d: %w", line, err)
+				// One odd frame does not spoil the capture: it is
+				// counted in the profile's comments instead.
+				b.badFrames++
+				continue
 			}
 			frames = append(frames, f)
 		default:
@@ -95,6 +103,9 @@ func ParsePerfScript(r io.Reader) (*profile.Profile, error) {
 	if len(b.p.Sample) == 0 {
 		return nil, fmt.Errorf("profiles: perf script has no samples")
 	}
+	if b.badFrames > 0 {
+		b.p.Comments = append(b.p.Comments, fmt.Sprintf("%d frames of perf script could not be parsed and were left out", b.badFrames))
+	}
 	return b.p, b.p.CheckValid()
 }
 
@@ -108,6 +119,11 @@ func parsePerfFrame(text string) (perfFrame, error) {
 	if err != nil {
 		return perfFrame{}, fmt.Errorf("frame %q: address: %w", text, err)
 	}
+	// A binary replaced while perf recorded is "(/path (deleted))".
+	deleted := strings.HasSuffix(rest, " (deleted))")
+	if deleted {
+		rest = strings.TrimSuffix(rest, " (deleted))") + ")"
+	}
 	open := strings.LastIndex(rest, " (")
 	if open < 0 || !strings.HasSuffix(rest, ")") {
 		return perfFrame{}, fmt.Errorf("frame %q: no (dso)", text)
@@ -119,6 +135,7 @@ func parsePerfFrame(text string) (perfFrame, error) {
 // flame graph and the diffs work by function, and addresses of one
 // function would only multiply nodes.
 type perfBuilder struct {
+	badFrames int
 	p         *profile.Profile
 	mappings  map[string]*profile.Mapping
 	functions map[string]*profile.Function
@@ -208,7 +225,7 @@ func (b *perfBuilder) mapping(dso string) *profile.Mapping {
 // classify names where a sample's leaf frame runs.
 func classify(leaf perfFrame) string {
 	switch {
-	case leaf.dso == kernelDSO || strings.HasPrefix(leaf.dso, "/lib/modules/"):
+	case leaf.dso == kernelDSO || strings.HasPrefix(leaf.dso, "/lib/modules/") || leaf.addr >= kernelSpace:
 		return ClassKernel
 	case isGoRuntime(leaf.sym):
 		return ClassRuntime

@@ -116,8 +116,6 @@ func TestSplitCPU(t *testing.T) {
 func TestParsePerfScriptRejects(t *testing.T) {
 	for name, text := range map[string]string{
 		"empty":         "",
-		"no dso":        "lab 1 1000\n\t400000 main.main\n\n",
-		"bad address":   "lab 1 1000\n\tzz main.main (/bin/x)\n\n",
 		"bad period":    "lab 1 -5\n\t400000 main.main (/bin/x)\n\n",
 		"bad tid":       "lab x 1000\n\t400000 main.main (/bin/x)\n\n",
 		"short header":  "1000\n\t400000 main.main (/bin/x)\n\n",
@@ -174,5 +172,25 @@ func busySyscalls(t *testing.T, d time.Duration) {
 	end := time.Now().Add(d)
 	for i := 0; i < 50_000_000 && time.Now().Before(end); i++ {
 		_, _ = f.Write(buf)
+	}
+}
+
+// Odd frames are left out and counted; a replaced binary's "(deleted)"
+// and an unnamed kernel address are understood.
+func TestParsePerfScriptTolerates(t *testing.T) {
+	text := "lab 1 1000\n\tzz main.main (/bin/x)\n\t400000 main.main (/bin/lab (deleted))\n\n" +
+		"lab 1 1000\n\tffffffff8134a26f [unknown] ([unknown])\n\t400000 main.main (/bin/lab)\n\n"
+	p, err := ParsePerfScript(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Sample) != 2 || len(p.Comments) != 1 {
+		t.Fatalf("%d samples, comments %q", len(p.Sample), p.Comments)
+	}
+	if f := p.Sample[0].Location[0].Line[0].Function; f.Name != "main.main" || f.Filename != "/bin/lab" {
+		t.Errorf("deleted binary: %s in %s", f.Name, f.Filename)
+	}
+	if got := label(p.Sample[1], LabelClass); got != ClassKernel {
+		t.Errorf("an unnamed kernel address is %s, want kernel", got)
 	}
 }

@@ -351,9 +351,10 @@ func startControl(addr string, logger *slog.Logger) (stop func(), err error) {
 
 // groupConfig is how many reactors serve and how they share connections:
 // the stage's choice unless --reactors or --balance says otherwise. With
-// more reactors than GOMAXPROCS, GOMAXPROCS is raised to match, so that
-// each reactor's thread can hold a P: on fewer CPUs than reactors the
-// kernel then time-slices the threads, as it would processes.
+// more reactors than GOMAXPROCS, GOMAXPROCS is raised to match (plus one
+// for an acceptor), so that each reactor's thread can hold a P: on fewer
+// CPUs than reactors the kernel then time-slices the threads, as it would
+// processes.
 func (f *serveFlags) groupConfig(st stages.Stage) (core.GroupConfig, error) {
 	gc := core.GroupConfig{Reactors: 1, Balance: st.Core.Balance}
 	if st.Core.PerCPU {
@@ -378,8 +379,14 @@ func (f *serveFlags) groupConfig(st stages.Stage) (core.GroupConfig, error) {
 	if gc.Reactors > 1 && len(f.cpus) > 1 {
 		gc.CPUs = f.cpus // reactor i on the i-th CPU of the set, round the set
 	}
-	if gc.Reactors > runtime.GOMAXPROCS(0) {
-		runtime.GOMAXPROCS(gc.Reactors)
+	// With an acceptor, one more: it must get a P as soon as accept4
+	// returns, not when a busy reactor next yields one.
+	need := gc.Reactors
+	if gc.Reactors > 1 && gc.Balance != core.BalanceReusePort {
+		need++
+	}
+	if need > runtime.GOMAXPROCS(0) {
+		runtime.GOMAXPROCS(need)
 	}
 	return gc, nil
 }

@@ -105,7 +105,7 @@ func (r *runner) trial(ctx context.Context, t *target, k int) {
 	side := r.startSidecar(ctx, t, k)
 	before := r.kernelOf(t)
 	lr, err := r.runLoad(ctx, job)
-	side.stop(t, k)
+	side.stop(t, k, err != nil)
 	if err == nil {
 		r.addKernel(t, lr, before, job.jsonPath)
 	}

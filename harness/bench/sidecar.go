@@ -15,7 +15,8 @@ import (
 // sidecar is what runs beside one measured trial when the scenario asks
 // for it: a background load (connection churn) and a /stats poller.
 type sidecar struct {
-	cancel  context.CancelFunc
+	cancel  context.CancelFunc // the samplers
+	stopBg  context.CancelFunc // the background load
 	wg      sync.WaitGroup
 	trace   rundir.ReactorTrace
 	rt      rundir.RuntimeTrace
@@ -30,14 +31,15 @@ const runtimeEvery = 100 * time.Millisecond
 // for trial k of t; stop ends them and writes their files.
 func (r *runner) startSidecar(ctx context.Context, t *target, k int) *sidecar {
 	sampleCtx, cancel := context.WithCancel(ctx)
-	s := &sidecar{cancel: cancel}
+	bgCtx, stopBg := context.WithCancel(ctx)
+	s := &sidecar{cancel: cancel, stopBg: stopBg}
 	if b := r.sc.Background; b != nil {
 		job := loadJob{
 			url: t.url(r.sc.Path), conns: b.Conns, rate: b.Rate, mode: b.Mode,
 			warmup: r.sc.Warmup.D, duration: r.sc.Duration.D, timeout: r.sc.Timeout.D,
 			jsonPath: filepath.Join(t.dir, rundir.RoundBackground(k)),
 		}
-		s.wg.Go(func() { _, s.loadErr = r.runLoad(ctx, job) })
+		s.wg.Go(func() { _, s.loadErr = r.runLoad(bgCtx, job) })
 	}
 	if t.control != "" && r.sc.Runtime {
 		s.rt.IntervalMS = ms(runtimeEvery)
@@ -76,12 +78,16 @@ func (r *runner) sample(ctx context.Context, t *target, every time.Duration, tra
 }
 
 // stop ends the sampling once the measured load is done, waits for the
-// background load (it runs as long, so it is ending too) and writes the
-// samples.
-func (s *sidecar) stop(t *target, k int) {
+// background load (it runs as long, so it is ending too; cut short when
+// the measured load failed) and writes the samples.
+func (s *sidecar) stop(t *target, k int, measuredFailed bool) {
 	s.cancel()
+	if measuredFailed {
+		s.stopBg()
+	}
 	s.wg.Wait()
-	if s.loadErr != nil {
+	s.stopBg()
+	if s.loadErr != nil && !measuredFailed {
 		t.warn(fmt.Sprintf("round %d: background load: %v", k, s.loadErr))
 	}
 	s.writeRuntime(t, k)

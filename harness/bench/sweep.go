@@ -165,10 +165,16 @@ func (r *runner) sweepTrial(ctx context.Context, t *target, k int, offered float
 	job.hlogPath = filepath.Join(t.dir, name[:len(name)-len(".json")]+".hlog")
 	lr, err := r.runLoad(ctx, job)
 	if err != nil {
-		if ctx.Err() == nil {
-			t.warn(fmt.Sprintf("round %d at %.0f req/s: %v", k, offered, err))
+		if ctx.Err() != nil {
+			return capacity.Point{}, false
 		}
-		return capacity.Point{}, false
+		// A trial that failed (lab load ran past its deadline, or measured
+		// nothing) is a rate the server did not carry: it counts as a
+		// failure, or the knee would be read off the rates that passed.
+		t.warn(fmt.Sprintf("round %d at %.0f req/s: %v", k, offered, err))
+		p := capacity.Point{Offered: offered, Growing: true}
+		t.sweep = append(t.sweep, sweepTrial{round: k, offered: offered, bisect: bisect, result: rundir.LoadResult{Rate: offered}, point: p})
+		return p, true
 	}
 	growing, err := queueGrowing(job.hlogPath)
 	if err != nil {
@@ -293,11 +299,15 @@ func capacityOf(knees []capacity.Knee) *rundir.Capacity {
 		return nil
 	}
 	c := &rundir.Capacity{}
+	atLeast := 0
 	for _, k := range knees {
 		c.Rounds = append(c.Rounds, k.Rate)
 		c.Found = c.Found || k.Found
-		c.AtLeast = c.AtLeast || k.AtLeast
+		if k.AtLeast {
+			atLeast++
+		}
 	}
+	c.AtLeast = 2*atLeast > len(knees) // most rounds met every rate: a lower bound
 	c.Estimate, _ = runstats.Estimate(c.Rounds)
 	c.Interval = "95% CI"
 	if !runstats.HasInterval(c.Estimate) {

@@ -48,8 +48,8 @@ type Knee struct {
 	// Found is false when even the lowest rate failed: there is no
 	// capacity at this SLO in the measured range.
 	Found bool
-	// AtLeast is true when every measured rate met the SLO: Rate is only
-	// a lower bound.
+	// AtLeast is true when every measured rate met the SLO (not even a
+	// lone failure): Rate is only a lower bound.
 	AtLeast bool
 	Above   float64 // the lowest failing rate above the knee; 0 with AtLeast
 }
@@ -65,6 +65,7 @@ func FindKnee(points []Point, o SLO) Knee {
 	ps := slices.Clone(points)
 	slices.SortFunc(ps, func(a, b Point) int { return cmpFloat(a.Offered, b.Offered) })
 	var k Knee
+	lone := false
 	for i, p := range ps {
 		if p.Meets(o) {
 			k.Rate, k.Found = p.Offered, true
@@ -74,8 +75,9 @@ func FindKnee(points []Point, o SLO) Knee {
 			k.Above = p.Offered
 			return k
 		}
+		lone = true
 	}
-	k.AtLeast = k.Found
+	k.AtLeast = k.Found && !lone
 	return k
 }
 

@@ -48,6 +48,10 @@ func IDs() []string {
 	return []string{"delayed-ack", "syn-retransmit", "rto", "gc-pause", "queueing", "generator-bound"}
 }
 
+// IntervalMS is the grid of the latency intervals (lab load's interval
+// log) and of the runtime samples.
+const IntervalMS = 100
+
 // Thresholds of the rules, each a named constant with its reason.
 const (
 	// minModeShare: a mode explains at least this share of requests, or
@@ -98,6 +102,26 @@ var (
 func Bands() map[string][2]float64 {
 	ns := func(b band) [2]float64 { return [2]float64{float64(b.lo), float64(b.hi)} }
 	return map[string][2]float64{"delayed-ack": ns(delayedACKBand), "syn-retransmit": ns(synBands[0]), "rto": ns(rtoBand)}
+}
+
+// peakFactor: a band is a mode when it holds this many times the requests
+// of the window just below it (as wide on a log scale: [lo/2, lo)). An
+// overloaded trial whose latency spreads evenly over seconds fills every
+// band a little; it has no peak at a timer.
+const peakFactor = 2
+
+// modeIn counts the requests in the bands, or 0 when they are not a peak.
+func modeIn(ts []Trial, bs ...band) (in, total int64) {
+	in, total = inBands(ts, bs...)
+	var below int64
+	for _, b := range bs {
+		n, _ := inBands(ts, band{b.lo / 2, b.lo})
+		below += n
+	}
+	if in < peakFactor*below {
+		return 0, total
+	}
+	return in, total
 }
 
 // inBands counts the requests of every trial inside the bands.

@@ -176,3 +176,20 @@ func TestGeneratorBound(t *testing.T) {
 	serverSlow.Result.Extra = map[string]string{"busiest_loop_busy": "0.95", "pacer_lag_p99_ns": "400000"}
 	expect(t, "sends late (a slow server holds the connections), pacer on time", []Trial{serverSlow})
 }
+
+// An overloaded trial spreads latency evenly over seconds: every timer's
+// band holds some of it, but none is a peak, and one stray SYN
+// retransmitted on the machine does not make a diagnosis.
+func TestOverloadIsNotATimerMode(t *testing.T) {
+	spread := func(i int, h *hdr.Histogram) {
+		for ms := 1; ms <= 3000; ms += 7 {
+			fill(h, time.Duration(ms)*time.Millisecond, 1)
+		}
+	}
+	k := with(with(with(zeroKernel, "TCPSynRetrans", 1), "TCPTimeouts", 1), "DelayedACKs", 30)
+	for _, d := range Diagnose([]Trial{trialOf(spread, k)}) {
+		if d.ID == "syn-retransmit" || d.ID == "rto" || d.ID == "delayed-ack" {
+			t.Errorf("diagnosed %s on an even spread: %s", d.ID, d.Evidence)
+		}
+	}
+}

@@ -17,7 +17,7 @@ import (
 // segment until the first is ACKed; the client, expecting more, delays
 // that ACK.
 func delayedACK(ts []Trial) (Diagnosis, bool) {
-	in, total := inBands(ts, delayedACKBand)
+	in, total := modeIn(ts, delayedACKBand)
 	acks, known := kernelSum(ts, "DelayedACKs")
 	s := share(in, total)
 	// At least one delayed ACK for every ten requests in the mode: on
@@ -34,11 +34,13 @@ func delayedACK(ts []Trial) (Diagnosis, bool) {
 // (ListenOverflows, ListenDrops) or the client sending them again
 // (TCPSynRetrans).
 func synRetransmit(ts []Trial) (Diagnosis, bool) {
-	in, total := inBands(ts, synBands...)
+	in, total := modeIn(ts, synBands...)
 	drops, known := kernelSum(ts, "ListenOverflows", "ListenDrops")
 	retrans, _ := kernelSum(ts, "TCPSynRetrans")
 	s := share(in, total)
-	if s < minRareShare || !known || drops+retrans == 0 {
+	// Each request in the mode is a SYN dropped (both drop counters move)
+	// or sent again: the counters must be of that order, not one stray.
+	if s < minRareShare || !known || 4*(drops+retrans) < in {
 		return Diagnosis{}, false
 	}
 	return Diagnosis{ID: "syn-retransmit", Share: s,
@@ -50,11 +52,11 @@ func synRetransmit(ts []Trial) (Diagnosis, bool) {
 // rto: a floor of 200 ms (the minimum retransmission timeout), and the
 // kernel counting timeouts.
 func rto(ts []Trial) (Diagnosis, bool) {
-	in, total := inBands(ts, rtoBand)
+	in, total := modeIn(ts, rtoBand)
 	timeouts, known := kernelSum(ts, "TCPTimeouts")
 	retrans, _ := kernelSum(ts, "RetransSegs")
 	s := share(in, total)
-	if s < minRareShare || !known || timeouts == 0 {
+	if s < minRareShare || !known || timeouts == 0 || 10*timeouts < in {
 		return Diagnosis{}, false
 	}
 	return Diagnosis{ID: "rto", Share: s,
@@ -110,15 +112,16 @@ func slowCut(h *hdr.Histogram) int64 {
 	return max(slowFloor.Nanoseconds(), slowFactor*h.ValueAtQuantile(50))
 }
 
-// runtimeAt is the runtime sample covering interval i (both grids start
-// with the load; the sampler's first delta ends one interval in, so it
-// covers interval 0 of the window only approximately).
+// runtimeAt is the runtime sample covering interval i: the first whose
+// end (AtMS, from the load's start) is past the middle of the interval's
+// end on the 100 ms grid both share (the window starts after the
+// warm-up).
 func runtimeAt(t Trial, i int) (s rundir.RuntimeSample, ok bool) {
 	if len(t.Runtime) == 0 || len(t.Intervals) == 0 {
 		return s, false
 	}
 	warmupMS := t.Result.WarmupS * 1000
-	stepMS := t.Result.DurationS * 1000 / float64(len(t.Intervals))
+	stepMS := float64(IntervalMS)
 	at := warmupMS + (float64(i)+1)*stepMS
 	for _, rs := range t.Runtime {
 		if rs.AtMS >= at-stepMS/2 {

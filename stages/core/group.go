@@ -112,7 +112,11 @@ func (g *Group) Serve() error {
 	errs := make([]error, len(g.rs))
 	var wg sync.WaitGroup
 	for i, r := range g.rs {
-		wg.Go(func() { errs[i] = g.serveReactor(i, r) })
+		wg.Go(func() {
+			if errs[i] = g.serveReactor(i, r); errs[i] != nil {
+				g.Close() // a reactor gone would still be picked: stop the group
+			}
+		})
 	}
 	if g.acc != nil {
 		g.acc.start()
@@ -246,11 +250,14 @@ func (a *acceptor) run() {
 			a.handOff(int(fd), n)
 		case a.stopping.Load():
 			return
-		case errno == unix.EINTR, errno == unix.ECONNABORTED:
+		case retryAccept(errno):
 		case errno == unix.EMFILE, errno == unix.ENFILE, errno == unix.ENOBUFS, errno == unix.ENOMEM:
 			time.Sleep(time.Duration(acceptRetryNs)) // out of fds: let closes free some
 		default:
-			a.g.rs[0].log.Error("core: acceptor accept4", "fd", a.lfd, "err", errno)
+			// The listener itself is broken: a group that cannot accept
+			// must not look alive.
+			a.g.rs[0].log.Error("core: acceptor accept4, closing the group", "fd", a.lfd, "err", errno)
+			go a.g.Close() // Close stops this acceptor and waits for it
 			return
 		}
 	}
@@ -281,4 +288,16 @@ func (a *acceptor) stop() {
 	}
 	_ = unix.Close(a.lfd)
 	a.lfd = -1
+}
+
+// retryAccept: errors accept(2) says to treat like EAGAIN, because on
+// Linux they are the new connection's pending network errors, not the
+// listener's.
+func retryAccept(e unix.Errno) bool {
+	switch e {
+	case unix.EINTR, unix.ECONNABORTED, unix.ENETDOWN, unix.EPROTO, unix.ENOPROTOOPT, unix.EHOSTDOWN,
+		unix.ENONET, unix.EHOSTUNREACH, unix.EOPNOTSUPP, unix.ENETUNREACH, unix.EPERM:
+		return true
+	}
+	return false
 }

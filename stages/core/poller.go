@@ -72,9 +72,11 @@ func (r *Reactor) onWake() {
 
 // wakeLocked bumps the eventfd so epoll_wait returns. r.mu must be held and
 // the loop running: that is what guarantees efd is still ours to write.
+// It runs on the waker's goroutine (Shutdown, Close, a group's acceptor),
+// so it is the waker's syscall and not counted as the reactor's.
 func (r *Reactor) wakeLocked() {
 	one := [8]byte{1} // any non-zero uint64 wakes, whatever the byte order
-	if _, err := r.sysWrite(r.efd, one[:]); err != nil && err != unix.EAGAIN {
+	if _, err := unix.Write(r.efd, one[:]); err != nil && err != unix.EAGAIN {
 		r.log.Error("core: wake eventfd", "err", err)
 	}
 }

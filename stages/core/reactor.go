@@ -60,6 +60,7 @@ type Reactor struct {
 	handoffSpare   []int     // the other half of the handoff double buffer (loop goroutine)
 	inHandoff      atomic.Int64
 	latency        atomic.Int64 // see LatencyEstimate
+	connEvents     int          // connection events in this turn
 
 	base  time.Time // the reactor clock counts nanoseconds from here
 	now   time.Time // read once per epoll_wait return
@@ -142,11 +143,12 @@ func (r *Reactor) loop() error {
 			r.closeAll()
 			return fmt.Errorf("epoll_wait epfd %d: %w", r.epfd, err)
 		}
+		r.connEvents = 0
 		for i := range max(n, 0) {
 			r.dispatch(&r.events[i])
 		}
-		if n > 0 && r.cfg.TrackLatency {
-			r.sampleTurn()
+		if r.connEvents > 0 && r.cfg.TrackLatency {
+			r.sampleTurn() // a turn that only took in hand-offs says nothing of service
 		}
 		r.readAgain()
 		r.expire()
@@ -204,6 +206,7 @@ func (r *Reactor) dispatch(ev *unix.EpollEvent) {
 			r.ctr.stale.Add(1)
 			return
 		}
+		r.connEvents++
 		r.onConnEvent(c, ev.Events)
 	}
 }
