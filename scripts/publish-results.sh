@@ -39,7 +39,11 @@ field() {
 num_cpu=$(grep -o '"num_cpu": *[0-9]*' "$run/run.json" | head -n 1 | grep -o '[0-9]*$' || true)
 
 mkdir -p "$dest"
-rm -rf "$dest/results"
+# results/archive/ keeps earlier raw runs that the docs still cite; the
+# rest of results/ is replaced.
+if [ -d "$dest/results" ]; then
+  find "$dest/results" -mindepth 1 -maxdepth 1 ! -name archive -exec rm -rf {} +
+fi
 mkdir -p "$dest/results"
 # Everything the report wrote except REPORT.md itself and compare outputs.
 (cd "$run/report" && find . -mindepth 1 -maxdepth 1 ! -name REPORT.md ! -name 'compare-*' \
