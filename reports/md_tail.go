@@ -55,7 +55,8 @@ func writeSamplerCost(m *markdown.Doc, rd *runData) {
 		}
 	}
 	if worst > 0 {
-		m.Para("The runtime sampler's own cost: at most %.1f µs per read in a server, %.3f%% of its CPU at 10 reads a second.", worstNS/1e3, 100*worst)
+		m.Para("The runtime sampler's own cost: a read took at most %.1f µs in a server's control handler (wall time, so any wait for "+
+			"the CPU its reactor held is included), which bounds its share at %.2f%% of the server's time at 10 reads a second.", worstNS/1e3, 100*worst)
 	}
 }
 

@@ -20,6 +20,9 @@ type Options struct {
 	// Noise is the A/A noise floor per metric (NoiseFloor), for Compare:
 	// a difference under it is reported as within noise.
 	Noise map[string]float64
+	// NoFlames leaves the flame graphs and profile diffs out of a report;
+	// the profiles stay in the run directory.
+	NoFlames bool
 }
 
 func (o Options) logger() *slog.Logger {
@@ -51,9 +54,16 @@ func Report(runDir string, opt Options) (*Output, error) {
 		return nil, err
 	}
 	charts := o.saveFigures(reportFigures(rd), log)
-	flames, notes := renderFlames(rd, o.Dir, log)
-	o.Notes = append(o.Notes, notes...)
-	diffs := renderDiffs(rd, o.Dir, log)
+	var flames []flameLink
+	var diffs profileDiffs
+	if opt.NoFlames {
+		o.Notes = append(o.Notes, "flame graphs and profile diffs left out (lab report --no-flames): the profiles are in the run directory; lab report without the flag renders them")
+	} else {
+		var notes []string
+		flames, notes = renderFlames(rd, o.Dir, log)
+		o.Notes = append(o.Notes, notes...)
+		diffs = renderDiffs(rd, o.Dir, log)
+	}
 	for _, f := range flames {
 		o.Files = append(o.Files, f.href)
 	}

@@ -4,7 +4,10 @@
 # pinned to SERVER_CPU and runs plain fixed-rate `lab load` trials pinned to
 # GEN_CPU at 0.8x and 1.25x the reported knee, N rounds each, interleaved,
 # and prints the SLO percentile of each with a verdict. At 0.8x the SLO
-# should hold; at 1.25x it should not.
+# should hold; at 1.25x it should not. Every 0.8x round runs before any
+# 1.25x one: an overloaded trial leaves a server with a backlog of
+# connections and TIME_WAIT sockets that would spoil the next light one.
+# A first 0.8x trial warms the fresh process up and is not counted.
 #
 # usage: scripts/knee-check.sh [-d SECONDS] [-n ROUNDS] [-g GEN_CPU] [-s SERVER_CPU] RUN_DIR [SERVER...]
 # Only lab stages and the Go references (lab serve) are checked here.
@@ -47,13 +50,15 @@ for s in "${servers[@]}"; do
 	"$tmp/lab" serve --stage "$s" --addr "127.0.0.1:$port" --cpu "$srv_cpu" 2>/dev/null &
 	pid=$!
 	sleep 0.5
-	for k in $(seq "$rounds"); do
-		for f in 0.8 1.25; do
+	for f in 0.8 1.25; do
+		for k in $(seq 0 "$rounds"); do
+			[[ $f == 0.8 || $k -gt 0 ]] || continue
 			rate=$(awk -v k="$knee" -v f="$f" 'BEGIN {printf "%.0f", k * f}')
 			timeout $((dur + 30)) taskset -c "$gen_cpu" "$tmp/lab" load "http://127.0.0.1:$port/plaintext" --conns 64 \
 				--rate "$rate" --duration "${dur}s" --warmup 300ms --cpu "$gen_cpu" --json "$tmp/k.json" >/dev/null 2>&1 || true
 			got=$(awk '/"latency_ns"/ {f=1} f' "$tmp/k.json" | sed -n "s/^ *\"$pct\": *\\([0-9.e+]*\\),*$/\\1/p" | head -n 1)
 			verdict=$(awk -v g="${got:-0}" -v t="$thr" 'BEGIN {print (g <= t) ? "meets" : "misses"}')
+			[[ $k -gt 0 ]] || continue # the warm-up trial
 			printf '%-12s round %d  %4sx knee = %7d req/s  %s %8.3f ms  %s the SLO\n' "$s" "$k" "$f" "$rate" "$pct" \
 				"$(awk -v g="${got:-0}" 'BEGIN {print g / 1e6}')" "$verdict"
 		done

@@ -56,7 +56,8 @@ mkdir -p "$dest/results/run"
 {
   echo "> Published $(date -u '+%Y-%m-%d %H:%M UTC') from run \`$(basename "$run")\` (started $(field started))"
   echo "> on **$(field hostname)**: $(field cpu_model), ${num_cpu:-?} CPUs, kernel $(field kernel), $(field go_version), commit $(field git_commit)."
-  echo "> The raw run is in [results/run/](results/run/) (\`bin/lab report results/run\` re-renders it)."
+  echo "> The raw run is in [results/run/](results/run/) (\`bin/lab report results/run\` re-renders it),"
+  echo "> all but the execution traces (trace.out), left out for their size: \`make bench\` makes them."
   echo
   # Relative links (no scheme, no anchor) now live under results/.
   sed -E 's#\]\(([^)#:][^):]*)\)#](results/\1)#g' "$report"
@@ -83,5 +84,43 @@ for o in "${others[@]}"; do
   (cd "$o" && find . -mindepth 1 -maxdepth 1 ! -name 'compare-*' -exec cp -R {} "$dest/results/$scen/" \;)
   echo "- **$scen**: run \`$(basename "$o")\`, [report](results/$scen/report/REPORT.md), raw files in [results/$scen/](results/$scen/)." >>"$dest/RESULTS.md"
 done
+# Then the headline sections of those reports, inline: what each scenario
+# is for, with its charts, links rewritten to the copy under results/.
+for o in "${others[@]}"; do
+  o="${o%/}"
+  scen=$(basename "$o" | cut -d- -f3-)
+  # Each scenario's headline sections (what it exists to show).
+  case $scen in
+  capacity) want="^## (The ladder|Variants|Reference servers|Where the CPU goes)" ;;
+  pipeline) want="^## (The ladder|Reference servers)" ;;
+  balance) want="^## Balance across reactors" ;;
+  sweep) want="^## Capacity at SLO" ;;
+  pathologies) want="^## Why the tail" ;;
+  aa) want="^## Noise floor" ;;
+  *) want="^## Warnings" ;;
+  esac
+  body=$(awk -v want="$want" '
+    /^## / { keep = ($0 ~ want) }
+    /^### The curves/ { keep = 0 }
+    keep' "$o/report/REPORT.md")
+  [ -n "$body" ] || continue
+  {
+    echo
+    echo "# From the $scen run (\`$(basename "$o")\`)"
+    echo
+    printf '%s\n' "$body" | sed -E "s#\]\(([^)\#:][^):]*)\)#](results/$scen/report/\1)#g; s/^## /## $scen: /"
+    for chart in hockey capacity balance; do
+      if [ -f "$o/report/$chart.png" ]; then
+        echo
+        echo "![$scen: $chart](results/$scen/report/$chart.png)"
+      fi
+    done
+  } >>"$dest/RESULTS.md"
+done
+
+# Execution traces (trace.out, 1-6 MB a server) stay in the run
+# directories: nothing in a report links them, and they would be most of
+# the published bytes.
+find "$dest/results" -path "$dest/results/archive" -prune -o -name trace.out -type f -exec rm -f {} +
 
 echo "published $run ${others[*]} -> $dest/RESULTS.md and $dest/results/"

@@ -12,6 +12,7 @@ import (
 func cmdReport(args []string) error {
 	fs := newFlagSet("report", "RUN_DIR")
 	verbose := fs.Bool("v", false, "log progress to stderr")
+	noFlames := fs.Bool("no-flames", false, "leave out the flame graphs and profile diffs (HTML pages of 0.1-0.6 MB each): a lighter report to publish")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -19,7 +20,7 @@ func cmdReport(args []string) error {
 		fs.Usage()
 		return usageError{"want exactly one RUN_DIR"}
 	}
-	out, err := reports.Report(fs.Arg(0), reports.Options{Logger: cliLogger(*verbose)})
+	out, err := reports.Report(fs.Arg(0), reports.Options{Logger: cliLogger(*verbose), NoFlames: *noFlames})
 	if err != nil {
 		return err
 	}
