@@ -168,25 +168,7 @@ func capacityFigure(rd *runData) (chart.Figure, bool) {
 func drawCapacity(dc draw.Canvas, servers []*serverData, slo string) {
 	p := chart.NewPlot("Capacity at SLO ("+slo+")", "server", "requests/s within the SLO")
 	leg := chart.NewLegend()
-	var names []string
-	var est []rundir.Estimate
-	inLegend := map[string]bool{}
-	w := barWidth(len(servers), 1)
-	for i, s := range servers {
-		c := s.CapacityAtSLO
-		names, est = append(names, s.Name), append(est, c.Estimate)
-		bar, err := plotter.NewBarChart(plotter.Values{c.Center}, w)
-		if err != nil {
-			continue
-		}
-		bar.XMin = float64(i)
-		bar.Color, bar.LineStyle.Width = kindColor(s.Kind), 0
-		p.Add(bar)
-		if !inLegend[s.Kind] {
-			inLegend[s.Kind] = true
-			leg.Add(s.Kind, bar)
-		}
-	}
+	names, est := addKindBars(p, &leg, servers, func(s *serverData) rundir.Estimate { return s.CapacityAtSLO.Estimate })
 	addRangeBars(p, est)
 	chart.NominalX(p, names)
 	chart.RotateX(p)

@@ -3,6 +3,7 @@ package reports
 import (
 	"image/color"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -37,24 +38,7 @@ func throughputFigure(servers []*serverData) (chart.Figure, bool) {
 func drawThroughput(dc draw.Canvas, servers []*serverData) {
 	p := chart.NewPlot("Throughput per server (median across rounds, CI bars)", "server", "throughput (requests/s)")
 	leg := chart.NewLegend()
-	var names []string
-	var est []rundir.Estimate
-	inLegend := map[string]bool{}
-	w := barWidth(len(servers), 1)
-	for i, s := range servers {
-		names, est = append(names, s.Name), append(est, s.Throughput)
-		bar, err := plotter.NewBarChart(plotter.Values{s.Throughput.Center}, w)
-		if err != nil {
-			continue
-		}
-		bar.XMin = float64(i)
-		bar.Color, bar.LineStyle.Width = kindColor(s.Kind), 0
-		p.Add(bar)
-		if !inLegend[s.Kind] {
-			inLegend[s.Kind] = true
-			leg.Add(s.Kind, bar)
-		}
-	}
+	names, est := addKindBars(p, &leg, servers, func(s *serverData) rundir.Estimate { return s.Throughput })
 	addCI(p, est, color.Gray{Y: 40}, 1)
 	chart.NominalX(p, names)
 	// Headroom over the tallest bar or interval, so neither meets the frame.
@@ -87,4 +71,29 @@ func kindIndex(kind string) int {
 func barWidth(categories, k int) vg.Length {
 	avail := chart.Width * 0.7 / vg.Length(categories*k)
 	return min(avail*0.8, vg.Points(48))
+}
+
+// addKindBars draws one bar per server, colored by its kind (one legend
+// entry per kind), and returns the names and the estimates drawn.
+func addKindBars(p *plot.Plot, leg *plot.Legend, servers []*serverData, of func(*serverData) rundir.Estimate) ([]string, []rundir.Estimate) {
+	var names []string
+	var est []rundir.Estimate
+	inLegend := map[string]bool{}
+	w := barWidth(len(servers), 1)
+	for i, s := range servers {
+		e := of(s)
+		names, est = append(names, s.Name), append(est, e)
+		bar, err := plotter.NewBarChart(plotter.Values{e.Center}, w)
+		if err != nil {
+			continue
+		}
+		bar.XMin = float64(i)
+		bar.Color, bar.LineStyle.Width = kindColor(s.Kind), 0
+		p.Add(bar)
+		if !inLegend[s.Kind] {
+			inLegend[s.Kind] = true
+			leg.Add(s.Kind, bar)
+		}
+	}
+	return names, est
 }

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -150,7 +151,7 @@ func medianPoints(trials []sweepTrial, o capacity.SLO) []capacity.Point {
 	var ps []capacity.Point
 	for _, cp := range curveOf(trials, o) {
 		ps = append(ps, capacity.Point{Offered: cp.Offered, Achieved: cp.Achieved,
-			Latency: percentileOf(rundir.Percentiles{P50: cp.P50, P90: cp.P90, P99: cp.P99, P999: cp.P999}, o.Percentile),
+			Latency: runstats.Percentile(rundir.Percentiles{P50: cp.P50, P90: cp.P90, P99: cp.P99, P999: cp.P999}, o.Percentile),
 			Growing: cp.QueueGrowing})
 	}
 	return ps
@@ -180,21 +181,9 @@ func (r *runner) sweepTrial(ctx context.Context, t *target, k int, offered float
 	if err != nil {
 		t.warn(fmt.Sprintf("round %d at %.0f req/s: %v", k, offered, err))
 	}
-	p := capacity.Point{Offered: offered, Achieved: lr.ThroughputRPS, Latency: percentileOf(lr.Latency, r.slo.Percentile), Growing: growing}
+	p := capacity.Point{Offered: offered, Achieved: lr.ThroughputRPS, Latency: runstats.Percentile(lr.Latency, r.slo.Percentile), Growing: growing}
 	t.sweep = append(t.sweep, sweepTrial{round: k, offered: offered, bisect: bisect, result: *lr, point: p})
 	return p, true
-}
-
-func percentileOf(p rundir.Percentiles, key string) float64 {
-	switch key {
-	case "p50":
-		return p.P50
-	case "p90":
-		return p.P90
-	case "p999":
-		return p.P999
-	}
-	return p.P99
 }
 
 func kneeText(k capacity.Knee) string {
@@ -229,7 +218,7 @@ func curveOf(trials []sweepTrial, o capacity.SLO) []rundir.CurvePoint {
 	for rate, trs := range byRate {
 		curve = append(curve, curvePoint(rate, trs, o))
 	}
-	slices.SortFunc(curve, func(a, b rundir.CurvePoint) int { return cmpF(a.Offered, b.Offered) })
+	slices.SortFunc(curve, func(a, b rundir.CurvePoint) int { return cmp.Compare(a.Offered, b.Offered) })
 	return curve
 }
 
@@ -263,7 +252,7 @@ func curvePoint(offered float64, trs []sweepTrial, o capacity.SLO) rundir.CurveP
 	}
 	cp.QueueGrowing = 2*growing > len(trs) // in most of its rounds
 	p := capacity.Point{Offered: offered, Achieved: cp.Achieved, Growing: cp.QueueGrowing,
-		Latency: percentileOf(rundir.Percentiles{P50: cp.P50, P90: cp.P90, P99: cp.P99, P999: cp.P999}, o.Percentile)}
+		Latency: runstats.Percentile(rundir.Percentiles{P50: cp.P50, P90: cp.P90, P99: cp.P99, P999: cp.P999}, o.Percentile)}
 	cp.Saturated, cp.MeetsSLO = p.Saturated(), p.Meets(o)
 	return cp
 }
@@ -279,16 +268,6 @@ func median(vs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
-}
-
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // capacityOf is the median of the rounds' knees (a round with no knee

@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"cmp"
 	"slices"
 )
 
@@ -63,7 +64,7 @@ type Knee struct {
 // its knee pass twice in a row. Points above the break are not trusted.
 func FindKnee(points []Point, o SLO) Knee {
 	ps := slices.Clone(points)
-	slices.SortFunc(ps, func(a, b Point) int { return cmpFloat(a.Offered, b.Offered) })
+	slices.SortFunc(ps, func(a, b Point) int { return cmp.Compare(a.Offered, b.Offered) })
 	var k Knee
 	lone := false
 	for i, p := range ps {
@@ -94,14 +95,4 @@ func NextProbe(points []Point, o SLO) (rate float64, ok bool) {
 		return 0, false
 	}
 	return (k.Rate + k.Above) / 2, true
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
