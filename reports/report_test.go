@@ -204,3 +204,26 @@ func copyRun(t *testing.T, src string, withReport bool) string {
 	}
 	return dst
 }
+
+// --no-flames: no flame graph or diff page is written, the report says
+// so, and every link it keeps exists.
+func TestReportWithoutFlames(t *testing.T) {
+	t.Parallel()
+	fixtureReport(t)
+	runA, _ := fixtures(t)
+	dir := copyRun(t, runA, false)
+	out, err := Report(dir, Options{NoFlames: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{flameDir, diffDir} {
+		if ents, _ := os.ReadDir(filepath.Join(out.Dir, sub)); len(ents) > 0 {
+			t.Errorf("%s/ has %d files with --no-flames", sub, len(ents))
+		}
+	}
+	doc := readFile(t, out.Markdown)
+	checkLinks(t, out.Dir, doc)
+	if !strings.Contains(doc, "lab report --no-flames") {
+		t.Error("REPORT.md does not say the flame graphs were left out")
+	}
+}
