@@ -29,7 +29,7 @@ const (
 // Classes of CPU time, by the leaf frame of a sample.
 const (
 	ClassKernel  = "kernel"  // a kernel frame: syscalls, the network stack, scheduling, interrupts
-	ClassRuntime = "runtime" // the Go runtime: packages runtime, internal/..., syscall
+	ClassRuntime = "runtime" // the Go runtime: packages runtime, internal/runtime/..., syscall
 	ClassUser    = "user"    // everything else: the server's own code and its libraries (libc too)
 )
 

@@ -10,7 +10,7 @@ import (
 const systemIntro = "Where each server's CPU time goes, the kernel included: a `perf record -g` " +
 	"(software cpu-clock event) of the server's process over its own load window of the profiling pass, " +
 	"converted to pprof (`sys.pb.gz`). Each sample is classed by its innermost frame: **kernel** " +
-	"(syscalls, the TCP stack, scheduling), **Go runtime** (packages runtime, internal/…, syscall), **user** " +
+	"(syscalls, the TCP stack, scheduling), **Go runtime** (packages runtime, internal/runtime/…, syscall), **user** " +
 	"(the server's own code and its libraries, libc included). _Kernel for the runtime_ is the part of the " +
 	"kernel time that the Go runtime asked for itself (sysmon's sleeps, futex waits and wakes, memory " +
 	"mapping) rather than the server's reads, writes and epoll calls: the runtime tax beyond its own frames."
