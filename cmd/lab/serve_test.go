@@ -209,3 +209,23 @@ func TestServeLayersCoreSettings(t *testing.T) {
 		t.Errorf("pools with limits: %d %d", c.MaxConns, c.ReadBufferSize)
 	}
 }
+
+// The new bench, report and compare flags refuse bad values with a usage
+// error before anything runs.
+func TestNewFlagsRejectBadValues(t *testing.T) {
+	dir := t.TempDir()
+	for name, run := range map[string]func() error{
+		"bench --slo p98=1ms":        func() error { return cmdBench([]string{"--slo", "p98=1ms", "--out", dir}) },
+		"bench --slo p99=0":          func() error { return cmdBench([]string{"--slo", "p99=0", "--out", dir}) },
+		"bench --aa with --servers":  func() error { return cmdBench([]string{"--aa", "naive", "--servers", "naive", "--out", dir}) },
+		"compare --noise not an A/A": func() error { return cmdCompare([]string{"--noise", dir, dir, dir}) },
+	} {
+		var ue usageError
+		if err := run(); !errors.As(err, &ue) {
+			t.Errorf("%s: %v, want a usage error", name, err)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+		t.Errorf("a refused command left %d entries in --out", len(ents))
+	}
+}

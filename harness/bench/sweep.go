@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"time"
-
-	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
 	"latencylab/harness/capacity"
+	"latencylab/harness/diagnose"
 	"latencylab/harness/rundir"
 	"latencylab/harness/runstats"
 )
@@ -186,16 +184,6 @@ func (r *runner) sweepTrial(ctx context.Context, t *target, k int, offered float
 	return p, true
 }
 
-func kneeText(k capacity.Knee) string {
-	switch {
-	case !k.Found:
-		return "none (the lowest rate already failed)"
-	case k.AtLeast:
-		return fmt.Sprintf("≥ %.0f req/s (met at every rate)", k.Rate)
-	}
-	return fmt.Sprintf("%.0f req/s (fails at %.0f)", k.Rate, k.Above)
-}
-
 // sweepSummary is a server's curve and capacity for run.json.
 func (r *runner) sweepSummary(t *target, s *rundir.ServerSummary) {
 	if r.sc.Sweep == nil {
@@ -312,13 +300,6 @@ func queueGrowing(path string) (bool, error) {
 	if err != nil || len(ivs) < 2 {
 		return false, err
 	}
-	half := func(hs []*hdrhistogram.Histogram) float64 {
-		m := hdrhistogram.New(1, int64(time.Hour), 3)
-		for _, h := range hs {
-			m.Merge(h)
-		}
-		return float64(m.ValueAtQuantile(50))
-	}
-	mid := len(ivs) / 2
-	return capacity.Growing(half(ivs[:mid]), half(ivs[mid:])), nil
+	first, second := diagnose.Halves(ivs)
+	return capacity.Growing(float64(first.ValueAtQuantile(50)), float64(second.ValueAtQuantile(50))), nil
 }

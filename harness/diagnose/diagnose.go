@@ -43,10 +43,6 @@ func Diagnose(ts []Trial) []Diagnosis {
 	return out
 }
 
-// IDs lists the rules' names.
-func IDs() []string {
-	return []string{"delayed-ack", "syn-retransmit", "rto", "gc-pause", "queueing", "generator-bound"}
-}
 
 // IntervalMS is the grid of the latency intervals (lab load's interval
 // log) and of the runtime samples.

@@ -141,7 +141,7 @@ func queueing(ts []Trial) (Diagnosis, bool) {
 		if t.Latency == nil || len(t.Intervals) < 2 || t.Result.Rate <= 0 {
 			continue
 		}
-		first, second := halves(t.Intervals)
+		first, second := Halves(t.Intervals)
 		total += t.Latency.TotalCount()
 		lag := t.Result.SendLag.P99
 		if !capacity.Growing(float64(first.ValueAtQuantile(50)), float64(second.ValueAtQuantile(50))) || lag < float64(lagFloor) {
@@ -161,7 +161,9 @@ func queueing(ts []Trial) (Diagnosis, bool) {
 		Remedy: "the offered rate is above what the server carries: lower it (the sweep scenario finds the capacity at an SLO) or use a faster stage"}, true
 }
 
-func halves(ivs []*hdr.Histogram) (first, second *hdr.Histogram) {
+// Halves merges a trial's intervals into its first and second half (the
+// queue-growth rule, capacity.Growing, compares their medians).
+func Halves(ivs []*hdr.Histogram) (first, second *hdr.Histogram) {
 	first, second = newHist(), newHist()
 	mid := len(ivs) / 2
 	for i, iv := range ivs {

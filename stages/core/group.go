@@ -91,9 +91,6 @@ func (g *Group) newReactor(i, n int, cfg Config, h Handler) (*Reactor, error) {
 // Addr is the bound address.
 func (g *Group) Addr() string { return g.addr }
 
-// Len is the number of reactors.
-func (g *Group) Len() int { return len(g.rs) }
-
 // Reactor is reactor i.
 func (g *Group) Reactor(i int) *Reactor { return g.rs[i] }
 
