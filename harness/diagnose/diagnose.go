@@ -43,7 +43,6 @@ func Diagnose(ts []Trial) []Diagnosis {
 	return out
 }
 
-
 // IntervalMS is the grid of the latency intervals (lab load's interval
 // log) and of the runtime samples.
 const IntervalMS = 100
