@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 )
 
@@ -22,14 +20,15 @@ type controller struct {
 
 // NewController returns the profiling control endpoint:
 //
-//	POST /profile/start                 200; 409 if already running
-//	POST /profile/stop?dir=ABSOLUTE_DIR 200 with a JSON array of the files
-//	                                    written; 409 if not running;
-//	                                    400 if dir is not an existing
-//	                                    absolute directory
-//	GET  /runtime                       200 with rundir.RuntimeRead: GC
-//	                                    cycles, GC pauses and scheduler
-//	                                    latencies (runtime/metrics)
+//	POST /profile/start  200; 409 if already running
+//	POST /profile/stop   200 with the window's files as a tar stream
+//	                     (WriteArchive); 409 if not running; 400 if the
+//	                     request names a place to write (dir=): the
+//	                     endpoint writes no file, the caller does
+//	GET  /runtime        200 with rundir.RuntimeRead: GC cycles, GC
+//	                     pauses and scheduler latencies (runtime/metrics)
+//
+// It has no access rules of its own: lab serve wraps it in control.Guard.
 func NewController(logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -42,7 +41,11 @@ func NewController(logger *slog.Logger) http.Handler {
 	return mux
 }
 
-func (c *controller) start(w http.ResponseWriter, _ *http.Request) {
+func (c *controller) start(w http.ResponseWriter, r *http.Request) {
+	if err := noQuery(r); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	if err := c.session.Start(); err != nil {
 		c.log.Warn("profile start refused", "err", err)
 		// Any failure to start is a conflict over the process-wide
@@ -55,42 +58,43 @@ func (c *controller) start(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (c *controller) stop(w http.ResponseWriter, r *http.Request) {
-	dir := r.URL.Query().Get("dir")
-	// The directory is checked before stopping, so that a typo does not
-	// throw the window away: the caller can retry with a good dir.
-	if err := checkDir(dir); err != nil {
+	// Checked before stopping, so that an old caller's dir= does not
+	// throw the window away: it can retry without.
+	if err := noQuery(r); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	files, err := c.session.Stop(dir)
+	files, err := c.session.Stop()
 	switch {
 	case errors.Is(err, ErrNotRunning):
 		http.Error(w, err.Error(), http.StatusConflict)
 		return
-	case err != nil:
-		c.log.Error("profile stop", "dir", dir, "err", err)
+	case err != nil && len(files) == 0:
+		c.log.Error("profile stop", "err", err)
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
+	case err != nil:
+		c.log.Warn("profile stop: partial window", "err", err, "files", len(files))
 	}
-	c.log.Info("profile stopped", "dir", dir, "files", len(files))
-	writeJSON(w, files)
+	w.Header().Set("Content-Type", ArchiveContentType)
+	if err := WriteArchive(w, files); err != nil {
+		// Headers are gone: the caller sees a truncated archive.
+		c.log.Warn("profile stop: send", "err", err)
+		return
+	}
+	c.log.Info("profile stopped", "files", len(files))
 }
 
-// checkDir accepts only an existing absolute directory: a relative path
-// would resolve against the server's working directory, which the
-// caller cannot see.
-func checkDir(dir string) error {
-	if dir == "" || !filepath.IsAbs(dir) {
-		return fmt.Errorf("dir must be an absolute path, got %q", dir)
+// noQuery refuses parameters: in particular dir=, with which earlier
+// versions let any caller choose where the server wrote files.
+func noQuery(r *http.Request) error {
+	if r.URL.RawQuery == "" {
+		return nil
 	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("dir: %w", err)
+	if r.URL.Query().Has("dir") {
+		return errors.New("dir is not accepted: the endpoint writes no file; the window's files come back in the answer")
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("dir %q is not a directory", dir)
-	}
-	return nil
+	return fmt.Errorf("unexpected parameters %q", r.URL.RawQuery)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -1,7 +1,7 @@
 package profiles
 
 import (
-	"encoding/json"
+	"bytes"
 	"io"
 	"net"
 	"net/http"
@@ -45,14 +45,14 @@ func post(t *testing.T, u string) (int, []byte) {
 
 func TestControllerOverHTTP(t *testing.T) {
 	base := serveController(t)
-	dir := t.TempDir()
-	stop := base + "/profile/stop?dir=" + url.QueryEscape(dir)
+	victim := t.TempDir()
+	stop := base + "/profile/stop"
 
 	expect := func(u string, want int) []byte {
 		t.Helper()
 		code, body := post(t, u)
 		if code != want {
-			t.Fatalf("POST %s = %d %s, want %d", u, code, body, want)
+			t.Fatalf("POST %s = %d %.200q, want %d", u, code, body, want)
 		}
 		return body
 	}
@@ -60,27 +60,25 @@ func TestControllerOverHTTP(t *testing.T) {
 	expect(base+"/profile/start", http.StatusOK)
 	expect(base+"/profile/start", http.StatusConflict) // already running
 	burnHash(200 * time.Millisecond)
-	expect(base+"/profile/stop?dir=relative/dir", http.StatusBadRequest)
-	expect(base+"/profile/stop?dir="+url.QueryEscape(filepath.Join(dir, "missing")), http.StatusBadRequest)
-	expect(base+"/profile/stop", http.StatusBadRequest)
-	// A bad dir must not have thrown the window away.
+	// The caller cannot choose where files go (issue 19: dir=/etc/cron.d).
+	expect(stop+"?dir="+url.QueryEscape(victim), http.StatusBadRequest)
+	expect(stop+"?dir=relative/dir", http.StatusBadRequest)
+	expect(stop+"?name=cpu", http.StatusBadRequest)
+	if ents, _ := os.ReadDir(victim); len(ents) != 0 {
+		t.Fatalf("the endpoint wrote files where the caller asked: %v", ents)
+	}
+	// A refused stop must not have thrown the window away.
 	body := expect(stop, http.StatusOK)
-
-	var files []string
-	if err := json.Unmarshal(body, &files); err != nil {
-		t.Fatalf("stop body %q: %v", body, err)
+	dir := t.TempDir()
+	names, err := ExtractArchive(bytes.NewReader(body), dir, MaxArchiveBytes)
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := []string{
-		filepath.Join(dir, rundir.CPUProfileFile),
-		filepath.Join(dir, rundir.WallProfileFile),
-		filepath.Join(dir, rundir.AllocsFile),
-		filepath.Join(dir, rundir.TraceFile),
+	if !reflect.DeepEqual(names, FileNames()) {
+		t.Fatalf("files = %v, want %v", names, FileNames())
 	}
-	if !reflect.DeepEqual(files, want) {
-		t.Fatalf("files = %v, want %v", files, want)
-	}
-	for _, f := range files[:3] { // the trace is not a pprof file
-		mustRead(t, f)
+	for _, f := range names[:3] { // the trace is not a pprof file
+		mustRead(t, filepath.Join(dir, f))
 	}
 	expect(stop, http.StatusConflict) // stopped again
 }

@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"crypto/sha256"
+	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -47,12 +48,17 @@ func capture(t *testing.T, work func()) string {
 		t.Fatal(err)
 	}
 	work()
-	files, err := s.Stop(dir)
+	files, err := s.Stop()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(files) != 4 {
-		t.Fatalf("Stop wrote %v, want 4 files (three profiles and the trace)", files)
+		t.Fatalf("Stop returned %d files, want 4 (three profiles and the trace)", len(files))
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
 }

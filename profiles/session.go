@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"runtime/trace"
 	"sync"
@@ -69,11 +67,12 @@ func (s *Session) Start() error {
 	return nil
 }
 
-// Stop ends the window and writes cpu.pb.gz, wall.pb.gz and allocs.pb.gz
-// into dir, which must exist. It returns the paths written. The session
-// is stopped even when writing fails, so a broken disk cannot leave the
-// process-wide CPU profiler stuck on.
-func (s *Session) Stop(dir string) ([]string, error) {
+// Stop ends the window and returns its files: cpu.pb.gz, wall.pb.gz,
+// allocs.pb.gz and trace.out, those captured, in FileNames' order. It
+// writes nothing: where the files go is the caller's business. The
+// session is stopped even when a part fails, so that nothing can leave
+// the process-wide CPU profiler stuck on.
+func (s *Session) Stop() ([]File, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.running {
@@ -97,13 +96,20 @@ func (s *Session) Stop(dir string) ([]string, error) {
 	if allocErr == nil {
 		files[rundir.AllocsFile] = allocs
 	}
-	// Whatever was captured is written even if another part failed: a
+	// Whatever was captured is returned even if another part failed: a
 	// CPU profile without its wall twin is still worth having.
-	paths, writeErr := writeAll(dir, files)
-	if err := errors.Join(wallErr, allocErr, writeErr); err != nil {
-		return paths, fmt.Errorf("profiles: stop: %w", err)
+	var out []File
+	for _, name := range FileNames() {
+		if files[name] != nil {
+			// A copy: the next Start reuses the buffers while the caller
+			// may still be sending these.
+			out = append(out, File{Name: name, Data: bytes.Clone(files[name])})
+		}
 	}
-	return paths, nil
+	if err := errors.Join(wallErr, allocErr); err != nil {
+		return out, fmt.Errorf("profiles: stop: %w", err)
+	}
+	return out, nil
 }
 
 // minWindow is the shortest profiling window: five fgprof ticks (99 Hz).
@@ -135,21 +141,4 @@ func (s *Session) allocDelta() ([]byte, error) {
 		return nil, fmt.Errorf("profiles: encode allocs: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-// writeAll writes the files present, in a fixed order so that the
-// returned list is stable.
-func writeAll(dir string, files map[string][]byte) ([]string, error) {
-	var paths []string
-	for _, name := range []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile, rundir.TraceFile} {
-		if files[name] == nil {
-			continue
-		}
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, files[name], 0o644); err != nil {
-			return paths, fmt.Errorf("profiles: %w", err)
-		}
-		paths = append(paths, p)
-	}
-	return paths, nil
 }

@@ -55,7 +55,7 @@ func TestAllocDeltaExcludesBeforeWindow(t *testing.T) {
 
 func TestSessionOrderErrors(t *testing.T) {
 	var s Session
-	if _, err := s.Stop(t.TempDir()); !errors.Is(err, ErrNotRunning) {
+	if _, err := s.Stop(); !errors.Is(err, ErrNotRunning) {
 		t.Fatalf("Stop before Start: %v", err)
 	}
 	if err := s.Start(); err != nil {
@@ -64,14 +64,14 @@ func TestSessionOrderErrors(t *testing.T) {
 	if err := s.Start(); !errors.Is(err, ErrRunning) {
 		t.Fatalf("second Start: %v", err)
 	}
-	if _, err := s.Stop(t.TempDir()); err != nil {
+	if _, err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	// A stopped session starts again: the CPU profiler was released.
 	if err := s.Start(); err != nil {
 		t.Fatalf("restart: %v", err)
 	}
-	if _, err := s.Stop(t.TempDir()); err != nil {
+	if _, err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -142,8 +142,14 @@ func (b *runBuilder) profilePass(ctx context.Context) error {
 			return err
 		}
 		_, loadErr := measure(ctx, s.url, b.spec.conns, 0, b.spec.profile, "")
-		if _, err := sess.Stop(filepath.Join(b.dir, s.name)); err != nil {
+		files, err := sess.Stop()
+		if err != nil {
 			return err
+		}
+		for _, f := range files {
+			if err := os.WriteFile(filepath.Join(b.dir, s.name, f.Name), f.Data, 0o644); err != nil {
+				return err
+			}
 		}
 		if loadErr != nil {
 			return loadErr

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"latencylab/internal/control"
 	"latencylab/internal/cpuset"
 	"latencylab/profiles"
 	"latencylab/stages"
@@ -34,7 +35,7 @@ type serveFlags struct {
 	syscalls, wait, balance                      string
 	reactors                                     int
 	cpus                                         []int // from --cpu
-	splitWrite                                   bool
+	splitWrite, controlRemote                    bool
 	core                                         core.Config // what the flags parsed into
 	set                                          map[string]bool
 	maxBody                                      int64
@@ -72,7 +73,12 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.DurationVar(&f.core.DrainTimeout, "drain-timeout", core.DefaultDrainTimeout, "graceful shutdown deadline")
 	fs.Int64Var(&f.maxBody, "max-body", http1.DefaultMaxBodyBytes, "largest request body accepted, bytes (413 above; the read buffer limit follows it)")
 	fs.StringVar(&f.cpu, "cpu", "", "pin the server to these CPUs (e.g. 0 or 0-1); GOMAXPROCS follows")
-	fs.StringVar(&f.control, "control", "", "control endpoint HOST:PORT for profiling (POST /profile/start, /profile/stop?dir=DIR)")
+	fs.StringVar(&f.control, "control", "", "control endpoint HOST:PORT for profiling (POST /profile/start, /profile/stop, GET /runtime).\n"+
+		"Every request needs Authorization: Bearer $"+control.TokenEnv+"; when that variable is unset, a token\n"+
+		"is made and written to a 0600 file named in the log. Loopback addresses only, unless\n"+
+		"--control-allow-remote (CONTRACTS.md §7)")
+	fs.BoolVar(&f.controlRemote, "control-allow-remote", false, "let --control listen on a non-loopback address. Anyone who can reach it and holds the\n"+
+		"token can then start profilers, which cost the server CPU; the token crosses the network in clear")
 	return fs, f
 }
 
@@ -105,7 +111,7 @@ func cmdServe(args []string) error {
 		return err
 	}
 	if f.control != "" {
-		stop, err := startControl(f.control, logger)
+		stop, err := startControl(f.control, f.controlRemote, logger)
 		if err != nil {
 			srv.Close()
 			return err
@@ -337,16 +343,35 @@ func serveUntilSignal(srv server, logger *slog.Logger) error {
 }
 
 // startControl serves the profiling control endpoint on its own net/http
-// listener, apart from the server under test.
-func startControl(addr string, logger *slog.Logger) (stop func(), err error) {
+// listener, apart from the server under test, behind its access rules.
+func startControl(addr string, allowRemote bool, logger *slog.Logger) (stop func(), err error) {
+	if err := control.CheckAddr(addr, allowRemote); err != nil {
+		return nil, usageError{"--control " + err.Error() + " (--control-allow-remote)"}
+	}
+	token, file, err := control.TokenFromEnv("")
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("control endpoint %s: %w", addr, err)
 	}
-	hs := &http.Server{Handler: profiles.NewController(logger), ReadHeaderTimeout: 5 * time.Second}
+	hs := &http.Server{
+		Handler:           control.Guard(profiles.NewController(logger), token, allowRemote),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
 	go func() { _ = hs.Serve(ln) }()
-	logger.Info("control endpoint", "addr", ln.Addr().String())
-	return func() { _ = hs.Close() }, nil
+	if file != "" {
+		logger.Info("control endpoint", "addr", ln.Addr().String(), "token_file", file)
+	} else {
+		logger.Info("control endpoint", "addr", ln.Addr().String(), "token", "$"+control.TokenEnv)
+	}
+	return func() {
+		_ = hs.Close()
+		if file != "" {
+			os.Remove(file)
+		}
+	}, nil
 }
 
 // groupConfig is how many reactors serve and how they share connections:

@@ -33,10 +33,11 @@ func TestMain(m *testing.M) {
 
 // labProcess is lab serve running as a child process.
 type labProcess struct {
-	cmd    *exec.Cmd
-	addr   string
-	stderr *bytes.Buffer
-	done   chan error
+	cmd     *exec.Cmd
+	addr    string
+	stderr  *bytes.Buffer
+	done    chan error
+	startup []string // the log lines up to "listening"
 }
 
 var listeningRe = regexp.MustCompile(`msg=listening .*addr=(\S+)`)
@@ -53,17 +54,20 @@ func startServe(t *testing.T, args ...string) *labProcess {
 	}
 	go func() { p.done <- p.cmd.Wait(); pw.Close() }()
 	t.Cleanup(func() { _ = p.cmd.Process.Kill() })
-	found := make(chan string, 1)
+	found := make(chan []string, 1)
 	go func() {
+		var lines []string
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
-			if m := listeningRe.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
+			lines = append(lines, sc.Text())
+			if listeningRe.MatchString(sc.Text()) {
+				found <- lines
 			}
 		}
 	}()
 	select {
-	case p.addr = <-found:
+	case p.startup = <-found:
+		p.addr = listeningRe.FindStringSubmatch(p.startup[len(p.startup)-1])[1]
 	case <-time.After(10 * time.Second):
 		t.Fatalf("lab serve did not report its address:\n%s", p.stderr)
 	}

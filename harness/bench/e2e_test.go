@@ -21,6 +21,7 @@ import (
 
 	"latencylab/harness/rundir"
 	"latencylab/harness/scenarios"
+	"latencylab/profiles"
 )
 
 // e2eTimeout bounds the whole `lab bench --quick` (it must finish in under
@@ -144,7 +145,7 @@ func checkServerFiles(t *testing.T, dir string, s rundir.ServerSummary, rounds i
 			t.Errorf("%s: %v", s.Name, err)
 		}
 	}
-	for _, f := range profileFiles() {
+	for _, f := range profiles.FileNames() {
 		if f == rundir.TraceFile {
 			checkTrace(t, filepath.Join(dir, s.Name, f))
 			continue

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"latencylab/harness/rundir"
+	"latencylab/internal/control"
+	"latencylab/profiles"
 )
 
 // The test binary doubles as a fake lab binary when fakeLabEnv is set: it
@@ -74,7 +76,7 @@ func fakeServe(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	stage := fs.String("stage", "", "")
 	addr := fs.String("addr", "", "")
-	control := fs.String("control", "", "")
+	controlAddr := fs.String("control", "", "")
 	fs.String("cpu", "", "")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -92,11 +94,16 @@ func fakeServe(args []string) error {
 	if err != nil {
 		return err
 	}
-	cln, err := net.Listen("tcp", *control)
+	cln, err := net.Listen("tcp", *controlAddr)
 	if err != nil {
 		return err
 	}
-	go func() { _ = http.Serve(cln, http.HandlerFunc(fakeControl)) }()
+	// The real guard: the bench must hand its token to the child.
+	token, _, err := control.TokenFromEnv("")
+	if err != nil {
+		return err
+	}
+	go func() { _ = http.Serve(cln, control.Guard(http.HandlerFunc(fakeControl), token, false)) }()
 	return http.Serve(ln, fakeServer(*stage, slices.Contains(envList(fakeDieEnv), *stage)))
 }
 
@@ -123,9 +130,11 @@ func fakeServer(stage string, die bool) http.Handler {
 
 func fakeControl(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/profile/stop" {
-		for _, f := range profileFiles() {
-			_ = os.WriteFile(filepath.Join(r.URL.Query().Get("dir"), f), []byte("fake"), 0o644)
+		var files []profiles.File
+		for _, f := range profiles.FileNames() {
+			files = append(files, profiles.File{Name: f, Data: []byte("fake")})
 		}
+		_ = profiles.WriteArchive(w, files)
 	}
 }
 

@@ -32,6 +32,7 @@ type runner struct {
 	tmp      string         // scratch: nginx configs, probe and profiling load results
 	children *children
 	http     *http.Client
+	control  *controlClient // the lab serve children's control endpoints
 	prog     *progress
 	targets  []*target
 	notes    []string
@@ -121,6 +122,9 @@ func newRunner(ctx context.Context, opt Options) (*runner, error) {
 		children: &children{grace: opt.Limits.StopGrace, tail: opt.Limits.StderrTail},
 		http:     newHTTPClient(opt.Limits.HTTPTimeout),
 		prog:     newProgress(opt.Progress),
+	}
+	if r.control, err = newControlClient(r.http); err != nil {
+		return nil, err
 	}
 	if err := r.selectTargets(ctx); err != nil {
 		return nil, err

@@ -125,9 +125,8 @@ func (r *runner) sampleRuntime(ctx context.Context, t *target, trace *rundir.Run
 			return
 		case <-tick.C:
 		}
-		body, err := call(ctx, r.http, "GET", "http://"+t.control+"/runtime")
-		var cur rundir.RuntimeRead
-		if err != nil || json.Unmarshal(body, &cur) != nil {
+		cur, err := r.control.readRuntime(ctx, t.control)
+		if err != nil {
 			continue
 		}
 		reads++

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"latencylab/harness/rundir"
 )
 
 // errPortTaken means a port chosen free was taken before the server bound it.
@@ -77,6 +79,7 @@ func (r *runner) serverSpec(t *target, port int) (childSpec, error) {
 	}
 	t.control = net.JoinHostPort("127.0.0.1", strconv.Itoa(cport))
 	spec.path = r.opt.Lab
+	spec.env = append(spec.env, r.control.env())
 	spec.args = append([]string{"serve", "--stage", t.def.serveStage(), "--addr", t.addr,
 		"--cpu", r.cpus.server.String(), "--control", t.control}, t.def.args...)
 	return spec, nil
@@ -96,6 +99,9 @@ func (r *runner) alive(t *target, when string) bool {
 
 // serverDir creates <run>/<server>.
 func (r *runner) serverDir(t *target) error {
+	if err := rundir.CheckName(t.def.name); err != nil {
+		return fmt.Errorf("server folder: %w", err)
+	}
 	t.dir = filepath.Join(r.dir, t.def.name)
 	if err := os.MkdirAll(t.dir, 0o755); err != nil {
 		return fmt.Errorf("server folder: %w", err)

@@ -11,11 +11,18 @@ import (
 	"strings"
 )
 
-// Read loads run.json from a run directory.
+// Read loads run.json from a run directory. Its server names become
+// paths of the directory, so one that could leave it is refused.
 func Read(dir string) (*Run, error) {
 	var r Run
-	if err := readJSON(filepath.Join(dir, RunFile), &r); err != nil {
+	path := filepath.Join(dir, RunFile)
+	if err := readJSON(path, &r); err != nil {
 		return nil, err
+	}
+	for _, s := range r.Servers {
+		if err := CheckName(s.Name); err != nil {
+			return nil, fmt.Errorf("rundir: %s: server %w", path, err)
+		}
 	}
 	return &r, nil
 }

@@ -1,6 +1,7 @@
 package rundir
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -64,5 +65,25 @@ func TestRoundsAndStats(t *testing.T) {
 	}
 	if _, err := Read(filepath.Join(dir, "nope")); err == nil {
 		t.Fatal("Read of a missing run must fail")
+	}
+}
+
+// A run.json is read from anywhere (lab report, lab compare): a server
+// name that would lead out of the run directory is refused.
+func TestReadRefusesServerNamesThatArePaths(t *testing.T) {
+	for _, name := range []string{"../../etc", "/etc", "a/b", "..", ".", "", "x\x00y"} {
+		dir := t.TempDir()
+		r := &Run{Version: 1, Servers: []ServerSummary{{Name: name, Kind: KindStage}}}
+		if err := r.Write(dir); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Read(dir); !errors.Is(err, ErrBadName) {
+			t.Errorf("server %q: err %v, want ErrBadName", name, err)
+		}
+	}
+	for _, name := range []string{"naive", "nginx", "rawsyscall~aa", "mc-least-conn", "x.y_z+1"} {
+		if err := CheckName(name); err != nil {
+			t.Errorf("CheckName(%q): %v", name, err)
+		}
 	}
 }

@@ -61,6 +61,16 @@ func TestParseRejects(t *testing.T) {
 		"relative path":   {`"/plaintext"`, `"plaintext"`},
 		"rate and rule":   {`"rate": 100`, `"rate": 100, "rate_rule": {"server": "naive", "conns": 1, "mode": "close", "duration": "1s", "probes": 1, "factor": 1, "min": 0, "max": 10}`},
 		"too many rounds": {`"rounds": 3`, `"rounds": 1000`},
+		// Fields that become paths, request lines or folders (issue 19).
+		"name with a path":        {`"name": "x"`, `"name": "../../tmp/x"`},
+		"name with a separator":   {`"name": "x"`, `"name": "a/b"`},
+		"hidden name":             {`"name": "x"`, `"name": ".x"`},
+		"path with a space":       {`"/plaintext"`, `"/plain text"`},
+		"path splitting a line":   {`"/plaintext"`, `"/x HTTP/1.1\r\nHost: evil\r\n\r\nGET /y"`},
+		"path with a fragment":    {`"/plaintext"`, `"/plaintext#x"`},
+		"variant with a path":     {`"rounds": 3`, `"rounds": 3, "variants": ["../etc"]`},
+		"server with a separator": {`"rounds": 3`, `"rounds": 3, "servers": ["a/b"]`},
+		"server load of a path":   {`"rounds": 3`, `"rounds": 3, "server_loads": {"../x": {"mode": "keepalive", "conns": 1}}`},
 	}
 	for name, c := range cases {
 		bad := strings.Replace(valid, c[0], c[1], 1)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"latencylab/harness/loadmode"
+	"latencylab/harness/rundir"
 )
 
 // Named limits of a valid scenario. They keep a typo (an extra zero) from
@@ -33,9 +34,18 @@ func (s Scenario) Validate() error {
 			errs = append(errs, fmt.Errorf(format, args...))
 		}
 	}
-	check(s.Name != "", "name is empty")
+	if err := rundir.CheckName(s.Name); err != nil { // it names the run directory
+		errs = append(errs, fmt.Errorf("name: %w", err))
+	}
 	check(s.Description != "", "description is empty")
-	check(strings.HasPrefix(s.Path, "/"), "path %q must start with /", s.Path)
+	if err := checkPath(s.Path); err != nil {
+		errs = append(errs, err)
+	}
+	for _, n := range append(append([]string(nil), s.Variants...), s.Servers...) {
+		if err := rundir.CheckName(n); err != nil {
+			errs = append(errs, fmt.Errorf("servers and variants: %w", err))
+		}
+	}
 	if err := validMode(s.Mode); err != nil {
 		errs = append(errs, err)
 	}
@@ -55,6 +65,9 @@ func (s Scenario) Validate() error {
 		errs = append(errs, s.RateRule.validate())
 	}
 	for name, l := range s.ServerLoads {
+		if err := rundir.CheckName(name); err != nil {
+			errs = append(errs, fmt.Errorf("server_loads: %w", err))
+		}
 		if err := validMode(l.Mode); err != nil {
 			errs = append(errs, fmt.Errorf("server_loads %s: %w", name, err))
 		}
@@ -107,6 +120,22 @@ func (r *RateRule) validate() error {
 		errs = append(errs, fmt.Errorf("rate_rule: want 0 <= min < max <= %d", MaxRate))
 	}
 	return errors.Join(errs...)
+}
+
+// checkPath accepts a request target in origin form (/plaintext?x=1):
+// it goes into every request line as it is, so a space, a control
+// character or a non-ASCII byte, which would split or bend that line, is
+// refused.
+func checkPath(p string) error {
+	if !strings.HasPrefix(p, "/") {
+		return fmt.Errorf("path %q must start with /", p)
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '#' {
+			return fmt.Errorf("path %q: byte %d (%q) cannot be in a request target", p, i, c)
+		}
+	}
+	return nil
 }
 
 // validMode checks a client mode with lab load's own parser. A scenario
