@@ -29,11 +29,11 @@ test: tools-note fmt-check vet race norace escape
 # go test hides t.Skip messages unless -v: say here which real clients are
 # absent, so their skipped checks are visible (.ci/run installs them).
 tools-note:
-	@for t in curl ab wrk nginx ip java perf; do command -v $$t >/dev/null 2>&1 || \
+	@for t in curl ab wrk nginx ip nft java perf; do command -v $$t >/dev/null 2>&1 || \
 	  echo "NOTE: $$t is not installed: the tests that use it skip (.ci/run installs it)"; done
 	@[ -f /usr/share/java/hdrhistogram.jar ] || \
 	  echo "NOTE: libhdrhistogram-java is not installed: the merged log is not cross-checked (.ci/run installs it)"
-	@[ "$$(id -u)" = 0 ] || echo "NOTE: not root: the multi-host test (network namespaces) skips"
+	@[ "$$(id -u)" = 0 ] || echo "NOTE: not root: the multi-host and lossy-network tests (network namespaces) skip"
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

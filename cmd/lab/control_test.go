@@ -68,7 +68,8 @@ func (c controlCall) do(t *testing.T, addr string) {
 // is refused with its status, and none starts a profile or writes a file.
 func TestControlEndpointRefusesStrangers(t *testing.T) {
 	t.Setenv(control.TokenEnv, "")
-	os.Unsetenv(control.TokenEnv) // lab serve makes its own token
+	os.Unsetenv(control.TokenEnv)   // lab serve makes its own token
+	t.Setenv("TMPDIR", t.TempDir()) // and its file, left behind when the test kills it
 	p := startServe(t, "--control", "127.0.0.1:0")
 	addr, file := controlOf(t, p)
 	token := readTokenFile(t, file)

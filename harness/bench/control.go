@@ -16,23 +16,22 @@ import (
 // this bench started. Each bench run makes one token and hands it to
 // those children alone through control.TokenEnv (CONTRACTS.md §7).
 type controlClient struct {
-	http  *http.Client
 	token string
 }
 
-func newControlClient(c *http.Client) (*controlClient, error) {
+func newControlClient() (*controlClient, error) {
 	token, err := control.NewToken()
 	if err != nil {
 		return nil, err
 	}
-	return &controlClient{http: c, token: token}, nil
+	return &controlClient{token: token}, nil
 }
 
 // env is what a lab serve child needs in its environment.
 func (cc *controlClient) env() string { return control.TokenEnv + "=" + cc.token }
 
-func (cc *controlClient) startProfile(ctx context.Context, addr string) error {
-	resp, err := cc.send(ctx, http.MethodPost, addr, "/profile/start")
+func (cc *controlClient) startProfile(ctx context.Context, hc *http.Client, addr string) error {
+	resp, err := cc.send(ctx, hc, http.MethodPost, addr, "/profile/start")
 	if err != nil {
 		return err
 	}
@@ -42,8 +41,8 @@ func (cc *controlClient) startProfile(ctx context.Context, addr string) error {
 
 // stopProfile ends the window and writes its files into dir, which the
 // bench owns; it returns their names.
-func (cc *controlClient) stopProfile(ctx context.Context, addr, dir string) ([]string, error) {
-	resp, err := cc.send(ctx, http.MethodPost, addr, "/profile/stop")
+func (cc *controlClient) stopProfile(ctx context.Context, hc *http.Client, addr, dir string) ([]string, error) {
+	resp, err := cc.send(ctx, hc, http.MethodPost, addr, "/profile/stop")
 	if err != nil {
 		return nil, err
 	}
@@ -55,9 +54,9 @@ func (cc *controlClient) stopProfile(ctx context.Context, addr, dir string) ([]s
 	return names, nil
 }
 
-func (cc *controlClient) readRuntime(ctx context.Context, addr string) (rundir.RuntimeRead, error) {
+func (cc *controlClient) readRuntime(ctx context.Context, hc *http.Client, addr string) (rundir.RuntimeRead, error) {
 	var rr rundir.RuntimeRead
-	resp, err := cc.send(ctx, http.MethodGet, addr, "/runtime")
+	resp, err := cc.send(ctx, hc, http.MethodGet, addr, "/runtime")
 	if err != nil {
 		return rr, err
 	}
@@ -70,14 +69,14 @@ func (cc *controlClient) readRuntime(ctx context.Context, addr string) (rundir.R
 
 // send makes one authorized request and returns a 2xx answer, whose body
 // the caller closes.
-func (cc *controlClient) send(ctx context.Context, method, addr, path string) (*http.Response, error) {
+func (cc *controlClient) send(ctx context.Context, hc *http.Client, method, addr, path string) (*http.Response, error) {
 	url := "http://" + addr + path
 	req, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, url, err)
 	}
 	control.Authorize(req, cc.token)
-	resp, err := cc.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, url, err)
 	}

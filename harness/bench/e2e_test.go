@@ -21,6 +21,7 @@ import (
 
 	"latencylab/harness/rundir"
 	"latencylab/harness/scenarios"
+	"latencylab/internal/lossnet"
 	"latencylab/profiles"
 )
 
@@ -406,12 +407,22 @@ func TestPathologiesDiagnosedEndToEnd(t *testing.T) {
 	lab := buildLab(t)
 	// The scenario's own 2 s windows, not --quick's 1 s: a SYN sent again
 	// after 1 s needs a window longer than that to be seen at all.
-	dir := runBench(t, lab, "--scenario", "pathologies", "--rounds", "2", "--servers", "rawsyscall,nagle-split,backlog-tiny", "--perf", "off")
+	dir := runBench(t, lab, "--scenario", "pathologies", "--rounds", "2", "--servers", "rawsyscall,nagle-split,backlog-tiny,lossy", "--perf", "off")
 	run, err := rundir.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]string{"nagle-split": "delayed-ack", "backlog-tiny": "syn-retransmit", "rawsyscall": ""} {
+	wants := map[string]string{"nagle-split": "delayed-ack", "backlog-tiny": "syn-retransmit", "rawsyscall": ""}
+	// A real RTO needs a lossy namespace: root, ip and nft. Without them
+	// the run must say that lossy was skipped, and why.
+	if why := lossnet.Available(); why == nil {
+		wants["lossy"] = "rto"
+	} else if !slices.ContainsFunc(run.Notes, func(n string) bool { return strings.HasPrefix(n, "lossy skipped") }) {
+		t.Errorf("lossy could not run (%v) and the run has no note saying so: %q", why, run.Notes)
+	} else {
+		t.Logf("lossy skipped: %v", why)
+	}
+	for name, want := range wants {
 		s := server(t, run, name)
 		var got []string
 		for _, d := range s.Diagnoses {

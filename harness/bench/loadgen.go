@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"latencylab/harness/rundir"
+	"latencylab/internal/lossnet"
 )
 
 // loadJob is one run of lab load.
@@ -21,7 +22,8 @@ type loadJob struct {
 	duration time.Duration
 	timeout  time.Duration
 	jsonPath string
-	hlogPath string // "": none
+	hlogPath string      // "": none
+	net      *lossnet.NS // the namespace it runs in; nil: the bench's own
 }
 
 func (j loadJob) args(cpus string) []string {
@@ -49,6 +51,9 @@ func (r *runner) runLoad(ctx context.Context, j loadJob) (*rundir.LoadResult, er
 		args: j.args(r.cpus.load.String()),
 		env:  []string{"GOMAXPROCS=" + strconv.Itoa(r.cpus.load.Count())},
 		cpus: r.cpus.load,
+	}
+	if j.net != nil {
+		spec.path, spec.args = j.net.Wrap(spec.path, spec.args)
 	}
 	c, err := r.children.start(spec)
 	if err != nil {

@@ -65,7 +65,7 @@ func (r *runner) setCPU(t *target, after bool, cpu float64, ok bool) {
 }
 
 func (r *runner) readStats(ctx context.Context, t *target, after bool, file string) {
-	st, err := getStats(ctx, r.http, t.url("/stats"))
+	st, err := getStats(ctx, t.http, t.url("/stats"))
 	if err != nil {
 		t.warn("stats: " + err.Error())
 		return
@@ -134,7 +134,7 @@ func (r *runner) scenarioJob(t *target) loadJob {
 		rate = *r.sc.VariantRate
 	}
 	job := loadJob{
-		url:      t.url(r.sc.Path),
+		url: t.url(r.sc.Path), net: t.net,
 		conns:    r.sc.Conns,
 		rate:     rate,
 		mode:     r.sc.Mode,

@@ -31,21 +31,23 @@ const readyPoll = 20 * time.Millisecond
 
 // waitReady polls a TCP connect to each address until all accept, the
 // child exits, or the deadline passes.
-func waitReady(ctx context.Context, c *child, timeout time.Duration, addrs ...string) error {
+func waitReady(ctx context.Context, c *child, timeout time.Duration, dial dialFunc, addrs ...string) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	for _, addr := range addrs {
-		if err := waitAddr(ctx, c, addr); err != nil {
+		if err := waitAddr(ctx, c, dial, addr); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func waitAddr(ctx context.Context, c *child, addr string) error {
-	var d net.Dialer
+// dialFunc connects to a server: net.Dialer's, or one into a namespace.
+type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+func waitAddr(ctx context.Context, c *child, dial dialFunc, addr string) error {
 	for {
-		conn, err := d.DialContext(ctx, "tcp", addr)
+		conn, err := dial(ctx, "tcp", addr)
 		if err == nil {
 			conn.Close()
 			return nil

@@ -13,11 +13,11 @@ func (r *runner) profile(ctx context.Context, t *target, job loadJob) error {
 	if t.control == "" {
 		return nil
 	}
-	if err := r.control.startProfile(ctx, t.control); err != nil {
+	if err := r.control.startProfile(ctx, t.http, t.control); err != nil {
 		return fmt.Errorf("profile start: %w", err)
 	}
 	_, loadErr := r.runLoad(ctx, job)
-	names, err := r.control.stopProfile(ctx, t.control, t.dir)
+	names, err := r.control.stopProfile(ctx, t.http, t.control, t.dir)
 	t.profiles = append(t.profiles, names...)
 	if err != nil {
 		return fmt.Errorf("profile stop: %w", err)

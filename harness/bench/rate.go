@@ -39,7 +39,8 @@ func (r *runner) probe(ctx context.Context) ([]float64, error) {
 	if !ok {
 		return nil, fmt.Errorf("server %q is not available", rule.Server)
 	}
-	t := &target{def: def, dir: r.tmp}
+	t := &target{def: def, dir: r.tmp, http: r.http}
+	defer t.closeNet()
 	if err := r.startServer(ctx, t); err != nil {
 		return nil, err
 	}
@@ -48,6 +49,7 @@ func (r *runner) probe(ctx context.Context) ([]float64, error) {
 	for i := range rule.Probes {
 		lr, err := r.runLoad(ctx, loadJob{
 			url:      t.url(r.sc.Path),
+			net:      t.net,
 			conns:    rule.Conns,
 			mode:     rule.Mode,
 			warmup:   rule.Duration.D / 4,

@@ -13,6 +13,7 @@ import (
 	"latencylab/harness/capacity"
 	"latencylab/harness/scenarios"
 	"latencylab/internal/cpuset"
+	"latencylab/internal/lossnet"
 	"latencylab/profiles"
 )
 
@@ -123,7 +124,7 @@ func newRunner(ctx context.Context, opt Options) (*runner, error) {
 		http:     newHTTPClient(opt.Limits.HTTPTimeout),
 		prog:     newProgress(opt.Progress),
 	}
-	if r.control, err = newControlClient(r.http); err != nil {
+	if r.control, err = newControlClient(); err != nil {
 		return nil, err
 	}
 	if err := r.selectTargets(ctx); err != nil {
@@ -180,12 +181,17 @@ func (r *runner) selectTargets(ctx context.Context) error {
 		defs = append(defs, aaTwin(defs[0]))
 	}
 	nginx, found := findNginx(r.opt.NginxPath)
+	lossErr := lossnet.Available()
 	for _, d := range defs {
 		if d.nginx && !found {
 			r.note(nginxMissing(r.opt.NginxPath))
 			continue
 		}
-		r.targets = append(r.targets, &target{def: d})
+		if d.lossPermille > 0 && lossErr != nil {
+			r.note(fmt.Sprintf("%s skipped: it needs a lossy network namespace, and %v", d.name, lossErr))
+			continue
+		}
+		r.targets = append(r.targets, &target{def: d, http: r.http})
 	}
 	r.nginx = nginx
 	if len(r.targets) == 0 {
@@ -229,6 +235,11 @@ func (r *runner) probeWritable() error {
 
 func (r *runner) cleanup() {
 	r.children.stopAll()
+	for _, t := range r.targets {
+		if err := t.closeNet(); err != nil {
+			r.log.Warn("lossy namespace left behind", "server", t.def.name, "err", err)
+		}
+	}
 	if r.tmp != "" {
 		_ = os.RemoveAll(r.tmp)
 	}

@@ -29,6 +29,7 @@ type serverDef struct {
 	stage               string   // variants: the stage lab serve runs ("" = name)
 	args                []string // variants: extra lab serve flags
 	env                 []string // variants: extra environment (GOGC=5)
+	lossPermille        int      // > 0: served and loaded inside a namespace that drops this many TCP segments per thousand
 }
 
 // variantDefs are stages served with extra lab serve flags. They run only
@@ -53,16 +54,23 @@ func variantDefs() []serverDef {
 
 // pathologyDefs reproduce the tail's causes for real, for the pathologies
 // scenario: a listen backlog of one under connection churn (SYNs dropped
-// and sent again after 1 s), and an allocating stage collected
-// continually (GOGC=1). The Nagle pair shows the third (delayed ACK).
+// and sent again after 1 s), an allocating stage collected continually
+// (GOGC=1), and a network that loses segments (each sent again after a
+// timer of 200 ms or more). The Nagle pair shows the fourth (delayed ACK).
 func pathologyDefs() []serverDef {
 	return []serverDef{
 		{name: "backlog-tiny", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--backlog", "1"},
 			summary: "keepalive with a listen backlog of 1"},
 		{name: "gc-heavy", kind: rundir.KindVariant, stage: "keepalive", env: []string{"GOGC=1"},
 			summary: "keepalive (19 heap allocations per request) with GOGC=1: the collector runs all the time"},
+		{name: "lossy", kind: rundir.KindVariant, stage: "rawsyscall", lossPermille: lossyPermille,
+			summary: "rawsyscall in a network namespace whose loopback drops 1.5% of TCP segments, both directions (nftables)"},
 	}
 }
+
+// lossyPermille is the lossy variant's loss: enough for every trial to
+// lose segments, little enough that TCP does not spend it backing off.
+const lossyPermille = 15
 
 // balanceStrategies are lab serve's --balance values (core.BalanceNames;
 // the bench does not import the stages, and an unknown one fails its

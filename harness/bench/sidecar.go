@@ -35,7 +35,7 @@ func (r *runner) startSidecar(ctx context.Context, t *target, k int) *sidecar {
 	s := &sidecar{cancel: cancel, stopBg: stopBg}
 	if b := r.sc.Background; b != nil {
 		job := loadJob{
-			url: t.url(r.sc.Path), conns: b.Conns, rate: b.Rate, mode: b.Mode,
+			url: t.url(r.sc.Path), net: t.net, conns: b.Conns, rate: b.Rate, mode: b.Mode,
 			warmup: r.sc.Warmup.D, duration: r.sc.Duration.D, timeout: r.sc.Timeout.D,
 			jsonPath: filepath.Join(t.dir, rundir.RoundBackground(k)),
 		}
@@ -64,7 +64,7 @@ func (r *runner) sample(ctx context.Context, t *target, every time.Duration, tra
 			return
 		case <-tick.C:
 		}
-		st, err := getStats(ctx, r.http, t.url("/stats"))
+		st, err := getStats(ctx, t.http, t.url("/stats"))
 		if err != nil {
 			continue
 		}
@@ -125,7 +125,7 @@ func (r *runner) sampleRuntime(ctx context.Context, t *target, trace *rundir.Run
 			return
 		case <-tick.C:
 		}
-		cur, err := r.control.readRuntime(ctx, t.control)
+		cur, err := r.control.readRuntime(ctx, t.http, t.control)
 		if err != nil {
 			continue
 		}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 
 	"latencylab/harness/rundir"
+	"latencylab/internal/lossnet"
 )
 
 // errPortTaken means a port chosen free was taken before the server bound it.
@@ -46,7 +48,7 @@ func (r *runner) tryStart(ctx context.Context, t *target) error {
 	if t.control != "" {
 		addrs = append(addrs, t.control)
 	}
-	if err := waitReady(ctx, c, r.opt.Limits.ReadyTimeout, addrs...); err != nil {
+	if err := waitReady(ctx, c, r.opt.Limits.ReadyTimeout, t.dialer(), addrs...); err != nil {
 		c.stop(r.opt.Limits.StopGrace)
 		if portTaken(c.tail.String()) {
 			return fmt.Errorf("%w: %v", errPortTaken, err)
@@ -77,12 +79,36 @@ func (r *runner) serverSpec(t *target, port int) (childSpec, error) {
 	if err != nil {
 		return spec, err
 	}
+	if err := r.netOf(t); err != nil {
+		return spec, err
+	}
 	t.control = net.JoinHostPort("127.0.0.1", strconv.Itoa(cport))
 	spec.path = r.opt.Lab
 	spec.env = append(spec.env, r.control.env())
 	spec.args = append([]string{"serve", "--stage", t.def.serveStage(), "--addr", t.addr,
 		"--cpu", r.cpus.server.String(), "--control", t.control}, t.def.args...)
+	if t.net != nil {
+		spec.path, spec.args = t.net.Wrap(spec.path, spec.args)
+	}
 	return spec, nil
+}
+
+// netOf makes the lossy namespace of a server that asks for one, once:
+// its server, its load and the bench's own requests to it all run inside.
+func (r *runner) netOf(t *target) error {
+	if t.def.lossPermille == 0 || t.net != nil {
+		return nil
+	}
+	// The name is checked (rundir.CheckName) and short; the pid keeps two
+	// benches apart.
+	ns, err := lossnet.New(fmt.Sprintf("lab-%d-%s", os.Getpid(), t.def.name), t.def.lossPermille)
+	if err != nil {
+		return err
+	}
+	t.net = ns
+	tr := &http.Transport{DisableKeepAlives: true, Proxy: nil, DialContext: ns.DialContext}
+	t.http = &http.Client{Timeout: r.opt.Limits.HTTPTimeout, Transport: tr}
+	return nil
 }
 
 // alive checks that a server's process still runs, failing it if not.

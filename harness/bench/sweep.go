@@ -34,7 +34,7 @@ func (r *runner) probeAll(ctx context.Context) error {
 		var best float64
 		for i := range plan.Probes {
 			lr, err := r.runLoad(ctx, loadJob{
-				url: t.url(r.sc.Path), conns: r.sc.Conns, mode: r.sc.Mode,
+				url: t.url(r.sc.Path), net: t.net, conns: r.sc.Conns, mode: r.sc.Mode,
 				warmup: plan.Probe.D / 4, duration: plan.Probe.D, timeout: r.sc.Timeout.D,
 				jsonPath: filepath.Join(r.tmp, fmt.Sprintf("%s-probe-%d.json", t.def.name, i+1)),
 			})

@@ -1,8 +1,12 @@
 package bench
 
 import (
+	"net"
+	"net/http"
+
 	"latencylab/harness/capacity"
 	"latencylab/harness/rundir"
+	"latencylab/internal/lossnet"
 )
 
 // target is one server during a run: its process, addresses, collected
@@ -13,6 +17,8 @@ type target struct {
 	addr    string // host:port of the server
 	control string // host:port of lab serve's control endpoint; "" for nginx
 	proc    *child
+	net     *lossnet.NS  // the lossy namespace the server and its load run in; nil: this one's
+	http    *http.Client // for /stats and the control endpoint, dialling into net when set
 
 	failReason string
 	trials     []trial
@@ -53,3 +59,21 @@ func (t *target) hasStats() bool { return !t.def.nginx }
 
 // url is the server's address with a path.
 func (t *target) url(path string) string { return "http://" + t.addr + path }
+
+// dialer connects to t's addresses, inside its namespace if it has one.
+func (t *target) dialer() dialFunc {
+	if t.net != nil {
+		return t.net.DialContext
+	}
+	return (&net.Dialer{}).DialContext
+}
+
+// closeNet removes t's namespace, if it has one.
+func (t *target) closeNet() error {
+	if t.net == nil {
+		return nil
+	}
+	err := t.net.Close()
+	t.net = nil
+	return err
+}

@@ -102,7 +102,9 @@ func TestRTO(t *testing.T) {
 		}
 	}
 	expect(t, "200 ms floor + TCPTimeouts", []Trial{trialOf(lost, with(with(zeroKernel, "TCPTimeouts", 3), "RetransSegs", 3))}, "rto")
-	expect(t, "200 ms floor, no timeout", []Trial{trialOf(lost, zeroKernel)})
+	expect(t, "200 ms floor + loss probes", []Trial{trialOf(lost, with(with(zeroKernel, "TCPLossProbes", 12), "RetransSegs", 12))}, "rto")
+	expect(t, "200 ms floor, nothing sent again", []Trial{trialOf(lost, zeroKernel)})
+	expect(t, "200 ms floor, one stray retransmission", []Trial{trialOf(lost, with(zeroKernel, "RetransSegs", 1))})
 }
 
 // runtimeFor gives a trial one runtime sample per interval (at its end).

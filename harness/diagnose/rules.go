@@ -49,19 +49,28 @@ func synRetransmit(ts []Trial) (Diagnosis, bool) {
 		Remedy: "a longer listen backlog (lab serve --backlog; the core's default is 1024, naive's 128) within net.core.somaxconn, or accept faster"}, true
 }
 
-// rto: a floor of 200 ms (the minimum retransmission timeout), and the
-// kernel counting timeouts.
+// rto: a floor of 200 ms, and the kernel sending segments again. On
+// loopback the round trip is microseconds, so a lost segment waits for
+// the first timer that fires: a tail-loss probe (for a lone segment in
+// flight, about 200 ms: the worst-case delayed ACK) or the retransmission
+// timer (at least 200 ms, doubling). RetransSegs counts both, TCPTimeouts
+// the second alone.
 func rto(ts []Trial) (Diagnosis, bool) {
 	in, total := modeIn(ts, rtoBand)
-	timeouts, known := kernelSum(ts, "TCPTimeouts")
-	retrans, _ := kernelSum(ts, "RetransSegs")
+	timeouts, knownT := kernelSum(ts, "TCPTimeouts")
+	retrans, knownR := kernelSum(ts, "RetransSegs")
+	probes, _ := kernelSum(ts, "TCPLossProbes")
 	s := share(in, total)
-	if s < minRareShare || !known || timeouts == 0 || 10*timeouts < in {
+	sent := max(retrans, timeouts)
+	// A request in the band per lost segment, give or take those queued
+	// behind it: the counters must be of that order, not one stray.
+	if s < minRareShare || !(knownT || knownR) || sent == 0 || 10*sent < in {
 		return Diagnosis{}, false
 	}
 	return Diagnosis{ID: "rto", Share: s,
-		Evidence: fmt.Sprintf("%s of requests took %v (the minimum RTO is 200 ms); TCPTimeouts +%d, RetransSegs +%d", pct(s), rtoBand, timeouts, retrans),
-		Remedy:   "find what loses segments: on loopback, a receive queue or memory limit overflowing (netstat -s); elsewhere the path"}, true
+		Evidence: fmt.Sprintf("%s of requests took %v (a lost segment is sent again after a tail-loss probe or the retransmission timer, 200 ms at the least); "+
+			"RetransSegs +%d, of which TCPLossProbes +%d, and TCPTimeouts +%d", pct(s), rtoBand, retrans, probes, timeouts),
+		Remedy: "find what loses segments: on loopback, a receive queue or memory limit overflowing (netstat -s) or a firewall rule; elsewhere the path (ss -ti counts retransmissions per socket)"}, true
 }
 
 // gcPause: a slow tail whose requests fall mostly in the intervals where
