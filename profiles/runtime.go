@@ -13,18 +13,20 @@ const (
 	metricGCCycles  = "/gc/cycles/total:gc-cycles"
 	metricGCPauses  = "/sched/pauses/total/gc:seconds"
 	metricSchedLats = "/sched/latencies:seconds"
+	metricGoroutine = "/sched/goroutines:goroutines"
 )
 
 // ReadRuntime reads the runtime's GC and scheduler evidence, cumulative
 // since the process started, and what the read itself cost.
 func ReadRuntime() rundir.RuntimeRead {
 	start := time.Now()
-	samples := []metrics.Sample{{Name: metricGCCycles}, {Name: metricGCPauses}, {Name: metricSchedLats}}
+	samples := []metrics.Sample{{Name: metricGCCycles}, {Name: metricGCPauses}, {Name: metricSchedLats}, {Name: metricGoroutine}}
 	metrics.Read(samples)
 	r := rundir.RuntimeRead{
 		GCCycles:       samples[0].Value.Uint64(),
 		GCPauses:       histogramOf(samples[1].Value.Float64Histogram()),
 		SchedLatencies: histogramOf(samples[2].Value.Float64Histogram()),
+		Goroutines:     samples[3].Value.Uint64(),
 	}
 	r.CostNS = time.Since(start).Nanoseconds() // the read alone; GET /runtime reports more
 	return r

@@ -32,6 +32,7 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 		writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
 	}
 	writeBalance(&m, rd)
+	writeSoak(&m, rd)
 	writeNoise(&m, rd)
 	writeTail(&m, rd)
 	writeCharts(&m, charts)

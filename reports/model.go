@@ -29,10 +29,11 @@ type serverData struct {
 	intervals []intervalStat // per-interval p50/p99 across rounds
 	before    *rundir.Stats
 	after     *rundir.Stats
-	profiles  map[string]bool       // profile file name -> present
-	split     *profiles.CPUSplit    // from the system profile; nil without one
-	runtime   []rundir.RuntimeTrace // per round with runtime samples
-	notes     []string              // what is missing or unreadable, for the reader
+	profiles  map[string]bool        // profile file name -> present
+	split     *profiles.CPUSplit     // from the system profile; nil without one
+	runtime   []rundir.RuntimeTrace  // per round with runtime samples
+	resources []rundir.ResourceTrace // per round of a soak
+	notes     []string               // what is missing or unreadable, for the reader
 }
 
 // loadRun reads a run directory. Only an unreadable run.json is an
@@ -63,6 +64,7 @@ func loadServer(dir string, s rundir.ServerSummary) *serverData {
 	}
 	sd.loadSplit()
 	sd.loadRuntime(dir)
+	sd.loadResources(dir)
 	if !s.Failed && !sd.profiles[rundir.CPUProfileFile] && s.Kind != rundir.KindReference {
 		// A reference server has no Go profiles by design (nginx is not
 		// Go; nethttp and fasthttp have them through lab serve).
@@ -84,6 +86,22 @@ func (sd *serverData) loadRuntime(dir string) {
 			continue
 		}
 		sd.runtime = append(sd.runtime, tr)
+	}
+}
+
+// loadResources reads the resource samples of each round of a soak.
+func (sd *serverData) loadResources(dir string) {
+	for _, k := range sd.roundKs {
+		path := filepath.Join(dir, sd.Name, rundir.RoundResources(k))
+		if !rundir.Exists(path) {
+			continue
+		}
+		var tr rundir.ResourceTrace
+		if err := readJSONFile(path, &tr); err != nil {
+			sd.note("round %d resource samples unreadable: %v", k, err)
+			continue
+		}
+		sd.resources = append(sd.resources, tr)
 	}
 }
 

@@ -108,7 +108,7 @@ type reportChart struct {
 }
 
 // reportCharts are REPORT.md's charts, in order.
-var reportCharts = []reportChart{journeyChart, spectrumChart, timelineChart, throughputChart, countersChart, balanceChart, hockeyChart, capacityChart}
+var reportCharts = []reportChart{journeyChart, spectrumChart, timelineChart, throughputChart, countersChart, balanceChart, hockeyChart, capacityChart, soakChart}
 
 // chartRef is a chart that made it to disk, or the note saying why not.
 type chartRef struct {

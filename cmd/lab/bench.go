@@ -26,6 +26,8 @@ func cmdBench(args []string) error {
 	fs.StringVar(&opt.Scenario, "scenario", bench.DefaultScenario, "scenario: "+strings.Join(scenarios.Names(), ", "))
 	fs.BoolVar(&opt.Quick, "quick", false, "shrink durations and rounds (whole ladder in under a minute)")
 	fs.IntVar(&opt.Rounds, "rounds", 0, "measured rounds per server (0: the scenario's)")
+	fs.DurationVar(&opt.Duration, "duration", 0, "measured window of each trial (0: the scenario's, or --quick's); a soak's\n"+
+		"sampling keeps its shape. Within the scenario's limit (5m a trial, 2h for a soak)")
 	fs.StringVar(&servers, "servers", "", "comma-separated servers to run (default: the ladder, the scenario's variants, then nethttp, fasthttp, nginx)")
 	fs.StringVar(&opt.Out, "out", "runs", "folder that receives the run directory")
 	fs.StringVar(&opt.Lab, "lab", "", "lab binary to run as serve/load children (default: this one)")

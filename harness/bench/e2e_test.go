@@ -447,3 +447,47 @@ func TestPathologiesDiagnosedEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// soakRSSBound bounds the best stage's resident set over a short soak:
+// its buffers for 64 connections and the Go runtime come to about 20 MiB.
+const soakRSSBound = 128 << 20
+
+// The soak scenario's 20-second version (--quick): the best stage held at
+// 80% of its probed capacity, its fds and goroutines flat, its resident
+// set bounded, no request failed. Resources, not timings.
+func TestSoakEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: a 20-second soak; skipped in -short mode")
+	}
+	lab := buildLab(t)
+	dir := runBench(t, lab, "--scenario", "soak", "--quick", "--perf", "off")
+	run, err := rundir.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := server(t, run, "rawsyscall")
+	v := s.Soak
+	if v == nil {
+		t.Fatalf("no soak verdict: %+v", s)
+	}
+	if v.Samples < scenarios.MinSoakSamples {
+		t.Errorf("%d samples judged, want at least %d", v.Samples, scenarios.MinSoakSamples)
+	}
+	if !v.FDs.Known || !v.FDs.Flat {
+		t.Errorf("fds not flat: %+v", v.FDs)
+	}
+	if !v.Goroutines.Known || !v.Goroutines.Flat {
+		t.Errorf("goroutines not flat: %+v", v.Goroutines)
+	}
+	if !v.RSS.Known || v.RSS.Max > soakRSSBound {
+		t.Errorf("RSS up to %.1f MiB, bound %d MiB: %+v", v.RSS.Max/(1<<20), soakRSSBound>>20, v.RSS)
+	}
+	if v.Errors != 0 {
+		t.Errorf("%d errors during the soak", v.Errors)
+	}
+	var tr rundir.ResourceTrace
+	b, err := os.ReadFile(filepath.Join(dir, "rawsyscall", rundir.RoundResources(1)))
+	if err != nil || json.Unmarshal(b, &tr) != nil || len(tr.Samples) < v.Samples {
+		t.Fatalf("resource samples: %v, %d samples", err, len(tr.Samples))
+	}
+}

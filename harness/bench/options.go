@@ -32,21 +32,22 @@ func DefaultLimits() Limits {
 
 // Options are one bench run's settings, as lab bench's flags give them.
 type Options struct {
-	Scenario   string       // name of an embedded scenario; "" = ladder
-	Quick      bool         // apply the scenario's quick overrides
-	Rounds     int          // 0: the scenario's
-	Servers    []string     // nil: every server
-	Out        string       // parent of the run directory
-	Lab        string       // the lab binary whose serve/load/stages run as children
-	ServerCPUs string       // "": computed from the online CPUs
-	LoadCPUs   string       // "": computed from the online CPUs
-	GOGC       string       // for the servers; "": 100
-	NginxPath  string       // "": looked up in PATH, then /usr/sbin/nginx; "off": skip
-	PerfPath   string       // system profiles: "": perf from PATH; "off": none
-	SLO        capacity.SLO // a sweep's objective; zero: capacity.DefaultSLO
-	AA         string       // run this server twice, as itself and as rundir.AAName (the noise floor)
-	PinSelf    bool         // pin this process to the load CPUs (off for in-process tests)
-	Limits     Limits       // zero: DefaultLimits
+	Scenario   string        // name of an embedded scenario; "" = ladder
+	Quick      bool          // apply the scenario's quick overrides
+	Rounds     int           // 0: the scenario's
+	Duration   time.Duration // each measured trial's window; 0: the scenario's (after --quick)
+	Servers    []string      // nil: every server
+	Out        string        // parent of the run directory
+	Lab        string        // the lab binary whose serve/load/stages run as children
+	ServerCPUs string        // "": computed from the online CPUs
+	LoadCPUs   string        // "": computed from the online CPUs
+	GOGC       string        // for the servers; "": 100
+	NginxPath  string        // "": looked up in PATH, then /usr/sbin/nginx; "off": skip
+	PerfPath   string        // system profiles: "": perf from PATH; "off": none
+	SLO        capacity.SLO  // a sweep's objective; zero: capacity.DefaultSLO
+	AA         string        // run this server twice, as itself and as rundir.AAName (the noise floor)
+	PinSelf    bool          // pin this process to the load CPUs (off for in-process tests)
+	Limits     Limits        // zero: DefaultLimits
 
 	Progress io.Writer    // one line per trial; nil: io.Discard
 	Logger   *slog.Logger // nil: discard

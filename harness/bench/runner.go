@@ -157,6 +157,12 @@ func loadScenario(opt Options) (scenarios.Scenario, error) {
 		}
 		sc.Rounds = opt.Rounds
 	}
+	if opt.Duration != 0 {
+		sc.Duration.D = opt.Duration
+		if err := sc.Validate(); err != nil {
+			return sc, UsageError{fmt.Sprintf("--duration %v: %v", opt.Duration, err)}
+		}
+	}
 	return sc, nil
 }
 

@@ -20,6 +20,7 @@ type sidecar struct {
 	wg      sync.WaitGroup
 	trace   rundir.ReactorTrace
 	rt      rundir.RuntimeTrace
+	res     *rundir.ResourceTrace // a soak's samples; nil otherwise
 	loadErr error
 }
 
@@ -44,6 +45,11 @@ func (r *runner) startSidecar(ctx context.Context, t *target, k int) *sidecar {
 	if t.control != "" && r.sc.Runtime {
 		s.rt.IntervalMS = ms(runtimeEvery)
 		s.wg.Go(func() { r.sampleRuntime(sampleCtx, t, &s.rt) })
+	}
+	if p := r.sc.Soak; p != nil {
+		every := p.Every(r.sc.Duration.D)
+		s.res = &rundir.ResourceTrace{IntervalMS: ms(every), SettleMS: ms(r.sc.Warmup.D) + p.Settle*ms(r.sc.Duration.D)}
+		s.wg.Go(func() { r.sampleResources(sampleCtx, t, every, s.res) })
 	}
 	if every := r.sc.Sample.D; every > 0 && t.hasStats() {
 		s.trace = rundir.ReactorTrace{IntervalMS: ms(every), WarmupMS: ms(r.sc.Warmup.D)}
@@ -91,6 +97,9 @@ func (s *sidecar) stop(t *target, k int, measuredFailed bool) {
 		t.warn(fmt.Sprintf("round %d: background load: %v", k, s.loadErr))
 	}
 	s.writeRuntime(t, k)
+	if s.res != nil {
+		t.writeResources(k, *s.res)
+	}
 	if len(s.trace.Samples) == 0 {
 		return
 	}

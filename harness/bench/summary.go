@@ -10,7 +10,7 @@ func summarize(t *target) rundir.ServerSummary {
 	srv := runstats.Server{
 		Name: t.def.name, Kind: t.def.kind, Summary: t.def.summary,
 		Failed: t.failed(), FailReason: t.failReason, Profiles: t.profiles,
-		Warnings: t.warnings, Before: t.before, After: t.after, Imbalance: t.imbalance,
+		Warnings: t.warnings, Before: t.before, After: t.after, Imbalance: t.imbalance, Soak: t.soak,
 	}
 	for _, tr := range t.trials {
 		srv.Trials = append(srv.Trials, tr.result)

@@ -29,6 +29,7 @@ type target struct {
 	cpuOK               bool
 	profiles            []string
 	imbalance           []float64                   // per round with reactor samples
+	soak                *rundir.SoakVerdict         // a soak: the verdict the summary keeps
 	runtime             map[int]rundir.RuntimeTrace // by round, for a Go server with a control endpoint
 
 	probe float64         // sweep: closed-loop capacity probed before the rounds

@@ -300,6 +300,10 @@ type ServerSummary struct {
 	Reactors  []ReactorShare `json:"reactors,omitempty"`
 	Imbalance *Estimate      `json:"imbalance,omitempty"`
 
+	// A soak run: whether the server's resources stayed flat over its
+	// long trial (runstats.Soak).
+	Soak *SoakVerdict `json:"soak,omitempty"`
+
 	// A sweep run: the closed-loop probe the offered rates are fractions
 	// of, the latency–throughput curve, and the capacity at the SLO.
 	ProbeRPS      float64      `json:"probe_rps,omitempty"`
@@ -319,6 +323,7 @@ type RuntimeRead struct {
 	GCPauses       Histogram `json:"gc_pauses_seconds"`       // /sched/pauses/total/gc:seconds
 	SchedLatencies Histogram `json:"sched_latencies_seconds"` // /sched/latencies:seconds
 	CostNS         int64     `json:"cost_ns"`                 // the server's time answering every earlier /runtime read
+	Goroutines     uint64    `json:"goroutines"`              // live goroutines (/sched/goroutines:goroutines)
 }
 
 // Histogram is a runtime/metrics histogram: Counts[i] falls in
@@ -361,4 +366,55 @@ type Diagnosis struct {
 	Share    float64 `json:"share"`
 	Evidence string  `json:"evidence"`
 	Remedy   string  `json:"remedy"`
+}
+
+// RoundResources names a soak trial's resource samples.
+func RoundResources(k int) string { return "round-" + strconv.Itoa(k) + "-resources.json" }
+
+// ResourceTrace is what a server held over a soak trial, sampled at a
+// fixed interval (round-<k>-resources.json).
+type ResourceTrace struct {
+	IntervalMS float64 `json:"interval_ms"`
+	// SettleMS: samples before this are the settling-in (pools filling,
+	// the heap finding its size) and are not judged.
+	SettleMS float64          `json:"settle_ms"`
+	Samples  []ResourceSample `json:"samples"`
+}
+
+// ResourceSample is one sample of a soak trial. A figure that could not
+// be read is -1.
+type ResourceSample struct {
+	AtMS        float64 `json:"at_ms"`              // since the trial's load began
+	RSSBytes    int64   `json:"rss_bytes"`          // resident set, /proc/<pid>/status
+	FDs         int64   `json:"fds"`                // open file descriptors, /proc/<pid>/fd
+	Goroutines  int64   `json:"goroutines"`         // from the control endpoint's /runtime; -1 without one
+	Requests    int64   `json:"requests_total"`     // from /stats; -1 without
+	Errors      int64   `json:"requests_error"`     // from /stats; -1 without
+	Connections int64   `json:"connections_active"` // from /stats; -1 without
+}
+
+// SoakVerdict judges a soak trial's resources after the settling-in:
+// each is flat when the mean of the samples' second half exceeds that of
+// their first half by no more than its tolerance.
+type SoakVerdict struct {
+	Samples    int           `json:"samples"` // judged: after the settling-in
+	SettleS    float64       `json:"settle_s"`
+	RSS        ResourceTrend `json:"rss_bytes"`
+	FDs        ResourceTrend `json:"fds"`
+	Goroutines ResourceTrend `json:"goroutines"`
+	Errors     int64         `json:"errors"` // requests_error over the judged samples; -1 unknown
+	Flat       bool          `json:"flat"`   // every known resource flat, and no error
+}
+
+// ResourceTrend is one resource over the judged samples.
+type ResourceTrend struct {
+	Known     bool    `json:"known"`
+	First     float64 `json:"first"`      // the first judged sample
+	Last      float64 `json:"last"`       // the last sample
+	Min       float64 `json:"min"`        // over the judged samples
+	Max       float64 `json:"max"`        // over the judged samples
+	Growth    float64 `json:"growth"`     // second half's mean minus the first half's
+	PerMinute float64 `json:"per_minute"` // least-squares slope
+	Tolerance float64 `json:"tolerance"`  // the growth allowed
+	Flat      bool    `json:"flat"`
 }

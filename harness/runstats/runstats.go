@@ -49,6 +49,8 @@ type Server struct {
 	// Imbalance is each round's imbalance figure, where /stats was
 	// sampled (rundir.ReactorTrace).
 	Imbalance []float64
+	// Soak is a soak's verdict (Soak), where the scenario is one.
+	Soak *rundir.SoakVerdict
 }
 
 // CPUSpan is a process's CPU time, in seconds, read twice.
@@ -144,6 +146,7 @@ func Summarize(srv Server) rundir.ServerSummary {
 		e := estimate(srv.Imbalance)
 		s.Imbalance = &e
 	}
+	s.Soak = srv.Soak
 	s.Warnings = append(slices.Clone(srv.Warnings), s.Warnings...)
 	if ciWarn != "" {
 		s.Warnings = append(s.Warnings, ciWarn)

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"time"
 )
 
 //go:embed *.json
@@ -67,7 +68,21 @@ type Scenario struct {
 	// server, each server's own capacity is probed and its latency
 	// measured at a ladder of offered rates around it.
 	Sweep *SweepPlan `json:"sweep,omitempty"`
+	// Soak, when set, makes this a soak: long trials with the server's
+	// resources (RSS, fds, goroutines, /stats) sampled throughout, and a
+	// verdict on whether they stayed flat (round-<k>-resources.json).
+	Soak *SoakPlan `json:"soak,omitempty"`
 }
+
+// SoakPlan is the shape of a soak. Both are relative to the trial, so
+// that a soak of any length (lab bench --duration) keeps its shape.
+type SoakPlan struct {
+	Samples int     `json:"samples"` // over the measured window, evenly spaced
+	Settle  float64 `json:"settle"`  // share of the window at its start that is not judged
+}
+
+// Every is the sampling interval of a soak of duration d.
+func (p SoakPlan) Every(d time.Duration) time.Duration { return d / time.Duration(p.Samples) }
 
 // SweepPlan is the shape of a sweep.
 type SweepPlan struct {

@@ -24,6 +24,13 @@ const (
 	MinSample = 10 * time.Millisecond
 	// MaxSweepPoints bounds a sweep's offered rates per server and round.
 	MaxSweepPoints = 20
+	// MaxSoakLength bounds a soak's trial instead of MaxTrialLength: a
+	// soak is long on purpose, but not unbounded.
+	MaxSoakLength = 2 * time.Hour
+	// MinSoakSamples and MaxSoakSamples bound a soak's samples: enough to
+	// see a trend after the settling-in, few enough to read.
+	MinSoakSamples = 10
+	MaxSoakSamples = 1000
 )
 
 // Validate checks a scenario before any process starts.
@@ -55,7 +62,14 @@ func (s Scenario) Validate() error {
 	check(s.VariantRate == nil || (*s.VariantRate >= 0 && *s.VariantRate <= MaxRate), "variant_rate not in 0..%d", MaxRate)
 	check(s.Duration.D > 0, "duration must be positive")
 	check(s.Warmup.D >= 0, "warmup is negative")
-	check(s.Warmup.D+s.Duration.D <= MaxTrialLength, "warmup+duration over %v", MaxTrialLength)
+	maxTrial := MaxTrialLength
+	if s.Soak != nil {
+		maxTrial = MaxSoakLength
+		check(s.Soak.Samples >= MinSoakSamples && s.Soak.Samples <= MaxSoakSamples, "soak: samples %d not in %d..%d", s.Soak.Samples, MinSoakSamples, MaxSoakSamples)
+		check(s.Soak.Settle >= 0 && s.Soak.Settle <= 0.5, "soak: settle %v not in [0, 0.5]", s.Soak.Settle)
+		check(s.Soak.Samples <= 0 || s.Soak.Every(s.Duration.D) >= MinSample, "soak: samples %v apart, want at least %v", s.Soak.Every(s.Duration.D), MinSample)
+	}
+	check(s.Warmup.D+s.Duration.D <= maxTrial, "warmup+duration over %v", maxTrial)
 	check(s.Rounds >= 1 && s.Rounds <= MaxRounds, "rounds %d not in 1..%d", s.Rounds, MaxRounds)
 	check(s.Profile.D > 0 && s.Profile.D <= MaxTrialLength, "profile window must be in (0, %v]", MaxTrialLength)
 	check(s.Timeout.D > 0, "timeout must be positive")
