@@ -75,34 +75,31 @@ func loadServer(dir string, s rundir.ServerSummary) *serverData {
 
 // loadRuntime reads the runtime samples of each round, where there are.
 func (sd *serverData) loadRuntime(dir string) {
-	for _, k := range sd.roundKs {
-		path := filepath.Join(dir, sd.Name, rundir.RoundRuntime(k))
-		if !rundir.Exists(path) {
-			continue
-		}
-		var tr rundir.RuntimeTrace
-		if err := readJSONFile(path, &tr); err != nil {
-			sd.note("round %d runtime samples unreadable: %v", k, err)
-			continue
-		}
-		sd.runtime = append(sd.runtime, tr)
-	}
+	sd.runtime = loadRoundFiles[rundir.RuntimeTrace](sd, dir, rundir.RoundRuntime, "runtime samples")
 }
 
 // loadResources reads the resource samples of each round of a soak.
 func (sd *serverData) loadResources(dir string) {
+	sd.resources = loadRoundFiles[rundir.ResourceTrace](sd, dir, rundir.RoundResources, "resource samples")
+}
+
+// loadRoundFiles reads the optional per-round file name(k) of each
+// round that has one, noting the unreadable ones.
+func loadRoundFiles[T any](sd *serverData, dir string, name func(k int) string, what string) []T {
+	var out []T
 	for _, k := range sd.roundKs {
-		path := filepath.Join(dir, sd.Name, rundir.RoundResources(k))
+		path := filepath.Join(dir, sd.Name, name(k))
 		if !rundir.Exists(path) {
 			continue
 		}
-		var tr rundir.ResourceTrace
-		if err := readJSONFile(path, &tr); err != nil {
-			sd.note("round %d resource samples unreadable: %v", k, err)
+		var v T
+		if err := readJSONFile(path, &v); err != nil {
+			sd.note("round %d %s unreadable: %v", k, what, err)
 			continue
 		}
-		sd.resources = append(sd.resources, tr)
+		out = append(out, v)
 	}
+	return out
 }
 
 // loadSplit reads the system profile's CPU split, if there is one.

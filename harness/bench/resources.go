@@ -18,17 +18,9 @@ import (
 // -1 in its sample, never a stop: a soak must not end because one read
 // failed.
 func (r *runner) sampleResources(ctx context.Context, t *target, every time.Duration, trace *rundir.ResourceTrace) {
-	start := time.Now()
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		trace.Samples = append(trace.Samples, r.resourceSample(ctx, t, ms(time.Since(start))))
-	}
+	tickUntil(ctx, every, func(at time.Duration) {
+		trace.Samples = append(trace.Samples, r.resourceSample(ctx, t, ms(at)))
+	})
 }
 
 func (r *runner) resourceSample(ctx context.Context, t *target, atMS float64) rundir.ResourceSample {

@@ -61,6 +61,23 @@ func (r *runner) startSidecar(ctx context.Context, t *target, k int) *sidecar {
 // sample polls /stats until ctx ends. A failed poll is skipped: the
 // server is busy, and the trial itself says whether it failed.
 func (r *runner) sample(ctx context.Context, t *target, every time.Duration, trace *rundir.ReactorTrace) {
+	tickUntil(ctx, every, func(at time.Duration) {
+		st, err := getStats(ctx, t.http, t.url("/stats"))
+		if err != nil {
+			return
+		}
+		smp := rundir.ReactorSample{AtMS: ms(at)}
+		for _, rs := range st.Reactors {
+			smp.Active = append(smp.Active, rs.ConnectionsActive)
+			smp.Requests = append(smp.Requests, rs.RequestsTotal)
+		}
+		trace.Samples = append(trace.Samples, smp)
+	})
+}
+
+// tickUntil calls f every interval until ctx ends, with the time since
+// it began.
+func tickUntil(ctx context.Context, every time.Duration, f func(at time.Duration)) {
 	start := time.Now()
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -69,17 +86,8 @@ func (r *runner) sample(ctx context.Context, t *target, every time.Duration, tra
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			f(time.Since(start))
 		}
-		st, err := getStats(ctx, t.http, t.url("/stats"))
-		if err != nil {
-			continue
-		}
-		smp := rundir.ReactorSample{AtMS: ms(time.Since(start))}
-		for _, rs := range st.Reactors {
-			smp.Active = append(smp.Active, rs.ConnectionsActive)
-			smp.Requests = append(smp.Requests, rs.RequestsTotal)
-		}
-		trace.Samples = append(trace.Samples, smp)
 	}
 }
 
