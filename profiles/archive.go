@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"latencylab/harness/rundir"
+	"latencylab/internal/statsdoc"
 )
 
 // File is one file of a profiling window, named as in the run directory.
@@ -23,7 +23,7 @@ type File struct {
 // Names of the files a window can hold, in the order they are sent. The
 // archive reader accepts these and nothing else.
 func FileNames() []string {
-	return []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile, rundir.TraceFile}
+	return []string{statsdoc.CPUProfileFile, statsdoc.WallProfileFile, statsdoc.AllocsFile, statsdoc.TraceFile}
 }
 
 // ArchiveContentType is the media type of POST /profile/stop's answer.

@@ -25,7 +25,7 @@ type controller struct {
 //	                     (WriteArchive); 409 if not running; 400 if the
 //	                     request names a place to write (dir=): the
 //	                     endpoint writes no file, the caller does
-//	GET  /runtime        200 with rundir.RuntimeRead: GC cycles, GC
+//	GET  /runtime        200 with statsdoc.RuntimeRead: GC cycles, GC
 //	                     pauses and scheduler latencies (runtime/metrics)
 //
 // It has no access rules of its own: lab serve wraps it in control.Guard.

@@ -5,7 +5,7 @@ import (
 	"runtime/metrics"
 	"time"
 
-	"latencylab/harness/rundir"
+	"latencylab/internal/statsdoc"
 )
 
 // Runtime metrics behind GET /runtime.
@@ -18,11 +18,11 @@ const (
 
 // ReadRuntime reads the runtime's GC and scheduler evidence, cumulative
 // since the process started, and what the read itself cost.
-func ReadRuntime() rundir.RuntimeRead {
+func ReadRuntime() statsdoc.RuntimeRead {
 	start := time.Now()
 	samples := []metrics.Sample{{Name: metricGCCycles}, {Name: metricGCPauses}, {Name: metricSchedLats}, {Name: metricGoroutine}}
 	metrics.Read(samples)
-	r := rundir.RuntimeRead{
+	r := statsdoc.RuntimeRead{
 		GCCycles:       samples[0].Value.Uint64(),
 		GCPauses:       histogramOf(samples[1].Value.Float64Histogram()),
 		SchedLatencies: histogramOf(samples[2].Value.Float64Histogram()),
@@ -34,8 +34,8 @@ func ReadRuntime() rundir.RuntimeRead {
 
 // histogramOf copies a runtime histogram, infinities as ±1e300 (JSON has
 // none).
-func histogramOf(h *metrics.Float64Histogram) rundir.Histogram {
-	out := rundir.Histogram{Counts: append([]uint64(nil), h.Counts...)}
+func histogramOf(h *metrics.Float64Histogram) statsdoc.Histogram {
+	out := statsdoc.Histogram{Counts: append([]uint64(nil), h.Counts...)}
 	for _, b := range h.Buckets {
 		out.Buckets = append(out.Buckets, max(min(b, 1e300), -1e300))
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/felixge/fgprof"
 	"github.com/google/pprof/profile"
 
-	"latencylab/harness/rundir"
+	"latencylab/internal/statsdoc"
 )
 
 // Errors a Session reports for calls out of order.
@@ -83,18 +83,18 @@ func (s *Session) Stop() ([]File, error) {
 	// would crash it, so every window lasts a few of its ticks.
 	time.Sleep(time.Until(s.started.Add(minWindow)))
 	pprof.StopCPUProfile()
-	files := map[string][]byte{rundir.CPUProfileFile: s.cpu.Bytes()}
+	files := map[string][]byte{statsdoc.CPUProfileFile: s.cpu.Bytes()}
 	if trace.IsEnabled() {
 		trace.Stop()
-		files[rundir.TraceFile] = s.trace.Bytes()
+		files[statsdoc.TraceFile] = s.trace.Bytes()
 	}
 	wallErr := stopSafely(s.stopWall)
 	if wallErr == nil {
-		files[rundir.WallProfileFile] = s.wall.Bytes()
+		files[statsdoc.WallProfileFile] = s.wall.Bytes()
 	}
 	allocs, allocErr := s.allocDelta()
 	if allocErr == nil {
-		files[rundir.AllocsFile] = allocs
+		files[statsdoc.AllocsFile] = allocs
 	}
 	// Whatever was captured is returned even if another part failed: a
 	// CPU profile without its wall twin is still worth having.

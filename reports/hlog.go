@@ -3,47 +3,24 @@ package reports
 import (
 	"fmt"
 	"math"
-	"os"
 	"slices"
-	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/rundir"
 )
 
-// Latencies in .hlog files are nanoseconds (lab load records latency_ns).
-const (
-	hlogLowestNS  = 1
-	hlogHighestNS = int64(time.Hour)
-	hlogSigFigs   = 3
-)
-
-// readHlog returns the interval histograms of one .hlog file, in order.
+// readHlog returns the latency intervals of one .hlog file, in order.
 func readHlog(path string) ([]*hdr.Histogram, error) {
-	f, err := os.Open(path)
+	l, err := rundir.ReadHlog(path)
 	if err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
-	defer f.Close()
-	r := hdr.NewHistogramLogReader(f)
-	var hs []*hdr.Histogram
-	for {
-		h, err := r.NextIntervalHistogram()
-		if err != nil {
-			return nil, fmt.Errorf("reports: read %s: %w", path, err)
-		}
-		if h == nil {
-			return hs, nil
-		}
-		if h.Tag() != "" {
-			continue // a tagged stream (a sharded agent's totals): not latency intervals
-		}
-		hs = append(hs, h)
-	}
+	return l.Intervals, nil
 }
 
-// newHist makes an empty histogram wide enough for any latency the
-// generator can record.
-func newHist() *hdr.Histogram { return hdr.New(hlogLowestNS, hlogHighestNS, hlogSigFigs) }
+// newHist makes an empty histogram of the lab's one range.
+func newHist() *hdr.Histogram { return rundir.NewHist() }
 
 // mergeAll merges every interval of every log into one histogram.
 func mergeAll(logs [][]*hdr.Histogram) *hdr.Histogram {

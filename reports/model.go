@@ -1,9 +1,7 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
@@ -209,10 +207,4 @@ func orDash(s string) string {
 	return s
 }
 
-func readJSONFile(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
-}
+func readJSONFile(path string, v any) error { return rundir.ReadJSON(path, v) }

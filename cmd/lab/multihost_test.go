@@ -177,7 +177,7 @@ func checkMerged(t *testing.T, merged rundir.LoadResult, jsons []string, mergedH
 			i, a.Requests, a.Conns, a.Rate, a.Shard.OriginClock, time.Duration(a.Shard.LateNs))
 		for k, h := range intervalsByStart(t, strings.TrimSuffix(j, ".json")+".hlog", "") {
 			if sumByInterval[k] == nil {
-				sumByInterval[k] = hdrhistogram.New(1000, 60_000_000_000, 3)
+				sumByInterval[k] = rundir.NewHist()
 			}
 			sumByInterval[k].Merge(h)
 		}

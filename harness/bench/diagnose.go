@@ -2,7 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -29,25 +28,9 @@ func diagnoses(t *target) []rundir.Diagnosis {
 // readIntervals reads a trial's interval log: the untagged intervals and
 // their sum.
 func readIntervals(path string) (*hdrhistogram.Histogram, []*hdrhistogram.Histogram, error) {
-	f, err := os.Open(path)
+	l, err := rundir.ReadHlog(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("interval log: %w", err)
 	}
-	defer f.Close()
-	rd := hdrhistogram.NewHistogramLogReader(f)
-	whole := hdrhistogram.New(1, 3_600_000_000_000, 3)
-	var ivs []*hdrhistogram.Histogram
-	for {
-		h, err := rd.NextIntervalHistogram()
-		if err != nil {
-			return nil, nil, fmt.Errorf("interval log %s: %w", path, err)
-		}
-		if h == nil {
-			return whole, ivs, nil
-		}
-		if h.Tag() == "" {
-			ivs = append(ivs, h)
-			whole.Merge(h)
-		}
-	}
+	return l.Whole(), l.Intervals, nil
 }

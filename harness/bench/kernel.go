@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/prometheus/procfs"
 
@@ -94,11 +92,7 @@ func (r *runner) addKernel(t *target, lr *rundir.LoadResult, before kernelCounte
 		return
 	}
 	lr.Kernel = after.delta(before)
-	b, err := json.MarshalIndent(lr, "", "  ")
-	if err == nil {
-		err = os.WriteFile(path, append(b, '\n'), 0o644)
-	}
-	if err != nil {
+	if err := rundir.WriteJSON(path, lr); err != nil {
 		t.warn("kernel counters: " + err.Error())
 	}
 }

@@ -2,9 +2,7 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
@@ -75,13 +73,9 @@ func (r *runner) runLoad(ctx context.Context, j loadJob) (*rundir.LoadResult, er
 }
 
 func readLoadResult(path string) (*rundir.LoadResult, error) {
-	b, err := os.ReadFile(path)
+	lr, err := rundir.ReadLoadResult(path)
 	if err != nil {
 		return nil, fmt.Errorf("load result: %w", err)
 	}
-	var lr rundir.LoadResult
-	if err := json.Unmarshal(b, &lr); err != nil {
-		return nil, fmt.Errorf("load result %s: %w", path, err)
-	}
-	return &lr, nil
+	return lr, nil
 }

@@ -88,7 +88,7 @@ func TestBogusLabBinary(t *testing.T) {
 	if !errors.Is(err, ErrAllFailed) {
 		t.Fatalf("Run error %v, want ErrAllFailed", err)
 	}
-	if len(run.Servers) != len(contractLadder())+3 {
+	if len(run.Servers) != len(ContractLadder())+3 {
 		t.Errorf("servers %d, want the contract ladder, the capacity variant and nethttp, fasthttp", len(run.Servers))
 	}
 	for _, s := range run.Servers {

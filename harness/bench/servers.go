@@ -72,10 +72,12 @@ func pathologyDefs() []serverDef {
 // lose segments, little enough that TCP does not spend it backing off.
 const lossyPermille = 15
 
-// balanceStrategies are lab serve's --balance values (core.BalanceNames;
-// the bench does not import the stages, and an unknown one fails its
-// server at start, visibly).
-var balanceStrategies = []string{"reuseport", "round-robin", "least-conn", "least-latency", "random", "seed-random"}
+// BalanceStrategies are lab serve's --balance values. The bench does not
+// import the stages, so this is a copy of core.BalanceNames, and a test
+// in cmd/lab, which sees both, keeps the two equal.
+func BalanceStrategies() []string {
+	return []string{"reuseport", "round-robin", "least-conn", "least-latency", "random", "seed-random"}
+}
 
 // balanceReactors is how many reactors the balance variants run: more
 // than a 2-core machine's server CPU, so that they time-slice it.
@@ -84,7 +86,7 @@ const balanceReactors = "4"
 // balanceDefs are multicore under each strategy, for the balance scenario.
 func balanceDefs() []serverDef {
 	var defs []serverDef
-	for _, b := range balanceStrategies {
+	for _, b := range BalanceStrategies() {
 		defs = append(defs, serverDef{name: "mc-" + b, kind: rundir.KindVariant, stage: "multicore",
 			args:    []string{"--reactors", balanceReactors, "--balance", b},
 			summary: "multicore, " + balanceReactors + " reactors, --balance " + b})
@@ -113,10 +115,12 @@ func (d serverDef) serveStage() string {
 	return d.name
 }
 
-// contractLadder is the ladder CONTRACTS.md §1 names. lab stages is the truth
-// for order and summaries; a contract name it lacks is still benched, as a
-// failed server, so a missing stage shows in the run instead of vanishing.
-func contractLadder() []string {
+// ContractLadder is the ladder CONTRACTS.md §1 names. lab stages is the
+// truth for order and summaries; a contract name it lacks is still
+// benched, as a failed server, so a missing stage shows in the run
+// instead of vanishing. A test in cmd/lab keeps it equal to
+// stages.Names().
+func ContractLadder() []string {
 	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall", "multicore"}
 }
 
@@ -156,7 +160,7 @@ func listStages(ctx context.Context, lab string) ([]serverDef, error) {
 // the contract's names it lacks (unavailable), then the references.
 func catalog(listed []serverDef, listErr error) []serverDef {
 	defs := slices.Clone(listed)
-	for _, name := range contractLadder() {
+	for _, name := range ContractLadder() {
 		if slices.ContainsFunc(defs, func(d serverDef) bool { return d.name == name }) {
 			continue
 		}

@@ -2,9 +2,7 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -112,11 +110,7 @@ func (s *sidecar) stop(t *target, k int, measuredFailed bool) {
 		return
 	}
 	s.trace.ComputeImbalance()
-	b, err := json.MarshalIndent(s.trace, "", "  ")
-	if err == nil {
-		err = os.WriteFile(filepath.Join(t.dir, rundir.RoundReactors(k)), b, 0o644)
-	}
-	if err != nil {
+	if err := rundir.WriteJSON(filepath.Join(t.dir, rundir.RoundReactors(k)), s.trace); err != nil {
 		t.warn(fmt.Sprintf("round %d: reactor samples: %v", k, err))
 	}
 	t.imbalance = append(t.imbalance, s.trace.Imbalance)
@@ -188,11 +182,7 @@ func (s *sidecar) writeRuntime(t *target, k int) {
 	if len(s.rt.Samples) == 0 {
 		return
 	}
-	b, err := json.MarshalIndent(s.rt, "", "  ")
-	if err == nil {
-		err = os.WriteFile(filepath.Join(t.dir, rundir.RoundRuntime(k)), b, 0o644)
-	}
-	if err != nil {
+	if err := rundir.WriteJSON(filepath.Join(t.dir, rundir.RoundRuntime(k)), s.rt); err != nil {
 		t.warn(fmt.Sprintf("round %d: runtime samples: %v", k, err))
 	}
 	if t.runtime == nil {

@@ -238,7 +238,7 @@ func hasWarning(ws []string, s string) bool {
 	return false
 }
 
-func newHist() *hdr.Histogram { return hdr.New(1, int64(time.Hour), 3) }
+func newHist() *hdr.Histogram { return rundir.NewHist() }
 
 // extraFloat reads a number lab load put in its result's extra; 0 when
 // absent.

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -61,14 +60,11 @@ func Merge(jsonPaths []string) (*Merged, error) {
 }
 
 func readAgent(jsonPath string) (*agentResult, error) {
-	b, err := os.ReadFile(jsonPath)
+	lr, err := rundir.ReadLoadResult(jsonPath)
 	if err != nil {
-		return nil, err
-	}
-	a := &agentResult{path: jsonPath}
-	if err := json.Unmarshal(b, &a.sum); err != nil {
 		return nil, fmt.Errorf("%s is not a lab load result: %w", jsonPath, err)
 	}
+	a := &agentResult{path: jsonPath, sum: *lr}
 	if a.sum.Shard == nil || a.sum.Shard.StartAt == "" {
 		return nil, fmt.Errorf("%s is not a sharded agent's result: run lab load with --shard I/N and a common --start-at", jsonPath)
 	}
@@ -107,30 +103,12 @@ func (a *agentResult) matchesLog(hlog string) error {
 }
 
 func (a *agentResult) readHlog(path string) error {
-	f, err := os.Open(path)
+	l, err := rundir.ReadHlog(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	r := hdrhistogram.NewHistogramLogReader(f)
-	a.totals = map[string]*hdrhistogram.Histogram{}
-	for {
-		h, err := r.NextIntervalHistogram()
-		if err != nil {
-			return err
-		}
-		if h == nil {
-			return nil
-		}
-		if tag := h.Tag(); tag != "" {
-			if a.totals[tag] == nil {
-				a.totals[tag] = newHist()
-			}
-			a.totals[tag].Merge(h)
-			continue
-		}
-		a.intervals = append(a.intervals, h)
-	}
+	a.intervals, a.totals = l.Intervals, l.Tagged
+	return nil
 }
 
 // samePlan refuses results of different plans, duplicate agents and

@@ -1,20 +1,16 @@
 package load
 
 import (
-	"time"
-
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/rundir"
 )
 
-// Histogram range: 1 µs .. 60 s in nanoseconds, 3 significant digits.
-const (
-	histMinNs  = int64(time.Microsecond)
-	histMaxNs  = int64(60 * time.Second)
-	histDigits = 3
-	statusMax  = 1000 // status codes are three digits
-)
+// statusMax bounds the status codes counted: three digits.
+const statusMax = 1000
 
-func newHist() *hdrhistogram.Histogram { return hdrhistogram.New(histMinNs, histMaxNs, histDigits) }
+// newHist makes a histogram of the lab's one latency range.
+func newHist() *hdrhistogram.Histogram { return rundir.NewHist() }
 
 // errClass is a kind of failure; the names are the keys of Summary.Errors.
 type errClass uint8
@@ -53,7 +49,7 @@ func newRecorder() *recorder {
 	return &recorder{latency: newHist(), service: newHist(), sendLag: newHist(), pacerLag: newHist()}
 }
 
-func clampNs(v int64) int64 { return min(max(v, 0), histMaxNs) }
+func clampNs(v int64) int64 { return min(max(v, 0), rundir.HistHighestNS) }
 
 // response records a measured, complete response.
 func (r *recorder) response(now, latencyNs, serviceNs int64, status int) {

@@ -87,6 +87,19 @@ func Exists(dir string, elem ...string) bool {
 	return err == nil
 }
 
+// ReadLoadResult reads a lab load --json file (§3).
+func ReadLoadResult(path string) (*LoadResult, error) {
+	var lr LoadResult
+	if err := readJSON(path, &lr); err != nil {
+		return nil, err
+	}
+	return &lr, nil
+}
+
+// ReadJSON reads any JSON file of a run into v: the run directory's
+// types, each named by its file's function in this package.
+func ReadJSON(path string, v any) error { return readJSON(path, v) }
+
 func readJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {

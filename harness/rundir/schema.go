@@ -16,11 +16,11 @@ const (
 	BenchFile       = "bench.txt"
 	StatsBeforeFile = "stats-before.json"
 	StatsAfterFile  = "stats-after.json"
-	CPUProfileFile  = "cpu.pb.gz"
-	WallProfileFile = "wall.pb.gz"
-	AllocsFile      = "allocs.pb.gz"
+	CPUProfileFile  = statsdoc.CPUProfileFile
+	WallProfileFile = statsdoc.WallProfileFile
+	AllocsFile      = statsdoc.AllocsFile
 	SysProfileFile  = "sys.pb.gz" // linux-perf, kernel frames included; any server, nginx too
-	TraceFile       = "trace.out" // runtime/trace of the profiling window: go tool trace trace.out
+	TraceFile       = statsdoc.TraceFile
 	ReportDir       = "report"
 )
 
@@ -316,22 +316,12 @@ type ServerSummary struct {
 	Warnings  []string    `json:"warnings,omitempty"`
 }
 
-// RuntimeRead is one read of a Go server's runtime/metrics, as its
-// control endpoint answers GET /runtime: cumulative since start.
-type RuntimeRead struct {
-	GCCycles       uint64    `json:"gc_cycles"`
-	GCPauses       Histogram `json:"gc_pauses_seconds"`       // /sched/pauses/total/gc:seconds
-	SchedLatencies Histogram `json:"sched_latencies_seconds"` // /sched/latencies:seconds
-	CostNS         int64     `json:"cost_ns"`                 // the server's time answering every earlier /runtime read
-	Goroutines     uint64    `json:"goroutines"`              // live goroutines (/sched/goroutines:goroutines)
-}
-
-// Histogram is a runtime/metrics histogram: Counts[i] falls in
-// [Buckets[i], Buckets[i+1]); the ends may be ±Inf (written as ±1e300).
-type Histogram struct {
-	Buckets []float64 `json:"buckets"`
-	Counts  []uint64  `json:"counts"`
-}
+// RuntimeRead and Histogram are the control endpoint's GET /runtime
+// document, which the servers answer (internal/statsdoc).
+type (
+	RuntimeRead = statsdoc.RuntimeRead
+	Histogram   = statsdoc.Histogram
+)
 
 // RuntimeTrace is a trial's runtime samples (round-<k>-runtime.json): one
 // per interval of the latency timeline, each the change since the one

@@ -1,8 +1,10 @@
-// Package statsdoc is the /stats document (CONTRACTS.md §2): what every lab
-// server answers on /stats and what the bench keeps as stats-before.json
-// and stats-after.json. It is its own package because both sides of that
-// contract use it, the servers (stages) and the harness, and neither may
-// import the other.
+// Package statsdoc is the documents a lab server serves to the harness:
+// the /stats document (CONTRACTS.md §2), what every lab server answers on
+// /stats and what the bench keeps as stats-before.json and
+// stats-after.json, and the control endpoint's (§7): GET /runtime and the
+// names of a profiling window's files. It is its own package because
+// both sides of those contracts use it, the servers and the harness, and
+// no code that runs in a server may import the harness.
 package statsdoc
 
 // Stats is the /stats JSON document.
