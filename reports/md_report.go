@@ -21,7 +21,8 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 		m.H2("Run notes")
 		m.Bullets(rd.run.Notes)
 	}
-	writeWarnings(&m, warnings(rd))
+	top, rest := warnings(rd)
+	writeWarnings(&m, top, len(rest))
 	if sc.Sweep != nil {
 		writeCapacity(&m, rd)
 	} else {
@@ -39,6 +40,11 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 	writeSteps(&m, rd, diffs)
 	writeSystem(&m, rd, flames, diffs.sysRefs)
 	writeFlames(&m, rd, flames)
+	if len(rest) > 0 {
+		m.H2("Other warnings")
+		m.Para("Wide intervals that do not change how the numbers read (a latency percentile at a light open-loop rate varies from round to round), one line per server and kind:")
+		m.Bullets(rest)
+	}
 	if len(notes) > 0 {
 		m.H2("Report notes")
 		m.Bullets(notes)
@@ -46,14 +52,25 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 	return m.String()
 }
 
-func writeWarnings(m *markdown.Doc, ws []string) {
+// writeWarnings lists, before the tables, what changes how the numbers
+// read; the other warnings (rest of them) come at the end.
+func writeWarnings(m *markdown.Doc, ws []string, rest int) {
 	m.H2("Warnings")
+	later := ""
+	if rest > 0 {
+		later = fmt.Sprintf("%d more, which do not change how the numbers read, are under Other warnings at the end.", rest)
+	}
 	if len(ws) == 0 {
-		m.Para("None: every confidence interval is within %.0f%% of its median and the generator kept up.", 100*noisyCIWidth)
+		m.Para("None that change how the numbers read: the generator kept up, no request failed, and every throughput interval is within %.0f%% of its median. %s",
+			100*noisyCIWidth, later)
 		return
 	}
-	m.Para("These numbers deserve suspicion (confidence interval wider than %.0f%% of the median, generator behind, errors):", 100*noisyCIWidth)
+	m.Para("These numbers deserve suspicion (generator behind or saturated, errors, missing rounds, a throughput interval wider than %.0f%% of the median), one line per server and kind:",
+		100*noisyCIWidth)
 	m.Bullets(ws)
+	if later != "" {
+		m.Para("%s", later)
+	}
 }
 
 // variantsIntro explains the variant rows (stages served with extra
