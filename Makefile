@@ -15,7 +15,8 @@ build:
 bench: build
 	@out=$$($(BIN) bench --scenario $(SCENARIO) --out $(RUNS) $(BENCHARGS)) || exit $$?; \
 	  run=$$(printf '%s\n' "$$out" | tail -n 1); \
-	  $(BIN) report "$$run" && echo "report: $$run/report/REPORT.md"
+	  $(BIN) report "$$run" >/dev/null && echo "report: $$run/report/REPORT.md" && \
+	  echo "page:   $$run/report/index.html (open it in a browser)"
 
 # Capacity at an SLO: every server's latency-throughput curve and knee
 # (about 4.5 minutes on 2 cores; SLO=p99=2ms by default).
@@ -31,6 +32,8 @@ test: tools-note fmt-check vet race norace escape
 tools-note:
 	@for t in curl ab wrk nginx ip nft java perf; do command -v $$t >/dev/null 2>&1 || \
 	  echo "NOTE: $$t is not installed: the tests that use it skip (.ci/run installs it)"; done
+	@command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 || \
+	  echo "NOTE: chromium is not installed: the report page is not opened in a browser (.ci/run installs chromium-headless-shell)"
 	@[ -f /usr/share/java/hdrhistogram.jar ] || \
 	  echo "NOTE: libhdrhistogram-java is not installed: the merged log is not cross-checked (.ci/run installs it)"
 	@[ "$$(id -u)" = 0 ] || echo "NOTE: not root: the multi-host and lossy-network tests (network namespaces) skip"

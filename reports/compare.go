@@ -9,6 +9,7 @@ import (
 
 	"latencylab/harness/rundir"
 	"latencylab/profiles"
+	"latencylab/reports/htmlpage"
 )
 
 // CompareFile is the comparison's markdown, inside its output folder.
@@ -18,6 +19,7 @@ const CompareFile = "COMPARE.md"
 type CompareOutput struct {
 	Dir      string
 	Markdown string   // the document, also written to Dir/COMPARE.md
+	Page     string   // Dir/index.html: the same document, for a browser
 	Files    []string // relative to Dir
 }
 
@@ -66,6 +68,12 @@ func Compare(a, b Target, out string, opt Options) (*CompareOutput, error) {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
 	co.Files = append(co.Files, CompareFile)
+	page, err := writePage(out, "latencylab compare", co.Markdown)
+	if err != nil {
+		return nil, err
+	}
+	co.Page = page
+	co.Files = append(co.Files, htmlpage.FileName)
 	return co, nil
 }
 

@@ -24,6 +24,7 @@ func TestCompareRuns(t *testing.T) {
 		mustExist(t, filepath.Join(out.Dir, f))
 	}
 	checkLinks(t, out.Dir, out.Markdown)
+	checkPage(t, out.Dir)
 	if readFile(t, filepath.Join(out.Dir, CompareFile)) != out.Markdown {
 		t.Error("COMPARE.md differs from the returned markdown")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"latencylab/harness/rundir"
 	"latencylab/reports/chart"
+	"latencylab/reports/htmlpage"
 )
 
 // ReportFile is the report's markdown, inside RUN_DIR/report/.
@@ -36,12 +37,13 @@ func (o Options) logger() *slog.Logger {
 type Output struct {
 	Dir      string   // RUN_DIR/report
 	Markdown string   // the REPORT.md path
+	Page     string   // the index.html path: the same document, for a browser
 	Files    []string // every file written, relative to Dir
 	Notes    []string // pieces that could not be made, also shown in REPORT.md
 }
 
-// Report renders RUN_DIR/report/ from the run directory alone: REPORT.md,
-// the charts (.png and .svg), flame/ and diff/. Only an unreadable
+// Report renders RUN_DIR/report/ from the run directory alone: REPORT.md
+// and its page index.html, the charts (.png and .svg), flame/ and diff/. Only an unreadable
 // run.json or an unwritable report folder is an error.
 func Report(runDir string, opt Options) (*Output, error) {
 	log := opt.logger()
@@ -74,8 +76,25 @@ func Report(runDir string, opt Options) (*Output, error) {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
 	o.Files = append(o.Files, ReportFile)
+	if o.Page, err = writePage(o.Dir, "latencylab report — "+rd.run.Scenario.Name, doc); err != nil {
+		return nil, err
+	}
+	o.Files = append(o.Files, htmlpage.FileName)
 	log.Info("report written", "dir", o.Dir, "files", len(o.Files), "notes", len(o.Notes))
 	return o, nil
+}
+
+// writePage renders a document's Markdown as dir/index.html.
+func writePage(dir, title, doc string) (string, error) {
+	b, err := htmlpage.Render(title, []byte(doc))
+	if err != nil {
+		return "", fmt.Errorf("reports: %w", err)
+	}
+	path := filepath.Join(dir, htmlpage.FileName)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return "", fmt.Errorf("reports: %w", err)
+	}
+	return path, nil
 }
 
 // clearReport removes what an earlier rendering wrote (but not compare
@@ -86,7 +105,7 @@ func clearReport(dir string) error {
 			return fmt.Errorf("reports: %w", err)
 		}
 	}
-	for _, pat := range []string{"*.png", "*.svg", ReportFile} {
+	for _, pat := range []string{"*.png", "*.svg", ReportFile, htmlpage.FileName} {
 		old, _ := filepath.Glob(filepath.Join(dir, pat))
 		for _, f := range old {
 			if err := os.Remove(f); err != nil {

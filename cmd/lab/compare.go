@@ -38,6 +38,7 @@ func cmdCompare(args []string) error {
 	}
 	fmt.Print(res.Markdown)
 	fmt.Fprintln(os.Stderr, "files:", res.Dir)
+	fmt.Fprintln(os.Stderr, "page:", res.Page)
 	return nil
 }
 

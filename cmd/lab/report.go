@@ -10,7 +10,9 @@ import (
 
 // cmdReport renders RUN_DIR/report/ from a run directory alone.
 func cmdReport(args []string) error {
-	fs := newFlagSet("report", "RUN_DIR")
+	fs := newFlagSet("report", "[flags] RUN_DIR\n\nRenders RUN_DIR/report/ from the run directory alone: REPORT.md, the same document as\n"+
+		"a page for a browser (index.html, charts inline, links to the flame graphs and diffs),\n"+
+		"the charts (.png, .svg), flame/ and diff/. Prints the paths of REPORT.md and index.html.")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	noFlames := fs.Bool("no-flames", false, "leave out the flame graphs and profile diffs (HTML pages of 0.1-0.6 MB each): a lighter report to publish")
 	if err := parseFlags(fs, args); err != nil {
@@ -28,6 +30,7 @@ func cmdReport(args []string) error {
 		fmt.Fprintln(os.Stderr, "note:", n)
 	}
 	fmt.Println(out.Markdown)
+	fmt.Println(out.Page)
 	return nil
 }
 
