@@ -16,14 +16,33 @@ func (t DiffTable) Markdown() string {
 		b.WriteString("_no function changed_\n")
 		return b.String()
 	}
-	b.WriteString("| function | flat base | flat new | Δ flat | cum base | cum new | Δ cum |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	if t.Counted && !t.AnyBeyondNoise() {
+		b.WriteString(noNoiseChange)
+	}
+	b.WriteString("| function | flat base | flat new | Δ flat | cum base | cum new | Δ cum | noise |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range t.Rows {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", escapePipes(r.Func),
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", escapePipes(r.Func),
 			FormatValue(r.BaseFlat, t.Unit), FormatValue(r.NewFlat, t.Unit), t.delta(r.DeltaFlat()),
-			FormatValue(r.BaseCum, t.Unit), FormatValue(r.NewCum, t.Unit), t.delta(r.DeltaCum()))
+			FormatValue(r.BaseCum, t.Unit), FormatValue(r.NewCum, t.Unit), t.delta(r.DeltaCum()), t.noise(r))
 	}
 	return b.String()
+}
+
+// noNoiseChange heads a table none of whose rows moved beyond the noise.
+var noNoiseChange = fmt.Sprintf("**No change beyond the sampling noise**: every row below moved by less than %d standard errors "+
+	"of its sample counts (a function seen in k samples of a window is seen in about k ± √k in another): this is what wobbled, "+
+	"not what left.\n\n", NoiseZ)
+
+// noise says whether a row moved beyond the sampling noise.
+func (t DiffTable) noise(r Change) string {
+	switch {
+	case !t.Counted:
+		return "unknown"
+	case r.BeyondNoise():
+		return "**beyond** " + r.counts()
+	}
+	return "within " + r.counts()
 }
 
 // delta formats a signed change and its share of the base total.

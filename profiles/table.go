@@ -2,24 +2,51 @@ package profiles
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/google/pprof/profile"
 )
 
 // Change is one function's value in the base and the new profile, for the
-// sample type a DiffTable is about.
+// sample type a DiffTable is about, and the samples behind each value.
 type Change struct {
 	Func     string
 	BaseFlat int64 // value with the function on top of the stack
 	NewFlat  int64
 	BaseCum  int64 // value with the function anywhere on the stack
 	NewCum   int64
+	// The samples that make those values, where the profile counts them
+	// (a "samples" sample type: CPU, wall and system profiles).
+	BaseFlatN, NewFlatN, BaseCumN, NewCumN int64
 }
 
 // DeltaFlat and DeltaCum are new minus base.
 func (c Change) DeltaFlat() int64 { return c.NewFlat - c.BaseFlat }
 func (c Change) DeltaCum() int64  { return c.NewCum - c.BaseCum }
+
+// NoiseZ is how many standard errors a change must exceed to be beyond
+// the sampling noise. A function seen in k of a profile's samples would
+// be seen in about k ± √k in another window of the same program (the
+// samples fall like a Poisson count), so the difference of two windows
+// has a standard error of √(k_base + k_new); 2 of them is about 95%.
+const NoiseZ = 2
+
+// BeyondNoise reports whether the change, flat or cumulative, is larger
+// than the sampling noise of the two windows' counts.
+func (c Change) BeyondNoise() bool {
+	return beyond(c.BaseFlatN, c.NewFlatN) || beyond(c.BaseCumN, c.NewCumN)
+}
+
+// counts says the sample counts a row's noise verdict rests on.
+func (c Change) counts() string {
+	return fmt.Sprintf("(samples: flat %d → %d, cum %d → %d)", c.BaseFlatN, c.NewFlatN, c.BaseCumN, c.NewCumN)
+}
+
+func beyond(a, b int64) bool {
+	d := float64(b - a)
+	return d*d > NoiseZ*NoiseZ*float64(a+b)
+}
 
 // DiffTable lists the functions whose value changed most between the base
 // and the new profile of a diff.
@@ -29,14 +56,22 @@ type DiffTable struct {
 	BaseTotal  int64
 	NewTotal   int64
 	Rows       []Change // by |DeltaFlat| descending, then |DeltaCum|
+	// Counted: the profile counts its samples, so each row can say
+	// whether it moved beyond the sampling noise (Change.BeyondNoise).
+	Counted bool
+}
+
+// AnyBeyondNoise reports whether some row moved beyond the noise.
+func (t DiffTable) AnyBeyondNoise() bool {
+	return slices.ContainsFunc(t.Rows, Change.BeyondNoise)
 }
 
 // TopChanges tabulates a profile made by Diff: samples labelled as diff
 // base count (negated back) for the base, the others for the new
 // profile. It reads the default sample type, as pprof would show it.
 func TopChanges(diff *profile.Profile, n int) DiffTable {
-	idx := defaultIndex(diff)
-	t := DiffTable{SampleType: diff.SampleType[idx].Type, Unit: diff.SampleType[idx].Unit}
+	idx, si := defaultIndex(diff), samplesIndex(diff)
+	t := DiffTable{SampleType: diff.SampleType[idx].Type, Unit: diff.SampleType[idx].Unit, Counted: si >= 0}
 	byFunc := map[string]*Change{}
 	get := func(name string) *Change {
 		if byFunc[name] == nil {
@@ -46,17 +81,21 @@ func TopChanges(diff *profile.Profile, n int) DiffTable {
 	}
 	for _, s := range diff.Sample {
 		v, base := s.Value[idx], s.DiffBaseSample()
+		var k int64
+		if si >= 0 {
+			k = s.Value[si]
+		}
 		if base {
-			v = -v
+			v, k = -v, -k
 		}
 		t.addTotal(v, base)
 		frames := stackFuncs(s)
 		if len(frames) == 0 {
 			continue
 		}
-		addTo(get(frames[0]), v, base, true)
+		addTo(get(frames[0]), v, k, base, true)
 		for _, f := range dedupe(frames) {
-			addTo(get(f), v, base, false)
+			addTo(get(f), v, k, base, false)
 		}
 	}
 	t.Rows = topRows(byFunc, n)
@@ -71,17 +110,28 @@ func (t *DiffTable) addTotal(v int64, base bool) {
 	}
 }
 
-func addTo(c *Change, v int64, base, flat bool) {
+func addTo(c *Change, v, k int64, base, flat bool) {
 	switch {
 	case flat && base:
-		c.BaseFlat += v
+		c.BaseFlat, c.BaseFlatN = c.BaseFlat+v, c.BaseFlatN+k
 	case flat:
-		c.NewFlat += v
+		c.NewFlat, c.NewFlatN = c.NewFlat+v, c.NewFlatN+k
 	case base:
-		c.BaseCum += v
+		c.BaseCum, c.BaseCumN = c.BaseCum+v, c.BaseCumN+k
 	default:
-		c.NewCum += v
+		c.NewCum, c.NewCumN = c.NewCum+v, c.NewCumN+k
 	}
+}
+
+// samplesIndex is the profile's sample count column ("samples", count),
+// or -1.
+func samplesIndex(p *profile.Profile) int {
+	for i, st := range p.SampleType {
+		if st.Type == "samples" && st.Unit == "count" {
+			return i
+		}
+	}
+	return -1
 }
 
 // topRows keeps the n functions that moved most; ties are broken by name
