@@ -177,6 +177,16 @@ func TestGeneratorBound(t *testing.T) {
 	serverSlow := tr
 	serverSlow.Result.Extra = map[string]string{"busiest_loop_busy": "0.95", "pacer_lag_p99_ns": "400000"}
 	expect(t, "sends late (a slow server holds the connections), pacer on time", []Trial{serverSlow})
+	// The typed account wins over extra, whatever extra or the warnings'
+	// wording say.
+	typed := tr
+	typed.Result.Extra = nil
+	typed.Result.Warnings = []string{"the generator was reworded"}
+	typed.Result.Generator = &rundir.GeneratorInfo{BusiestLoopBusy: 0.5, Saturated: true, PacerLagP99NS: 2_500_000}
+	expect(t, "typed: saturated, pacer late", []Trial{typed}, "generator-bound")
+	typed.Result.Generator = &rundir.GeneratorInfo{BusiestLoopBusy: 0.4, PacerLagP99NS: 2_500_000}
+	typed.Result.Extra = map[string]string{"busiest_loop_busy": "0.95"}
+	expect(t, "typed: not busy, though extra says so", []Trial{typed})
 }
 
 // An overloaded trial spreads latency evenly over seconds: every timer's

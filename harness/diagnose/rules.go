@@ -3,7 +3,6 @@ package diagnose
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
@@ -195,8 +194,8 @@ func generatorBound(ts []Trial) (Diagnosis, bool) {
 	var busy, lag float64
 	for _, t := range ts {
 		r := t.Result
-		loop, pacer := extraFloat(r, "busiest_loop_busy"), extraFloat(r, "pacer_lag_p99_ns")
-		saturated := loop >= busyGenerator || hasWarning(r.Warnings, "generator saturated")
+		loop, pacer, saturated := generatorOf(r)
+		saturated = saturated || loop >= busyGenerator
 		total += r.Requests
 		if !saturated || pacer < float64(lagFloor) {
 			continue
@@ -229,19 +228,20 @@ func lagged(r rundir.LoadResult) int64 {
 	return 0
 }
 
-func hasWarning(ws []string, s string) bool {
-	for _, w := range ws {
-		if strings.Contains(w, s) {
-			return true
-		}
-	}
-	return false
-}
-
 func newHist() *hdr.Histogram { return rundir.NewHist() }
 
-// extraFloat reads a number lab load put in its result's extra; 0 when
-// absent.
+// generatorOf reads the generator's busiest loop, pacer lag p99 and
+// saturation verdict from lab load's typed account, or, for a result
+// written before it existed, from extra's strings.
+func generatorOf(r rundir.LoadResult) (busy, pacerLagNS float64, saturated bool) {
+	if g := r.Generator; g != nil {
+		return g.BusiestLoopBusy, float64(g.PacerLagP99NS), g.Saturated
+	}
+	return extraFloat(r, "busiest_loop_busy"), extraFloat(r, "pacer_lag_p99_ns"), false
+}
+
+// extraFloat reads a number an older lab load put in its result's extra;
+// 0 when absent.
 func extraFloat(r rundir.LoadResult, key string) float64 {
 	v, err := strconv.ParseFloat(r.Extra[key], 64)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,9 @@ func TestTimeoutHasAMessage(t *testing.T) {
 	msg := res.Summary.Extra["errors_first_message"]
 	if res.Summary.Errors["timeout"] == 0 || !strings.Contains(msg, "timeout: no complete response within 100ms") {
 		t.Fatalf("errors %v, first message %q", res.Summary.Errors, msg)
+	}
+	if typed := res.Summary.ErrorMessages["timeout"]; !strings.Contains(typed, "no complete response within 100ms") {
+		t.Errorf("error_messages[timeout] = %q", typed)
 	}
 }
 
@@ -79,6 +83,9 @@ func TestCloseBetweenResponsesIsRetriedEitherWay(t *testing.T) {
 			sum := mustRun(t, quick(s.url("/"))).Summary
 			if sum.Requests == 0 || sum.Extra["closed_between"] == "0" {
 				t.Fatalf("requests %d, closed between responses %s", sum.Requests, sum.Extra["closed_between"])
+			}
+			if g := sum.Generator; g == nil || strconv.FormatInt(g.ClosedBetween, 10) != sum.Extra["closed_between"] || g.Connects < 1 || g.Loop == "" {
+				t.Errorf("typed generator %+v does not match extra %v", g, sum.Extra)
 			}
 			for class, n := range sum.Errors {
 				if n != 0 {

@@ -241,6 +241,15 @@ func mergeSummaries(agents []*agentResult) rundir.LoadResult {
 		cpu += r.LoadCPU
 		addCounts(s.Errors, r.Errors)
 		addCounts(s.Statuses, r.Statuses)
+		s.Generator = mergeGenerator(s.Generator, r.Generator)
+		for class, msg := range r.ErrorMessages {
+			if s.ErrorMessages == nil {
+				s.ErrorMessages = map[string]string{}
+			}
+			if s.ErrorMessages[class] == "" {
+				s.ErrorMessages[class] = fmt.Sprintf("agent %d: %s", r.Shard.Index, msg)
+			}
+		}
 		for _, w := range r.Warnings {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("agent %d: %s", r.Shard.Index, w))
 		}
@@ -263,6 +272,30 @@ func mergeSummaries(agents []*agentResult) rundir.LoadResult {
 	s.Extra["agents"] = strconv.Itoa(len(agents))
 	s.Extra["origin_skew_ns"] = strconv.FormatInt(int64(maxOrigin.Sub(minOrigin)), 10)
 	return s
+}
+
+// mergeGenerator adds an agent's account of its generator to the
+// merged one: counts add up, the busiest loop and the pacer lag are the
+// worst agent's, and one saturated or late agent makes the whole plan so.
+// The far-tail and sample figures are per agent and are left out.
+func mergeGenerator(m, g *rundir.GeneratorInfo) *rundir.GeneratorInfo {
+	if g == nil {
+		return m
+	}
+	if m == nil {
+		return &rundir.GeneratorInfo{Loop: g.Loop, Threads: g.Threads, CPUs: g.CPUs, TimeoutS: g.TimeoutS,
+			Connects: g.Connects, ClosedBetween: g.ClosedBetween, BusiestLoopBusy: g.BusiestLoopBusy,
+			PacerLagP99NS: g.PacerLagP99NS, Saturated: g.Saturated, FellBehind: g.FellBehind}
+	}
+	m.Threads += g.Threads
+	m.CPUs += g.CPUs
+	m.Connects += g.Connects
+	m.ClosedBetween += g.ClosedBetween
+	m.BusiestLoopBusy = max(m.BusiestLoopBusy, g.BusiestLoopBusy)
+	m.PacerLagP99NS = max(m.PacerLagP99NS, g.PacerLagP99NS)
+	m.Saturated = m.Saturated || g.Saturated
+	m.FellBehind = m.FellBehind || g.FellBehind
+	return m
 }
 
 func addCounts(dst, src map[string]int64) {

@@ -62,8 +62,42 @@ func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult
 	if msg := firstMessages(rec); msg != "" {
 		s.Extra["errors_first_message"] = msg
 	}
+	s.Generator = generatorInfo(cfg, rec, in)
+	s.ErrorMessages = errorMessages(rec)
 	s.Warnings = warnings(cfg, rec, in)
 	return s
+}
+
+// generatorInfo is the typed account of the generator: the figures of
+// extra, as numbers, and the two verdicts its warnings state.
+func generatorInfo(cfg Config, rec *recorder, in summaryInputs) *rundir.GeneratorInfo {
+	g := &rundir.GeneratorInfo{
+		Loop: loopName(cfg.openLoop()), Threads: in.threads, CPUs: in.cpus, TimeoutS: cfg.Timeout.Seconds(),
+		Connects: rec.connects, ClosedBetween: rec.closedBetween, BusiestLoopBusy: in.busiest,
+		PacerLagP99NS:  rec.pacerLag.ValueAtQuantile(99),
+		Saturated:      in.busiest > busyWarnFrac,
+		FellBehind:     cfg.openLoop() && rec.pacerLag.ValueAtQuantile(99) > lagWarnNs,
+		LatencyP9999NS: rec.latency.ValueAtQuantile(99.99), ServiceP9999NS: rec.service.ValueAtQuantile(99.99),
+		LatencySamples: rec.latency.TotalCount(), SendLagSamples: rec.sendLag.TotalCount(),
+	}
+	if cfg.openLoop() {
+		g.PacingMarginNS = in.marginNs
+	}
+	return g
+}
+
+// errorMessages maps each error class seen to its first message.
+func errorMessages(rec *recorder) map[string]string {
+	var m map[string]string
+	for i, name := range classNames {
+		if rec.firstErr[i] != "" {
+			if m == nil {
+				m = map[string]string{}
+			}
+			m[name] = rec.firstErr[i]
+		}
+	}
+	return m
 }
 
 func loopName(open bool) string {
@@ -125,12 +159,12 @@ func warnings(cfg Config, rec *recorder, in summaryInputs) []string {
 	if in.interrupted {
 		w = append(w, "interrupted: the run was stopped before its window ended; the figures cover only what was measured until then")
 	}
-	if lag := rec.pacerLag.ValueAtQuantile(99); cfg.openLoop() && lag > lagWarnNs {
+	if lag := rec.pacerLag.ValueAtQuantile(99); cfg.openLoop() && lag > lagWarnNs { // GeneratorInfo.FellBehind
 		w = append(w, fmt.Sprintf("generator fell behind: its own send lag p99 is %s (> 1ms); "+
 			"the schedule was not kept, so latencies are understated: lower --rate, or give the generator more CPUs (--cpu, --threads)",
 			fmtNs(float64(lag))))
 	}
-	if in.busiest > busyWarnFrac {
+	if in.busiest > busyWarnFrac { // GeneratorInfo.Saturated
 		w = append(w, fmt.Sprintf("generator saturated: its busiest event loop was busy %.0f%% of the time (process CPU %.0f%% of %d CPUs): "+
 			"the results may measure the generator, not the server; give it more CPUs (--cpu, --threads)",
 			100*in.busiest, 100*in.loadCPU, in.cpus))

@@ -129,7 +129,12 @@ type LoadResult struct {
 	WarmupReqs    int64             `json:"warmup_requests"`      // requests completed during warm-up
 	LoadCPU       float64           `json:"load_cpu_utilization"` // generator CPU / (wall * cpus it may use)
 	Warnings      []string          `json:"warnings,omitempty"`   // e.g. "generator fell behind"
-	Extra         map[string]string `json:"extra,omitempty"`
+	Extra         map[string]string `json:"extra,omitempty"`      // the same figures as strings, for older readers
+	// Generator is how the generator itself did, typed. Results written
+	// before it existed have only extra.
+	Generator *GeneratorInfo `json:"generator,omitempty"`
+	// ErrorMessages is the first message of each error class seen.
+	ErrorMessages map[string]string `json:"error_messages,omitempty"`
 	// Interrupted: the run was stopped (SIGINT/SIGTERM) before its window
 	// ended; the figures cover only what was measured until then.
 	Interrupted bool `json:"interrupted"`
@@ -143,6 +148,31 @@ type LoadResult struct {
 	// ListenOverflows, ListenDrops, TCPSynRetrans, RetransSegs,
 	// TCPTimeouts, TCPLossProbes. lab bench adds it; lab load alone does not.
 	Kernel map[string]int64 `json:"kernel,omitempty"`
+}
+
+// GeneratorInfo is the load generator's own account of a run
+// (CONTRACTS.md §3): what it ran on, how busy it was, and whether that
+// makes the run measure the generator rather than the server.
+type GeneratorInfo struct {
+	Loop            string  `json:"loop"` // open or closed
+	Threads         int     `json:"threads"`
+	CPUs            int     `json:"cpus"`
+	TimeoutS        float64 `json:"timeout_s"`
+	Connects        int64   `json:"connects"`       // successful connects, reconnects included
+	ClosedBetween   int64   `json:"closed_between"` // keep-alive races retried (not errors)
+	BusiestLoopBusy float64 `json:"busiest_loop_busy"`
+	PacerLagP99NS   int64   `json:"pacer_lag_p99_ns"`
+	PacingMarginNS  int64   `json:"pacing_margin_ns,omitempty"` // open loop: the pacers' early wake-up at the end
+	// Saturated: its busiest event loop was busy over the saturation
+	// threshold; FellBehind: its own pacer lag p99 was over 1 ms. Either
+	// means the figures may measure the generator.
+	Saturated  bool `json:"saturated"`
+	FellBehind bool `json:"fell_behind"`
+	// The far tail and sample counts.
+	LatencyP9999NS int64 `json:"latency_p99_99_ns"`
+	ServiceP9999NS int64 `json:"service_p99_99_ns"`
+	LatencySamples int64 `json:"latency_samples"`
+	SendLagSamples int64 `json:"send_lag_samples"`
 }
 
 // ShardInfo is one agent of a sharded plan. Conns and Rate of its
