@@ -146,26 +146,32 @@ func TestFormatValue(t *testing.T) {
 }
 
 // A diff row says whether it moved beyond the sampling noise: a change of
-// many samples is, a change of one or two against dozens is not.
+// many samples is, a change of a few against dozens is not, and the bar
+// rises with the number of functions compared.
 func TestDiffRowsMarkNoise(t *testing.T) {
+	tab := DiffTable{Unit: "nanoseconds", Counted: true, Functions: 300, Z: noiseZ(300)}
+	if tab.Z < 3.5 || tab.Z > 4.2 {
+		t.Errorf("bar for 300 functions: %.2f standard errors", tab.Z)
+	}
 	for _, c := range []struct {
 		ch     Change
 		beyond bool
 	}{
 		{Change{BaseFlatN: 0, NewFlatN: 30, BaseCumN: 0, NewCumN: 30}, true},
 		{Change{BaseFlatN: 100, NewFlatN: 104, BaseCumN: 200, NewCumN: 203}, false},
-		{Change{BaseFlatN: 100, NewFlatN: 160, BaseCumN: 100, NewCumN: 160}, true},
-		{Change{BaseFlatN: 1, NewFlatN: 0, BaseCumN: 2, NewCumN: 1}, false},
+		{Change{BaseFlatN: 100, NewFlatN: 180, BaseCumN: 100, NewCumN: 180}, true},
+		{Change{BaseFlatN: 4, NewFlatN: 18, BaseCumN: 5, NewCumN: 18}, false}, // 3 standard errors: one of hundreds
 	} {
-		if got := c.ch.BeyondNoise(); got != c.beyond {
+		if got := tab.BeyondNoise(c.ch); got != c.beyond {
 			t.Errorf("%+v: beyond %v, want %v", c.ch, got, c.beyond)
 		}
 	}
-	quiet := DiffTable{Unit: "nanoseconds", Counted: true, Rows: []Change{{Func: "f", BaseFlat: 10, NewFlat: 20, BaseFlatN: 1, NewFlatN: 2, BaseCumN: 1, NewCumN: 2}}}
+	quiet := tab
+	quiet.Rows = []Change{{Func: "f", BaseFlat: 10, NewFlat: 20, BaseFlatN: 1, NewFlatN: 2, BaseCumN: 1, NewCumN: 2}}
 	if md := quiet.Markdown(); !strings.Contains(md, "No change beyond the sampling noise") || !strings.Contains(md, "within (samples") {
 		t.Errorf("a table of noise does not say so:\n%s", md)
 	}
-	loud := quiet
+	loud := tab
 	loud.Rows = []Change{{Func: "f", BaseFlatN: 0, NewFlatN: 50, BaseCumN: 0, NewCumN: 50}}
 	if md := loud.Markdown(); strings.Contains(md, "No change beyond") || !strings.Contains(md, "**beyond**") {
 		t.Errorf("a real change is not marked:\n%s", md)

@@ -17,7 +17,7 @@ func (t DiffTable) Markdown() string {
 		return b.String()
 	}
 	if t.Counted && !t.AnyBeyondNoise() {
-		b.WriteString(noNoiseChange)
+		fmt.Fprintf(&b, noNoiseChange, t.Z, t.Functions)
 	}
 	b.WriteString("| function | flat base | flat new | Δ flat | cum base | cum new | Δ cum | noise |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
@@ -30,16 +30,16 @@ func (t DiffTable) Markdown() string {
 }
 
 // noNoiseChange heads a table none of whose rows moved beyond the noise.
-var noNoiseChange = fmt.Sprintf("**No change beyond the sampling noise**: every row below moved by less than %d standard errors "+
-	"of its sample counts (a function seen in k samples of a window is seen in about k ± √k in another): this is what wobbled, "+
-	"not what left.\n\n", NoiseZ)
+const noNoiseChange = "**No change beyond the sampling noise**: every row below moved by less than %.1f standard errors " +
+	"of its sample counts (a function seen in k samples of a window is seen in about k ± √k in another; the bar is raised " +
+	"for the %d functions compared): this is what wobbled, not what left.\n\n"
 
 // noise says whether a row moved beyond the sampling noise.
 func (t DiffTable) noise(r Change) string {
 	switch {
 	case !t.Counted:
 		return "unknown"
-	case r.BeyondNoise():
+	case t.BeyondNoise(r):
 		return "**beyond** " + r.counts()
 	}
 	return "within " + r.counts()

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/google/pprof/profile"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Change is one function's value in the base and the new profile, for the
@@ -25,17 +26,26 @@ type Change struct {
 func (c Change) DeltaFlat() int64 { return c.NewFlat - c.BaseFlat }
 func (c Change) DeltaCum() int64  { return c.NewCum - c.BaseCum }
 
-// NoiseZ is how many standard errors a change must exceed to be beyond
-// the sampling noise. A function seen in k of a profile's samples would
-// be seen in about k ± √k in another window of the same program (the
-// samples fall like a Poisson count), so the difference of two windows
-// has a standard error of √(k_base + k_new); 2 of them is about 95%.
-const NoiseZ = 2
+// NoiseLevel is the chance that a diff table marks any row beyond the
+// noise when both profiles come from the same program: a familywise 5%.
+//
+// A function seen in k of a window's samples would be seen in about
+// k ± √k in another window of the same program (the samples fall like a
+// Poisson count), so the difference of two windows has a standard error
+// of √(k_base + k_new). A table shows the top movers out of every
+// function in the profiles, hundreds of them, so the bar is raised for
+// that many comparisons (Bonferroni): noiseZ standard errors.
+const NoiseLevel = 0.05
 
-// BeyondNoise reports whether the change, flat or cumulative, is larger
-// than the sampling noise of the two windows' counts.
-func (c Change) BeyondNoise() bool {
-	return beyond(c.BaseFlatN, c.NewFlatN) || beyond(c.BaseCumN, c.NewCumN)
+// noiseZ is the bar for m functions compared.
+func noiseZ(m int) float64 {
+	return distuv.UnitNormal.Quantile(1 - NoiseLevel/(2*float64(max(m, 1))))
+}
+
+// BeyondNoise reports whether a row's change, flat or cumulative, is
+// larger than the sampling noise of the two windows' counts.
+func (t DiffTable) BeyondNoise(c Change) bool {
+	return beyond(c.BaseFlatN, c.NewFlatN, t.Z) || beyond(c.BaseCumN, c.NewCumN, t.Z)
 }
 
 // counts says the sample counts a row's noise verdict rests on.
@@ -43,9 +53,9 @@ func (c Change) counts() string {
 	return fmt.Sprintf("(samples: flat %d → %d, cum %d → %d)", c.BaseFlatN, c.NewFlatN, c.BaseCumN, c.NewCumN)
 }
 
-func beyond(a, b int64) bool {
+func beyond(a, b int64, z float64) bool {
 	d := float64(b - a)
-	return d*d > NoiseZ*NoiseZ*float64(a+b)
+	return d*d > z*z*float64(a+b)
 }
 
 // DiffTable lists the functions whose value changed most between the base
@@ -57,13 +67,16 @@ type DiffTable struct {
 	NewTotal   int64
 	Rows       []Change // by |DeltaFlat| descending, then |DeltaCum|
 	// Counted: the profile counts its samples, so each row can say
-	// whether it moved beyond the sampling noise (Change.BeyondNoise).
-	Counted bool
+	// whether it moved beyond the sampling noise (BeyondNoise), with Z
+	// standard errors as the bar for the Functions compared.
+	Counted   bool
+	Functions int
+	Z         float64
 }
 
 // AnyBeyondNoise reports whether some row moved beyond the noise.
 func (t DiffTable) AnyBeyondNoise() bool {
-	return slices.ContainsFunc(t.Rows, Change.BeyondNoise)
+	return slices.ContainsFunc(t.Rows, t.BeyondNoise)
 }
 
 // TopChanges tabulates a profile made by Diff: samples labelled as diff
@@ -99,6 +112,8 @@ func TopChanges(diff *profile.Profile, n int) DiffTable {
 		}
 	}
 	t.Rows = topRows(byFunc, n)
+	t.Functions = len(byFunc)
+	t.Z = noiseZ(t.Functions)
 	return t
 }
 
