@@ -97,6 +97,7 @@ for o in "${others[@]}"; do
   sweep) want="^## Capacity at SLO" ;;
   pathologies) want="^## Why the tail" ;;
   aa) want="^## Noise floor" ;;
+  soak) want="^## Soak" ;;
   *) want="^## Warnings" ;;
   esac
   body=$(awk -v want="$want" '
@@ -109,7 +110,7 @@ for o in "${others[@]}"; do
     echo "# From the $scen run (\`$(basename "$o")\`)"
     echo
     printf '%s\n' "$body" | sed -E "s#\]\(([^)\#:][^):]*)\)#](results/$scen/report/\1)#g; s/^## /## $scen: /"
-    for chart in hockey capacity balance; do
+    for chart in hockey capacity balance soak; do
       if [ -f "$o/report/$chart.png" ]; then
         echo
         echo "![$scen: $chart](results/$scen/report/$chart.png)"
