@@ -107,11 +107,11 @@ func TestNoSamplesIsExplicit(t *testing.T) {
 	scfg := quick(silent.url("/"))
 	scfg.Timeout, scfg.Duration = 2*time.Second, 200*time.Millisecond
 	res := runExpectNothing(t, scfg)
-	b, err := res.marshal()
-	if err != nil {
+	var b strings.Builder
+	if err := res.EncodeJSON(&b); err != nil {
 		t.Fatal(err)
 	}
-	js := string(b)
+	js := b.String()
 	for _, want := range []string{`"latency_ns": {
     "count": 0`, `"statuses": {}`, `"interrupted": false`} {
 		if !strings.Contains(js, want) {

@@ -2,12 +2,15 @@ package load
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/rundir"
 )
 
 // intervalNs is the interval log's resolution: fine enough that a stall
@@ -72,7 +75,7 @@ func (r *ivRecorder) finish(now int64) {
 type hlogWriter struct {
 	f        *os.File
 	bw       *bufio.Writer
-	lw       *hdrhistogram.HistogramLogWriter
+	lw       *rundir.HlogWriter
 	in       chan ivMsg
 	frees    []chan *hdrhistogram.Histogram
 	startMs  int64 // wall clock at the start of the window
@@ -91,11 +94,9 @@ func newHlogWriter(path string, workers int, header string) (*hlogWriter, error)
 		return nil, fmt.Errorf("hlog: %w", err)
 	}
 	bw := bufio.NewWriter(f)
-	h := &hlogWriter{f: f, bw: bw, lw: hdrhistogram.NewHistogramLogWriter(bw),
+	h := &hlogWriter{f: f, bw: bw, lw: rundir.NewHlogWriter(bw, header),
 		in: make(chan ivMsg, 4*workers), frees: make([]chan *hdrhistogram.Histogram, workers),
 		pending: map[int64]*hdrhistogram.Histogram{}, doneTo: make([]int64, workers)}
-	h.check(h.lw.OutputComment(header))
-	h.check(h.lw.OutputLogFormatVersion())
 	return h, nil
 }
 
@@ -103,19 +104,7 @@ func newHlogWriter(path string, workers int, header string) (*hlogWriter, error)
 // interval timestamps are relative to it.
 func (h *hlogWriter) writeHeader(startWall time.Time) {
 	h.startMs = startWall.UnixMilli()
-	writeLogHeader(h.lw, h.startMs, h.check)
-}
-
-// writeLogHeader stamps a log whose first interval starts at startMs. The
-// log format writes StartTime and BaseTime in whole seconds, so the base
-// is the whole second at or before startMs and interval timestamps carry
-// the fraction: readers then place every interval at its exact time.
-func writeLogHeader(lw *hdrhistogram.HistogramLogWriter, startMs int64, check func(error)) {
-	base := startMs / 1000 * 1000
-	lw.SetBaseTime(base)
-	check(lw.OutputStartTime(base))
-	check(lw.OutputBaseTime(base))
-	check(lw.OutputLegend())
+	h.lw.Start(h.startMs)
 }
 
 // abort closes and removes the file of a run that never started.
@@ -160,18 +149,11 @@ func (h *hlogWriter) loop(startWall time.Time, windowStartNs int64) error {
 }
 
 func (h *hlogWriter) err() error {
-	if h.writeErr != nil {
-		return fmt.Errorf("hlog: %w", h.writeErr)
+	if err := errors.Join(h.lw.Err(), h.writeErr); err != nil {
+		return fmt.Errorf("hlog: %w", err)
 	}
 	return nil
 }
-
-// Tags of the whole-window histograms a sharded agent appends, so that
-// lab merge can merge service time and send lag exactly too.
-const (
-	TagService = "service"
-	TagSendLag = "send_lag"
-)
 
 // close ends the log. A sharded agent first appends its whole-window
 // service and send-lag histograms, tagged: readers of the latency
@@ -179,28 +161,10 @@ const (
 func (h *hlogWriter) close(totals map[string]*hdrhistogram.Histogram) error {
 	endMs := h.startMs + max(h.endNs, 0)/1e6
 	lastMs := h.startMs + max(h.next-1, 0)*intervalNs/1e6
-	writeTotals(h.lw, totals, lastMs, endMs, h.check)
+	h.lw.Totals(totals, lastMs, endMs)
 	h.check(h.bw.Flush())
 	h.check(h.f.Close())
 	return h.err()
-}
-
-// writeTotals appends whole-window histograms, tagged. They are stamped
-// from the last interval's start to the window's end, not from the
-// window's start, so that the log stays in time order (readers that
-// select a time range rely on it); their counts cover the whole window.
-func writeTotals(lw *hdrhistogram.HistogramLogWriter, totals map[string]*hdrhistogram.Histogram, lastMs, endMs int64, check func(error)) {
-	for _, tag := range []string{TagService, TagSendLag} {
-		t := totals[tag]
-		if t == nil {
-			continue
-		}
-		c := hdrhistogram.Import(t.Export())
-		c.SetTag(tag)
-		c.SetStartTimeMs(lastMs)
-		c.SetEndTimeMs(max(endMs, lastMs))
-		check(lw.OutputIntervalHistogram(c))
-	}
 }
 
 func (h *hlogWriter) add(m ivMsg) {
@@ -237,7 +201,7 @@ func (h *hlogWriter) flush(all bool) {
 		}
 		acc.SetStartTimeMs(start)
 		acc.SetEndTimeMs(max(end, start))
-		h.check(h.lw.OutputIntervalHistogram(acc))
+		h.lw.Interval(acc)
 	}
 }
 

@@ -91,8 +91,8 @@ func (a *agentResult) matchesLog(hlog string) error {
 		log, json int64
 	}{
 		{"latency", latency, a.sum.Latency.Count},
-		{"service", orEmpty(a.totals[TagService]).TotalCount(), a.sum.Service.Count},
-		{"send-lag", orEmpty(a.totals[TagSendLag]).TotalCount(), a.sum.SendLag.Count},
+		{"service", orEmpty(a.totals[rundir.TagService]).TotalCount(), a.sum.Service.Count},
+		{"send-lag", orEmpty(a.totals[rundir.TagSendLag]).TotalCount(), a.sum.SendLag.Count},
 	}
 	for _, c := range counts {
 		if c.log != c.json {
@@ -176,8 +176,8 @@ func mergeAgents(agents []*agentResult) *Merged {
 	}
 	m.Summary = mergeSummaries(agents)
 	m.Summary.Latency = percentiles(latency)
-	m.Summary.Service = percentiles(orEmpty(m.totals[TagService]))
-	m.Summary.SendLag = percentiles(orEmpty(m.totals[TagSendLag]))
+	m.Summary.Service = percentiles(orEmpty(m.totals[rundir.TagService]))
+	m.Summary.SendLag = percentiles(orEmpty(m.totals[rundir.TagSendLag]))
 	return m
 }
 
@@ -322,26 +322,17 @@ func (m *Merged) WriteHlog(path string) error {
 	if err != nil {
 		return err
 	}
-	lw := hdrhistogram.NewHistogramLogWriter(f)
 	s := m.Summary
-	var errs []error
-	check := func(err error) { errs = append(errs, err) }
-	check(lw.OutputComment(fmt.Sprintf("[lab merge of %d agents: %s, %d conns, mode %s, rate %g, latency in ns from the intended send time]",
-		len(m.agents), s.URL, s.Conns, s.Mode, s.Rate)))
-	check(lw.OutputLogFormatVersion())
-	writeLogHeader(lw, m.startMs, check)
+	lw := rundir.NewHlogWriter(f, fmt.Sprintf("[lab merge of %d agents: %s, %d conns, mode %s, rate %g, latency in ns from the intended send time]",
+		len(m.agents), s.URL, s.Conns, s.Mode, s.Rate))
+	lw.Start(m.startMs)
 	for k, iv := range m.intervals {
-		check(lw.OutputIntervalHistogram(iv))
+		lw.Interval(iv)
 		for i, ivs := range m.agents {
 			for _, h := range ivs {
-				if m.intervalIndex(h) != k {
-					continue
+				if m.intervalIndex(h) == k {
+					lw.Tagged("agent-"+strconv.Itoa(s.Agents[i].Index), h, h.StartTimeMs(), h.EndTimeMs())
 				}
-				c := hdrhistogram.Import(h.Export())
-				c.SetTag("agent-" + strconv.Itoa(s.Agents[i].Index))
-				c.SetStartTimeMs(h.StartTimeMs())
-				c.SetEndTimeMs(h.EndTimeMs())
-				check(lw.OutputIntervalHistogram(c))
 			}
 		}
 	}
@@ -349,9 +340,8 @@ func (m *Merged) WriteHlog(path string) error {
 	if n := len(m.intervals); n > 0 {
 		lastMs, endMs = m.intervals[n-1].StartTimeMs(), m.intervals[n-1].EndTimeMs()
 	}
-	writeTotals(lw, m.totals, lastMs, endMs, check)
-	check(f.Close())
-	if err := errors.Join(errs...); err != nil {
+	lw.Totals(m.totals, lastMs, endMs)
+	if err := errors.Join(lw.Err(), f.Close()); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -1,7 +1,7 @@
 package load
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,15 +11,18 @@ import (
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/rundir"
 )
 
-// WriteJSON writes Summary (CONTRACTS.md §3) to path.
+// WriteJSON writes Summary (CONTRACTS.md §3) to path, in rundir's
+// format; the folder must exist.
 func (r *Result) WriteJSON(path string) error {
-	b, err := r.marshal()
+	f, err := os.Create(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("write result: %w", err)
 	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	if err := errors.Join(rundir.EncodeJSON(f, r.Summary), f.Close()); err != nil {
 		return fmt.Errorf("write result: %w", err)
 	}
 	return nil
@@ -27,22 +30,10 @@ func (r *Result) WriteJSON(path string) error {
 
 // EncodeJSON writes Summary as JSON to w (lab load --json -).
 func (r *Result) EncodeJSON(w io.Writer) error {
-	b, err := r.marshal()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(b); err != nil {
+	if err := rundir.EncodeJSON(w, r.Summary); err != nil {
 		return fmt.Errorf("write result: %w", err)
 	}
 	return nil
-}
-
-func (r *Result) marshal() ([]byte, error) {
-	b, err := json.MarshalIndent(r.Summary, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encode result: %w", err)
-	}
-	return append(b, '\n'), nil
 }
 
 var textQuantiles = []float64{50, 75, 90, 99, 99.9, 99.99}

@@ -168,7 +168,7 @@ func finishRun(cfg Config, p *plan, workers []*worker, hw *hlogWriter, out execu
 	if hw != nil {
 		var totals map[string]*hdrhistogram.Histogram
 		if res.Summary.Shard != nil { // lab merge needs them to merge service time and send lag
-			totals = map[string]*hdrhistogram.Histogram{TagService: rec.service, TagSendLag: rec.sendLag}
+			totals = map[string]*hdrhistogram.Histogram{rundir.TagService: rec.service, rundir.TagSendLag: rec.sendLag}
 		}
 		err = errors.Join(err, hw.close(totals))
 	}

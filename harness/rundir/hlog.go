@@ -2,6 +2,7 @@ package rundir
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -65,4 +66,79 @@ func (l *Hlog) Whole() *hdr.Histogram {
 		w.Merge(h)
 	}
 	return w
+}
+
+// Tags of the whole-window histograms a sharded agent appends to its
+// interval log, so that lab merge can merge service time and send lag
+// exactly too. Readers of the latency intervals (untagged) pass over them.
+const (
+	TagService = "service"
+	TagSendLag = "send_lag"
+)
+
+// HlogWriter writes an interval log (CONTRACTS.md §3): a comment, the
+// format version, a header stamped with the window's start, the
+// intervals in time order, and last any tagged whole-window totals. The
+// first error is kept and reported by Err; later writes are skipped.
+type HlogWriter struct {
+	lw  *hdr.HistogramLogWriter
+	err error
+}
+
+// NewHlogWriter starts a log on w with a comment line.
+func NewHlogWriter(w io.Writer, comment string) *HlogWriter {
+	h := &HlogWriter{lw: hdr.NewHistogramLogWriter(w)}
+	h.check(h.lw.OutputComment(comment))
+	h.check(h.lw.OutputLogFormatVersion())
+	return h
+}
+
+// Start stamps a log whose first interval starts at startMs. The format
+// writes StartTime and BaseTime in whole seconds, so the base is the
+// whole second at or before startMs and interval timestamps carry the
+// fraction: readers then place every interval at its exact time.
+func (h *HlogWriter) Start(startMs int64) {
+	base := startMs / 1000 * 1000
+	h.lw.SetBaseTime(base)
+	h.check(h.lw.OutputStartTime(base))
+	h.check(h.lw.OutputBaseTime(base))
+	h.check(h.lw.OutputLegend())
+}
+
+// Interval writes one interval histogram, stamped as it is.
+func (h *HlogWriter) Interval(iv *hdr.Histogram) {
+	if h.err == nil {
+		h.check(h.lw.OutputIntervalHistogram(iv))
+	}
+}
+
+// Tagged writes a copy of hist tagged tag and stamped [startMs, endMs].
+func (h *HlogWriter) Tagged(tag string, hist *hdr.Histogram, startMs, endMs int64) {
+	c := hdr.Import(hist.Export())
+	c.SetTag(tag)
+	c.SetStartTimeMs(startMs)
+	c.SetEndTimeMs(max(endMs, startMs))
+	h.Interval(c)
+}
+
+// Totals appends the whole-window histograms present (TagService,
+// TagSendLag). They are stamped from the last interval's start to the
+// window's end, not from the window's start, so that the log stays in
+// time order (readers that select a time range rely on it); their counts
+// cover the whole window.
+func (h *HlogWriter) Totals(totals map[string]*hdr.Histogram, lastMs, endMs int64) {
+	for _, tag := range []string{TagService, TagSendLag} {
+		if t := totals[tag]; t != nil {
+			h.Tagged(tag, t, lastMs, endMs)
+		}
+	}
+}
+
+// Err is the first write error.
+func (h *HlogWriter) Err() error { return h.err }
+
+func (h *HlogWriter) check(err error) {
+	if err != nil && h.err == nil {
+		h.err = err
+	}
 }
