@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 )
 
 // deriveRate sets the open-loop rate: the scenario's fixed rate, or its
@@ -31,8 +32,8 @@ func (r *runner) deriveRate(ctx context.Context) error {
 	return nil
 }
 
-// probe measures the closed-loop throughput of the rule's server, once per
-// probe window.
+// probe measures the closed-loop throughput of the rule's server on a
+// process of its own, in the rule's probe windows.
 func (r *runner) probe(ctx context.Context) ([]float64, error) {
 	rule := r.sc.RateRule
 	def, ok := r.probeDef(ctx, rule.Server)
@@ -45,25 +46,48 @@ func (r *runner) probe(ctx context.Context) ([]float64, error) {
 		return nil, err
 	}
 	defer t.proc.stop(r.opt.Limits.StopGrace)
+	return r.probeWindows(ctx, t, probePlan{conns: rule.Conns, mode: rule.Mode, window: rule.Duration.D, windows: rule.Probes, name: "probe"})
+}
+
+// probePlan is a closed-loop probe: windows of the same load.
+type probePlan struct {
+	conns   int
+	mode    string
+	window  time.Duration
+	windows int
+	name    string // names the scratch results: <name>-<i>.json
+}
+
+// probeWindows is the bench's one probe loop: closed-loop windows against
+// t, each warmed up for a quarter of its length. A window that fails or
+// measures nothing is skipped with a warning on t: on a shared machine a
+// probe can only come out too low, never too high, so the rest still
+// count. It returns the throughput of every window that measured, and an
+// error only when none did.
+func (r *runner) probeWindows(ctx context.Context, t *target, p probePlan) ([]float64, error) {
 	var rps []float64
-	for i := range rule.Probes {
+	var last error
+	for i := range p.windows {
 		lr, err := r.runLoad(ctx, loadJob{
-			url:      t.url(r.sc.Path),
-			net:      t.net,
-			conns:    rule.Conns,
-			mode:     rule.Mode,
-			warmup:   rule.Duration.D / 4,
-			duration: rule.Duration.D,
-			timeout:  r.sc.Timeout.D,
-			jsonPath: filepath.Join(r.tmp, fmt.Sprintf("probe-%d.json", i+1)),
+			url: t.url(r.sc.Path), net: t.net, conns: p.conns, mode: p.mode,
+			warmup: p.window / 4, duration: p.window, timeout: r.sc.Timeout.D,
+			jsonPath: filepath.Join(r.tmp, fmt.Sprintf("%s-%d.json", p.name, i+1)),
 		})
-		if err != nil {
-			return nil, err
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil:
+			last = err
+		case lr.ThroughputRPS <= 0:
+			last = fmt.Errorf("no throughput (errors: %v)", lr.Errors)
+		default:
+			rps = append(rps, lr.ThroughputRPS)
+			continue
 		}
-		if lr.ThroughputRPS <= 0 {
-			return nil, fmt.Errorf("probe measured no throughput (errors: %v)", lr.Errors)
-		}
-		rps = append(rps, lr.ThroughputRPS)
+		t.warn(fmt.Sprintf("probe window %d of %d: %v", i+1, p.windows, last))
+	}
+	if len(rps) == 0 {
+		return nil, fmt.Errorf("no probe window measured a throughput: %w", last)
 	}
 	return rps, nil
 }

@@ -24,35 +24,24 @@ type sweepTrial struct {
 
 // probeAll measures each server's closed-loop capacity on its own
 // process, before the counters' first snapshot, so that the measured
-// rounds alone are bracketed.
+// rounds alone are bracketed. Its capacity is the best window.
 func (r *runner) probeAll(ctx context.Context) error {
 	plan := r.sc.Sweep
 	for _, t := range r.targets {
 		if !r.alive(t, "before its probe") {
 			continue
 		}
-		var best float64
-		for i := range plan.Probes {
-			lr, err := r.runLoad(ctx, loadJob{
-				url: t.url(r.sc.Path), net: t.net, conns: r.sc.Conns, mode: r.sc.Mode,
-				warmup: plan.Probe.D / 4, duration: plan.Probe.D, timeout: r.sc.Timeout.D,
-				jsonPath: filepath.Join(r.tmp, fmt.Sprintf("%s-probe-%d.json", t.def.name, i+1)),
-			})
-			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				t.warn("probe: " + err.Error())
-				continue
-			}
-			best = max(best, lr.ThroughputRPS)
+		rps, err := r.probeWindows(ctx, t, probePlan{conns: r.sc.Conns, mode: r.sc.Mode, window: plan.Probe.D,
+			windows: plan.Probes, name: t.def.name + "-probe"})
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		if best <= 0 {
-			t.fail("probe measured no throughput")
+		if err != nil {
+			t.fail("probe: " + err.Error())
 			continue
 		}
-		t.probe = best
-		r.prog.line("%s: probe %.0f req/s", t.def.name, best)
+		t.probe = slices.Max(rps)
+		r.prog.line("%s: probe %.0f req/s", t.def.name, t.probe)
 	}
 	return nil
 }
