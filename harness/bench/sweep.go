@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -92,7 +91,7 @@ func (r *runner) sweep(ctx context.Context) error {
 				t.knees = append(t.knees, capacity.FindKnee(ps, r.slo))
 			}
 		}
-		if c := capacityOf(t.knees); c != nil {
+		if c := runstats.Capacity(t.knees); c != nil {
 			r.prog.line("%s: capacity at %s %.0f req/s [%.0f, %.0f] (%s)", t.def.name, r.slo.Label(), c.Center, c.Lo, c.Hi, c.Interval)
 		}
 	}
@@ -136,7 +135,7 @@ func roundPoints(trials []sweepTrial, k int) []capacity.Point {
 // medianPoints is the curve of medians across rounds, one point per rate.
 func medianPoints(trials []sweepTrial, o capacity.SLO) []capacity.Point {
 	var ps []capacity.Point
-	for _, cp := range curveOf(trials, o) {
+	for _, cp := range runstats.Curve(sweepTrials(trials), o) {
 		ps = append(ps, capacity.Point{Offered: cp.Offered, Achieved: cp.Achieved,
 			Latency: runstats.Percentile(rundir.Percentiles{P50: cp.P50, P90: cp.P90, P99: cp.P99, P999: cp.P999}, o.Percentile),
 			Growing: cp.QueueGrowing})
@@ -179,97 +178,18 @@ func (r *runner) sweepSummary(t *target, s *rundir.ServerSummary) {
 		return
 	}
 	s.ProbeRPS = t.probe
-	s.Curve = curveOf(t.sweep, r.slo)
-	s.CapacityAtSLO = capacityOf(t.knees)
+	s.Curve = runstats.Curve(sweepTrials(t.sweep), r.slo)
+	s.CapacityAtSLO = runstats.Capacity(t.knees)
 	s.Rounds = len(t.knees)
 }
 
-// curveOf is one point per offered rate, medians across its rounds,
-// ascending.
-func curveOf(trials []sweepTrial, o capacity.SLO) []rundir.CurvePoint {
-	byRate := map[float64][]sweepTrial{}
-	for _, tr := range trials {
-		byRate[tr.offered] = append(byRate[tr.offered], tr)
+// sweepTrials are the trials as runstats reads them.
+func sweepTrials(trials []sweepTrial) []runstats.SweepTrial {
+	out := make([]runstats.SweepTrial, len(trials))
+	for i, tr := range trials {
+		out[i] = runstats.SweepTrial{Offered: tr.offered, Bisect: tr.bisect, Result: tr.result, Growing: tr.point.Growing}
 	}
-	var curve []rundir.CurvePoint
-	for rate, trs := range byRate {
-		curve = append(curve, curvePoint(rate, trs, o))
-	}
-	slices.SortFunc(curve, func(a, b rundir.CurvePoint) int { return cmp.Compare(a.Offered, b.Offered) })
-	return curve
-}
-
-func curvePoint(offered float64, trs []sweepTrial, o capacity.SLO) rundir.CurvePoint {
-	med := func(f func(rundir.LoadResult) float64) float64 {
-		vs := make([]float64, len(trs))
-		for i, tr := range trs {
-			vs[i] = f(tr.result)
-		}
-		return median(vs)
-	}
-	cp := rundir.CurvePoint{
-		Offered:  offered,
-		Achieved: med(func(lr rundir.LoadResult) float64 { return lr.ThroughputRPS }),
-		P50:      med(func(lr rundir.LoadResult) float64 { return lr.Latency.P50 }),
-		P90:      med(func(lr rundir.LoadResult) float64 { return lr.Latency.P90 }),
-		P99:      med(func(lr rundir.LoadResult) float64 { return lr.Latency.P99 }),
-		P999:     med(func(lr rundir.LoadResult) float64 { return lr.Latency.P999 }),
-		Max:      med(func(lr rundir.LoadResult) float64 { return lr.Latency.Max }),
-		Rounds:   len(trs),
-		Bisect:   trs[0].bisect,
-	}
-	growing := 0
-	for _, tr := range trs {
-		for _, n := range tr.result.Errors {
-			cp.Errors += n
-		}
-		if tr.point.Growing {
-			growing++
-		}
-	}
-	cp.QueueGrowing = 2*growing > len(trs) // in most of its rounds
-	p := capacity.Point{Offered: offered, Achieved: cp.Achieved, Growing: cp.QueueGrowing,
-		Latency: runstats.Percentile(rundir.Percentiles{P50: cp.P50, P90: cp.P90, P99: cp.P99, P999: cp.P999}, o.Percentile)}
-	cp.Saturated, cp.MeetsSLO = p.Saturated(), p.Meets(o)
-	return cp
-}
-
-func median(vs []float64) float64 {
-	if len(vs) == 0 {
-		return 0
-	}
-	s := slices.Clone(vs)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
-// capacityOf is the median of the rounds' knees (a round with no knee
-// counts as 0) with its interval: the 95% CI from 6 rounds on, the range
-// of the rounds below that.
-func capacityOf(knees []capacity.Knee) *rundir.Capacity {
-	if len(knees) == 0 {
-		return nil
-	}
-	c := &rundir.Capacity{}
-	atLeast := 0
-	for _, k := range knees {
-		c.Rounds = append(c.Rounds, k.Rate)
-		c.Found = c.Found || k.Found
-		if k.AtLeast {
-			atLeast++
-		}
-	}
-	c.AtLeast = 2*atLeast > len(knees) // most rounds met every rate: a lower bound
-	c.Estimate, _ = runstats.Estimate(c.Rounds)
-	c.Interval = "95% CI"
-	if !runstats.HasInterval(c.Estimate) {
-		c.Interval = "range of rounds"
-	}
-	return c
+	return out
 }
 
 // sweepRecord is the sweep's plan and objective for run.json.
