@@ -80,8 +80,13 @@ func (pd profileDiffs) files() []string {
 }
 
 // sysFor is the system-profile diff into stage name, if any.
-func (pd profileDiffs) sysFor(name string) (stepDiff, bool) {
-	for _, d := range pd.sys {
+func (pd profileDiffs) sysFor(name string) (stepDiff, bool) { return diffTo(pd.sys, name) }
+
+// cpuFor is the CPU profile diff of the step to stage name, if made.
+func (pd profileDiffs) cpuFor(name string) (stepDiff, bool) { return diffTo(pd.cpu, name) }
+
+func diffTo(ds []stepDiff, name string) (stepDiff, bool) {
+	for _, d := range ds {
 		if d.to.Name == name {
 			return d, true
 		}

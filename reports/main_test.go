@@ -1,78 +1,68 @@
 package reports
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 )
 
-// The fixture runs are expensive (real servers, real load, real
-// profiles), so they are made once per test binary and only when a test
-// asks for them.
-var fixtureRuns struct {
-	once sync.Once
-	root string
-	a, b string
-	err  error
+// The report tests read golden runs: small real run directories made by
+// a real `lab bench --quick` (scripts/golden-runs.sh regenerates them),
+// as benchstat keeps its testdata. No test starts a server.
+const goldenDir = "testdata/runs"
+
+// goldenRun copies golden run NAME to a fresh folder named as a bench
+// names its runs (the report writes into the run directory), and returns
+// it.
+func goldenRun(t *testing.T, name string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "20260101-000000-"+name)
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join(goldenDir, name))); err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
 
-// Run A is the brief's shape: 2 rounds of ~1 s. Run B has more, shorter
-// rounds, so that medians get confidence intervals and the U test has
-// samples to work with.
-var (
-	specA = fixtureSpec{rounds: 2, dur: time.Second, conns: 2, warmup: 200 * time.Millisecond, profile: 400 * time.Millisecond}
-	specB = fixtureSpec{rounds: 6, dur: 300 * time.Millisecond, conns: 2, warmup: 200 * time.Millisecond, profile: 400 * time.Millisecond}
-)
-
-// reportA is the report of run A, rendered once and shared by the tests
-// that only read it (charts take seconds each under the race detector).
+// reportA is the report of the ladder-a golden run, rendered once and
+// shared by the tests that only read it (charts take seconds each under
+// the race detector).
 var reportA struct {
 	once sync.Once
+	dir  string
 	out  *Output
 	err  error
 }
 
 func fixtureReport(t *testing.T) *Output {
 	t.Helper()
-	runA, _ := fixtures(t)
-	reportA.once.Do(func() { reportA.out, reportA.err = Report(runA, Options{}) })
+	reportA.once.Do(func() {
+		if reportA.dir, reportA.err = os.MkdirTemp("", "latencylab-reports-"); reportA.err != nil {
+			return
+		}
+		run := filepath.Join(reportA.dir, "20260101-000000-ladder-a")
+		if reportA.err = os.CopyFS(run, os.DirFS(filepath.Join(goldenDir, "ladder-a"))); reportA.err == nil {
+			reportA.out, reportA.err = Report(run, Options{})
+		}
+	})
 	if reportA.err != nil {
 		t.Fatal(reportA.err)
 	}
 	return reportA.out
 }
 
-// fixtures returns the two generated run directories.
+// fixtures returns copies of the two golden ladder runs: A with 2 rounds,
+// B with 6 short ones, so that medians get intervals and the U test has
+// samples to work with.
 func fixtures(t *testing.T) (string, string) {
 	t.Helper()
-	f := &fixtureRuns
-	f.once.Do(func() {
-		f.root, f.err = os.MkdirTemp("", "latencylab-reports-")
-		if f.err != nil {
-			return
-		}
-		f.a, f.b = filepath.Join(f.root, "20260101-000000-fixture"), filepath.Join(f.root, "20260101-000100-fixture")
-		if f.err = buildRun(f.a, specA); f.err != nil {
-			f.err = fmt.Errorf("run A: %w", f.err)
-			return
-		}
-		if f.err = buildRun(f.b, specB); f.err != nil {
-			f.err = fmt.Errorf("run B: %w", f.err)
-		}
-	})
-	if f.err != nil {
-		t.Fatal(f.err)
-	}
-	return f.a, f.b
+	return goldenRun(t, "ladder-a"), goldenRun(t, "ladder-b")
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if fixtureRuns.root != "" {
-		os.RemoveAll(fixtureRuns.root)
+	if reportA.dir != "" {
+		os.RemoveAll(reportA.dir)
 	}
 	os.Exit(code)
 }

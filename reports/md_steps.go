@@ -17,10 +17,14 @@ func writeSteps(m *markdown.Doc, rd *runData, diffs profileDiffs) {
 		return
 	}
 	writeFirstStage(m, stages[0])
-	for _, d := range diffs.cpu {
-		writeStep(m, rd, d)
-		if sys, ok := diffs.sysFor(d.to.Name); ok {
-			writeStepDiff(m, sys)
+	// Every step has its table; its profile diffs where they were made
+	// (lab report --no-flames makes none).
+	for i := 1; i < len(stages); i++ {
+		writeStep(m, rd, stages[i-1], stages[i])
+		for _, diff := range []func(string) (stepDiff, bool){diffs.cpuFor, diffs.sysFor} {
+			if d, ok := diff(stages[i].Name); ok {
+				writeStepDiff(m, d)
+			}
 		}
 	}
 }
@@ -32,8 +36,7 @@ func writeFirstStage(m *markdown.Doc, s *serverData) {
 	}
 }
 
-func writeStep(m *markdown.Doc, rd *runData, d stepDiff) {
-	a, b := d.from, d.to
+func writeStep(m *markdown.Doc, rd *runData, a, b *serverData) {
 	m.H3(a.Name + " → " + b.Name)
 	if c, ok := claimFor(b.Name); ok {
 		m.Para("Seed: _%s_. Measured: %s.", c.text, claimMeasured(c, a, b, rd.servers))
@@ -43,7 +46,6 @@ func writeStep(m *markdown.Doc, rd *runData, d stepDiff) {
 	} else {
 		m.Table([]string{"metric", a.Name, b.Name, "change"}, "lrrr", stepRows(a, b))
 	}
-	writeStepDiff(m, d)
 }
 
 func unusableReason(ss ...*serverData) string {

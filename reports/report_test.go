@@ -26,7 +26,7 @@ func TestReportWritesEveryArtifact(t *testing.T) {
 	wantSize := map[string][2]vg.Length{
 		"journey": {chart.Width, chart.Height}, "spectrum": {chart.Width, chart.Height}, "throughput": {chart.Width, chart.Height}, "counters": {chart.Width, chart.Height},
 	}
-	w, h := timelineSize(2)
+	w, h := timelineSize(4) // naive, keepalive, rawsyscall, nginx
 	wantSize["timeline"] = [2]vg.Length{w, h}
 	for name, size := range wantSize {
 		checkPNG(t, filepath.Join(out.Dir, name+".png"), chart.Pixels(size[0]), chart.Pixels(size[1]))
@@ -38,7 +38,7 @@ func TestReportWritesEveryArtifact(t *testing.T) {
 	}
 	doc := readFile(t, out.Markdown)
 	checkLinks(t, out.Dir, doc)
-	for _, want := range []string{"## The ladder", "## Reference servers", "nginx not installed",
+	for _, want := range []string{"## The ladder", "## Reference servers", "| nginx |",
 		"first version: 119 ms average (seed 004)", "Top CPU profile changes (naive → keepalive",
 		"| function |", "syscalls per request", "CPU µs/req", "## Warnings"} {
 		if !strings.Contains(doc, want) {
