@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -59,8 +60,9 @@ func WriteArchive(w io.Writer, files []File) error {
 
 // ExtractArchive writes the files of a WriteArchive stream into dir and
 // returns their names. It trusts nothing in the stream: only regular
-// files named in FileNames, each once, at most max bytes in all, none
-// through a symbolic link. On error, the files already written stay.
+// files named in FileNames, each once, not sparse, at most max bytes in
+// all, none through a symbolic link. On error, the files written whole
+// before it stay, and the one being written is removed.
 func ExtractArchive(r io.Reader, dir string, max int64) ([]string, error) {
 	tr := tar.NewReader(r)
 	var names []string
@@ -94,8 +96,22 @@ func checkEntry(hdr *tar.Header, seen []string, left int64) error {
 		return fmt.Errorf("%w: %q twice", ErrArchive, hdr.Name)
 	case hdr.Size < 0 || hdr.Size > left:
 		return fmt.Errorf("%w: %q has %d bytes, over the %d left of the limit", ErrArchive, hdr.Name, hdr.Size, left)
+	case sparse(hdr):
+		// A sparse entry expands holes on reading: a few bytes of archive
+		// would become the whole limit on disk.
+		return fmt.Errorf("%w: %q is a sparse file", ErrArchive, hdr.Name)
 	}
 	return nil
+}
+
+// sparse reports a GNU sparse entry in any of its PAX encodings.
+func sparse(hdr *tar.Header) bool {
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 func writeEntry(path string, r io.Reader, size int64) error {
@@ -105,6 +121,7 @@ func writeEntry(path string, r io.Reader, size int64) error {
 	}
 	_, cerr := io.CopyN(f, r, size)
 	if err := errors.Join(cerr, f.Close()); err != nil {
+		os.Remove(path) // half a profile would read as a broken one
 		return fmt.Errorf("profiles: write %s: %w", path, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,5 +93,59 @@ func TestExtractArchiveFollowsNoLink(t *testing.T) {
 	}
 	if _, err := os.Stat(target); err == nil {
 		t.Fatal("the link's target was created")
+	}
+}
+
+// A sparse entry (its holes expand on reading: a few bytes of archive
+// become a file of its declared size) is refused before a byte is
+// written. The archive is made by hand, as a hostile server would send
+// it: Go's tar writer will not write one.
+func TestExtractArchiveRefusesSparse(t *testing.T) {
+	pax := paxRecord("GNU.sparse.major", "1") + paxRecord("GNU.sparse.minor", "0") +
+		paxRecord("GNU.sparse.name", rundir.CPUProfileFile) + paxRecord("GNU.sparse.realsize", "1000000")
+	var buf bytes.Buffer
+	buf.Write(tarBlock("PaxHeader", 'x', len(pax)))
+	buf.Write(padBlock([]byte(pax)))
+	data := append(padBlock([]byte("1\n0\n3\n")), "xyz"...) // the sparse map, then 3 bytes
+	buf.Write(tarBlock("GNUSparseFile.0/"+rundir.CPUProfileFile, '0', len(data)))
+	buf.Write(padBlock(data))
+	buf.Write(make([]byte, 1024))
+	dir := t.TempDir()
+	if _, err := ExtractArchive(&buf, dir, MaxArchiveBytes); !errors.Is(err, ErrArchive) {
+		t.Fatalf("sparse entry: %v, want ErrArchive", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("wrote %v", ents)
+	}
+}
+
+// tarBlock is a ustar header block with its checksum.
+func tarBlock(name string, flag byte, size int) []byte {
+	b := make([]byte, 512)
+	copy(b, name)
+	copy(b[100:], "0000644\x00")
+	copy(b[108:], "0000000\x00")
+	copy(b[116:], "0000000\x00")
+	copy(b[124:], fmt.Sprintf("%011o\x00", size))
+	copy(b[136:], "00000000000\x00")
+	b[156] = flag
+	copy(b[257:], "ustar\x0000")
+	copy(b[148:], "        ")
+	sum := 0
+	for _, c := range b {
+		sum += int(c)
+	}
+	copy(b[148:], fmt.Sprintf("%06o\x00 ", sum))
+	return b
+}
+
+func padBlock(b []byte) []byte { return append(b, make([]byte, (512-len(b)%512)%512)...) }
+
+// paxRecord is "LEN key=value\n", LEN counting itself.
+func paxRecord(k, v string) string {
+	for n := len(k) + len(v) + 3; ; n++ {
+		if s := fmt.Sprintf("%d %s=%s\n", n, k, v); len(s) == n {
+			return s
+		}
 	}
 }

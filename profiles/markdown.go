@@ -19,12 +19,23 @@ func (t DiffTable) Markdown() string {
 	if t.Counted && !t.AnyBeyondNoise() {
 		fmt.Fprintf(&b, noNoiseChange, t.Z, t.Functions)
 	}
-	b.WriteString("| function | flat base | flat new | Δ flat | cum base | cum new | Δ cum | noise |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| function | flat base | flat new | Δ flat | cum base | cum new | Δ cum |")
+	if t.Counted {
+		b.WriteString(" noise |")
+	}
+	b.WriteString("\n|---|---:|---:|---:|---:|---:|---:|")
+	if t.Counted {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
 	for _, r := range t.Rows {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", escapePipes(r.Func),
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |", escapePipes(r.Func),
 			FormatValue(r.BaseFlat, t.Unit), FormatValue(r.NewFlat, t.Unit), t.delta(r.DeltaFlat()),
-			FormatValue(r.BaseCum, t.Unit), FormatValue(r.NewCum, t.Unit), t.delta(r.DeltaCum()), t.noise(r))
+			FormatValue(r.BaseCum, t.Unit), FormatValue(r.NewCum, t.Unit), t.delta(r.DeltaCum()))
+		if t.Counted {
+			fmt.Fprintf(&b, " %s |", t.noise(r))
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
@@ -36,10 +47,7 @@ const noNoiseChange = "**No change beyond the sampling noise**: every row below 
 
 // noise says whether a row moved beyond the sampling noise.
 func (t DiffTable) noise(r Change) string {
-	switch {
-	case !t.Counted:
-		return "unknown"
-	case t.BeyondNoise(r):
+	if t.BeyondNoise(r) {
 		return "**beyond** " + r.counts()
 	}
 	return "within " + r.counts()

@@ -54,8 +54,12 @@ func Compare(a, b Target, out string, opt Options) (*CompareOutput, error) {
 	applyFloor(pairs, opt.Noise)
 	if out == "" {
 		out = DefaultCompareDir(a, b)
+		// RUN_B/report, which a run from elsewhere may have made a link.
+		if err := notLink(filepath.Dir(out)); err != nil {
+			return nil, err
+		}
 	}
-	if err := mkdirs(out, diffDir); err != nil {
+	if err := prepareOut(out, []string{"*.png", "*.svg", CompareFile, htmlpage.FileName}, diffDir); err != nil {
 		return nil, err
 	}
 	co := &CompareOutput{Dir: out}

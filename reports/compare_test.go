@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,5 +78,28 @@ func TestParseTarget(t *testing.T) {
 	a, b := Target{Dir: "runs/a", Server: "naive"}, Target{Dir: "runs/b"}
 	if got := DefaultCompareDir(a, b); got != filepath.Join("runs/b", "report", "compare-a-naive-vs-naive") {
 		t.Errorf("DefaultCompareDir = %s", got)
+	}
+}
+
+// A link planted in the comparison's folder is removed, not written
+// through.
+func TestCompareWritesThroughNoLink(t *testing.T) {
+	a, b := goldenRun(t, "aa"), goldenRun(t, "aa")
+	out := DefaultCompareDir(Target{Dir: a}, Target{Dir: b})
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	victim := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(victim, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, filepath.Join(out, CompareFile)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compare(Target{Dir: a}, Target{Dir: b}, "", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "mine" {
+		t.Errorf("the comparison wrote through a planted link: %q", b)
 	}
 }

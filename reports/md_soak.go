@@ -54,7 +54,7 @@ func soakRows(name string, v rundir.SoakVerdict) [][]string {
 			signed(r.f, r.t.Growth), r.f(r.t.Tolerance), signed(r.f, r.t.PerMinute), verdict})
 	}
 	overall := "**passed**"
-	if !v.Flat {
+	if !v.Passed {
 		overall = "**failed**"
 	}
 	errs := "unknown"

@@ -100,12 +100,28 @@ func writePage(dir, title, doc string) (string, error) {
 // clearReport removes what an earlier rendering wrote (but not compare
 // outputs that may live beside it) and makes the folders.
 func clearReport(dir string) error {
-	for _, sub := range []string{flameDir, diffDir} {
-		if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil {
+	return prepareOut(dir, []string{"*.png", "*.svg", ReportFile, htmlpage.FileName}, flameDir, diffDir)
+}
+
+// prepareOut readies an output folder, which may come from someone else
+// (a run directory from a tarball): it must be a real folder, not a
+// symbolic link; the files an earlier rendering wrote (the patterns) are
+// removed, a link among them unlinked, never followed; the subfolders are
+// made anew. Every file written after that is new, in folders the report
+// made, so no planted link can redirect a write.
+func prepareOut(dir string, patterns []string, subs ...string) error {
+	if err := notLink(dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	for _, sub := range subs {
+		if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil { // a link is removed, not followed
 			return fmt.Errorf("reports: %w", err)
 		}
 	}
-	for _, pat := range []string{"*.png", "*.svg", ReportFile, htmlpage.FileName} {
+	for _, pat := range patterns {
 		old, _ := filepath.Glob(filepath.Join(dir, pat))
 		for _, f := range old {
 			if err := os.Remove(f); err != nil {
@@ -113,7 +129,15 @@ func clearReport(dir string) error {
 			}
 		}
 	}
-	return mkdirs(dir, flameDir, diffDir)
+	return mkdirs(dir, subs...)
+}
+
+// notLink refuses a path that is a symbolic link.
+func notLink(path string) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("reports: %s is a symbolic link: refusing to write through it", path)
+	}
+	return nil
 }
 
 // reportChart is one chart of REPORT.md: what the report needs to show

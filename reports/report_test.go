@@ -227,3 +227,38 @@ func TestReportWithoutFlames(t *testing.T) {
 		t.Error("REPORT.md does not say the flame graphs were left out")
 	}
 }
+
+// A run directory from someone else may hold links where the report
+// writes: a report folder that is a link is refused, and a link planted
+// where a file will be written is removed, not followed.
+func TestReportWritesThroughNoLink(t *testing.T) {
+	victim := t.TempDir()
+	keep := filepath.Join(victim, "keep.png")
+	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	linked := goldenRun(t, "aa")
+	if err := os.Symlink(victim, filepath.Join(linked, rundir.ReportDir)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Report(linked, Options{NoFlames: true}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("report through a linked report folder: %v", err)
+	}
+	planted := goldenRun(t, "aa")
+	if err := os.MkdirAll(filepath.Join(planted, rundir.ReportDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(victim, "index")
+	if err := os.Symlink(target, filepath.Join(planted, rundir.ReportDir, "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Report(planted, Options{NoFlames: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(target); err == nil {
+		t.Error("the report wrote through a planted link")
+	}
+	if b, _ := os.ReadFile(keep); string(b) != "mine" {
+		t.Error("a file outside the run was changed")
+	}
+}

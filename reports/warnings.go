@@ -35,7 +35,8 @@ func (w warning) String() string {
 	case 1:
 		where = fmt.Sprintf(" (round %d)", w.rounds[0])
 	default:
-		where = fmt.Sprintf(" (rounds %s)", roundList(w.rounds))
+		// The detail's figures are the first round's.
+		where = fmt.Sprintf(" (rounds %s; as in round %d)", roundList(w.rounds), w.rounds[0])
 	}
 	if w.detail == "" {
 		return fmt.Sprintf("**%s**: %s%s", w.server, w.kind, where)
@@ -127,8 +128,7 @@ func groupWarnings(ws []warning) []warning {
 		}
 	}
 	for i := range out {
-		slices.Sort(out[i].rounds)
-		out[i].rounds = slices.Compact(out[i].rounds)
+		out[i].rounds = slices.Compact(out[i].rounds) // in round order already: rounds are read in order
 	}
 	return out
 }

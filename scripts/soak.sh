@@ -27,9 +27,9 @@ make --no-print-directory build >/dev/null
 run=$(bin/lab bench --scenario soak --duration "$dur" --out "$out" "$@" | tail -n 1)
 bin/lab report "$run" >/dev/null
 echo "report: $run/report/REPORT.md"
-# run.json is indented, one key per line; jq is not assumed. "flat" only
-# appears in soak verdicts: none is no verdict, any false a failure.
-if ! grep -q '"flat": *true' "$run/run.json" || grep -q '"flat": *false' "$run/run.json"; then
+# run.json is indented, one key per line; jq is not assumed. "passed" is a
+# soak verdict's alone: none is no verdict, any false a failure.
+if ! grep -q '"passed": *true' "$run/run.json" || grep -q '"passed": *false' "$run/run.json"; then
 	echo "soak: FAILED (see the Soak section of the report)" >&2
 	exit 1
 fi

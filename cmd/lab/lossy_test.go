@@ -93,6 +93,9 @@ func TestLossyNetworkCountsStayExact(t *testing.T) {
 	if kernel == 0 {
 		t.Error("RetransSegs did not move: nothing was lost")
 	}
+	if dropped, err := ns.Dropped(); err != nil || dropped == 0 {
+		t.Errorf("the drop rule counted %d segments (%v)", dropped, err)
+	}
 	// Nothing hangs: the connections close and the fds come back.
 	settle(t, c, pid, fds0)
 }

@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -93,6 +94,9 @@ func cmdServe(args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
+	if err := checkControlAddr(f); err != nil { // before anything is bound or pinned
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	f.core.Logger = logger
 	setMemoryLimit(f.core.MemoryMax)
@@ -110,16 +114,32 @@ func cmdServe(args []string) error {
 	if err != nil {
 		return err
 	}
+	stopControl := func() {}
 	if f.control != "" {
-		stop, err := startControl(f.control, f.controlRemote, logger)
-		if err != nil {
+		if stopControl, err = startControl(f.control, f.controlRemote, logger); err != nil {
 			srv.Close()
 			return err
 		}
-		defer stop()
 	}
+	defer stopControl()
 	logger.Info("listening", "stage", f.stage, "proto", f.proto, "addr", srv.Addr(), "url", "http://"+srv.Addr()+"/")
-	return serveUntilSignal(srv, logger)
+	return serveUntilSignal(srv, logger, stopControl)
+}
+
+// checkControlAddr refuses a --control address other machines could
+// reach, unless allowed; a malformed one is a usage error of its own.
+func checkControlAddr(f *serveFlags) error {
+	if f.control == "" {
+		return nil
+	}
+	err := control.CheckAddr(f.control, f.controlRemote)
+	switch {
+	case errors.Is(err, control.ErrRemote):
+		return usageError{"--control " + err.Error() + " (--control-allow-remote)"}
+	case err != nil:
+		return usageError{"--control: " + err.Error()}
+	}
+	return nil
 }
 
 // setMemoryLimit makes the buffer budget the Go heap's soft limit too,
@@ -315,7 +335,7 @@ func newReference(f *serveFlags) (server, error) {
 
 // serveUntilSignal serves until the first SIGINT/SIGTERM starts a graceful
 // drain; a second signal exits at once.
-func serveUntilSignal(srv server, logger *slog.Logger) error {
+func serveUntilSignal(srv server, logger *slog.Logger, beforeExit func()) error {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -337,6 +357,7 @@ func serveUntilSignal(srv server, logger *slog.Logger) error {
 		return err
 	case sig := <-sigs:
 		logger.Warn("second signal: exiting now", "signal", sig.String())
+		beforeExit() // os.Exit runs no deferred call: the token file goes now
 		os.Exit(1)
 		return nil
 	}
@@ -345,9 +366,6 @@ func serveUntilSignal(srv server, logger *slog.Logger) error {
 // startControl serves the profiling control endpoint on its own net/http
 // listener, apart from the server under test, behind its access rules.
 func startControl(addr string, allowRemote bool, logger *slog.Logger) (stop func(), err error) {
-	if err := control.CheckAddr(addr, allowRemote); err != nil {
-		return nil, usageError{"--control " + err.Error() + " (--control-allow-remote)"}
-	}
 	token, file, err := control.TokenFromEnv("")
 	if err != nil {
 		return nil, err
@@ -358,7 +376,8 @@ func startControl(addr string, allowRemote bool, logger *slog.Logger) (stop func
 	}
 	hs := &http.Server{
 		Handler:           control.Guard(profiles.NewController(logger), token, allowRemote),
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: controlReadTimeout,
+		IdleTimeout:       controlIdleTimeout,
 	}
 	go func() { _ = hs.Serve(ln) }()
 	if file != "" {
@@ -366,13 +385,24 @@ func startControl(addr string, allowRemote bool, logger *slog.Logger) (stop func
 	} else {
 		logger.Info("control endpoint", "addr", ln.Addr().String(), "token", "$"+control.TokenEnv)
 	}
+	var once sync.Once
 	return func() {
-		_ = hs.Close()
-		if file != "" {
-			os.Remove(file)
-		}
+		once.Do(func() {
+			_ = hs.Close()
+			if file != "" {
+				os.Remove(file)
+			}
+		})
 	}, nil
 }
+
+// Limits of the control endpoint's connections: a request's header must
+// come within controlReadTimeout, and an idle connection (a refused
+// caller's, say) is closed after controlIdleTimeout.
+const (
+	controlReadTimeout = 5 * time.Second
+	controlIdleTimeout = 30 * time.Second
+)
 
 // groupConfig is how many reactors serve and how they share connections:
 // the stage's choice unless --reactors or --balance says otherwise. With

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"latencylab/harness/rundir"
 	"latencylab/internal/control"
@@ -39,10 +40,19 @@ func (cc *controlClient) startProfile(ctx context.Context, hc *http.Client, addr
 	return nil
 }
 
+// profileStopTimeout bounds POST /profile/stop, the archive's transfer
+// included: a busy server's execution trace runs to tens of MiB, and the
+// client's timeout (for small requests) would cut it short.
+const profileStopTimeout = 2 * time.Minute
+
 // stopProfile ends the window and writes its files into dir, which the
 // bench owns; it returns their names.
 func (cc *controlClient) stopProfile(ctx context.Context, hc *http.Client, addr, dir string) ([]string, error) {
-	resp, err := cc.send(ctx, hc, http.MethodPost, addr, "/profile/stop")
+	ctx, cancel := context.WithTimeout(ctx, profileStopTimeout)
+	defer cancel()
+	long := *hc
+	long.Timeout = 0 // the context bounds it
+	resp, err := cc.send(ctx, &long, http.MethodPost, addr, "/profile/stop")
 	if err != nil {
 		return nil, err
 	}

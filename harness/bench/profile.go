@@ -3,6 +3,9 @@ package bench
 import (
 	"context"
 	"fmt"
+	"slices"
+
+	"latencylab/harness/rundir"
 )
 
 // profile is the separate profiling pass of one server (CONTRACTS.md §6.4):
@@ -21,6 +24,13 @@ func (r *runner) profile(ctx context.Context, t *target, job loadJob) error {
 	t.profiles = append(t.profiles, names...)
 	if err != nil {
 		return fmt.Errorf("profile stop: %w", err)
+	}
+	// The endpoint sends what it captured; a profiler that failed shows
+	// only in the server's log, so the run says which file is missing.
+	for _, want := range []string{rundir.CPUProfileFile, rundir.WallProfileFile, rundir.AllocsFile} {
+		if !slices.Contains(names, want) {
+			t.warn("profiling window: no " + want + " came back (see the server's log)")
+		}
 	}
 	if loadErr != nil {
 		return fmt.Errorf("profile load window: %w", loadErr)

@@ -46,7 +46,13 @@ func (r *runner) probe(ctx context.Context) ([]float64, error) {
 		return nil, err
 	}
 	defer t.proc.stop(r.opt.Limits.StopGrace)
-	return r.probeWindows(ctx, t, probePlan{conns: rule.Conns, mode: rule.Mode, window: rule.Duration.D, windows: rule.Probes, name: "probe"})
+	rps, err := r.probeWindows(ctx, t, probePlan{conns: rule.Conns, mode: rule.Mode, window: rule.Duration.D, windows: rule.Probes, name: "probe"})
+	// This target is the probe's own and is not in run.json: its
+	// warnings (a window that failed) become the run's notes.
+	for _, w := range t.warnings {
+		r.note(fmt.Sprintf("rate probe of %s: %s", rule.Server, w))
+	}
+	return rps, err
 }
 
 // probePlan is a closed-loop probe: windows of the same load.

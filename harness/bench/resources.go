@@ -19,7 +19,10 @@ import (
 // failed.
 func (r *runner) sampleResources(ctx context.Context, t *target, every time.Duration, trace *rundir.ResourceTrace) {
 	tickUntil(ctx, every, func(at time.Duration) {
-		trace.Samples = append(trace.Samples, r.resourceSample(ctx, t, ms(at)))
+		s := r.resourceSample(ctx, t, ms(at))
+		if ctx.Err() == nil { // a sample cut short by the trial's end is not one
+			trace.Samples = append(trace.Samples, s)
+		}
 	})
 }
 
@@ -53,10 +56,10 @@ func (t *target) writeResources(k int, trace rundir.ResourceTrace) {
 	}
 	v := runstats.Soak(trace)
 	// The summary keeps the first round that was not flat, else the last.
-	if t.soak == nil || t.soak.Flat {
+	if t.soak == nil || t.soak.Passed {
 		t.soak = &v
 	}
-	if !v.Flat {
+	if !v.Passed {
 		t.warn(fmt.Sprintf("round %d: soak not flat: %s", k, runstats.SoakSummary(v)))
 	}
 }

@@ -38,7 +38,7 @@ func TestVariantSelection(t *testing.T) {
 	}
 	for _, d := range variantDefs() {
 		// A variant differs from its stage: flags, environment, or network.
-		if !slices.Contains(ContractLadder(), d.serveStage()) || len(d.args)+len(d.env) == 0 && d.lossPermille == 0 || d.kind != rundir.KindVariant {
+		if !slices.Contains(ContractLadder(), d.serveStage()) || (len(d.args)+len(d.env) == 0 && d.lossPermille == 0) || d.kind != rundir.KindVariant {
 			t.Errorf("variant %s: stage %q args %v kind %s", d.name, d.serveStage(), d.args, d.kind)
 		}
 	}

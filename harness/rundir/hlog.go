@@ -1,6 +1,7 @@
 package rundir
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,17 @@ type Hlog struct {
 	Tagged    map[string]*hdr.Histogram
 }
 
-// ReadHlog reads an interval log, lab load's or lab merge's.
+// MaxHlogIntervals bounds the histograms one interval log may hold: an
+// hour of 100 ms intervals, with room for the tagged ones.
+const MaxHlogIntervals = 100_000
+
+// ErrHlog is an interval log that is not one the lab writes.
+var ErrHlog = errors.New("rundir: bad interval log")
+
+// ReadHlog reads an interval log, lab load's or lab merge's. A log comes
+// from anyone (a run directory, an agent's result), so each histogram
+// must be of the lab's range (a histogram of a huge range costs its
+// reader memory in proportion), and their number is bounded.
 func ReadHlog(path string) (*Hlog, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -39,6 +50,7 @@ func ReadHlog(path string) (*Hlog, error) {
 	defer f.Close()
 	r := hdr.NewHistogramLogReader(f)
 	l := &Hlog{Tagged: map[string]*hdr.Histogram{}}
+	n := 0
 	for {
 		h, err := r.NextIntervalHistogram()
 		if err != nil {
@@ -46,6 +58,12 @@ func ReadHlog(path string) (*Hlog, error) {
 		}
 		if h == nil {
 			return l, nil
+		}
+		if err := checkRange(h); err != nil {
+			return nil, fmt.Errorf("%w %s: %v", ErrHlog, path, err)
+		}
+		if n++; n > MaxHlogIntervals {
+			return nil, fmt.Errorf("%w %s: over %d histograms", ErrHlog, path, MaxHlogIntervals)
 		}
 		tag := h.Tag()
 		if tag == "" {
@@ -57,6 +75,16 @@ func ReadHlog(path string) (*Hlog, error) {
 		}
 		l.Tagged[tag].Merge(h)
 	}
+}
+
+// checkRange accepts a histogram no wider nor finer than the lab's: what
+// lab load writes, or an older log's 1 ns to 1 h.
+func checkRange(h *hdr.Histogram) error {
+	if h.LowestTrackableValue() < 1 || h.HighestTrackableValue() > HistHighestNS || h.SignificantFigures() > HistSigFigs {
+		return fmt.Errorf("histogram of range %d..%d at %d digits, beyond the lab's %d..%d at %d",
+			h.LowestTrackableValue(), h.HighestTrackableValue(), h.SignificantFigures(), HistLowestNS, HistHighestNS, HistSigFigs)
+	}
+	return nil
 }
 
 // Whole is the sum of the intervals: the whole measured window.

@@ -2,6 +2,8 @@ package rundir
 
 import (
 	"errors"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -85,5 +87,37 @@ func TestReadRefusesServerNamesThatArePaths(t *testing.T) {
 		if err := CheckName(name); err != nil {
 			t.Errorf("CheckName(%q): %v", name, err)
 		}
+	}
+}
+
+// An interval log holding a histogram of a huge range (each decoded one
+// would cost its reader tens of MiB) is refused at the first one.
+func TestReadHlogRefusesHugeRanges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bomb.hlog")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := NewHlogWriter(f, "bomb")
+	w.Start(0)
+	for range 3 {
+		w.Interval(hdr.New(1, 1<<62, 5))
+	}
+	if err := errors.Join(w.Err(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadHlog(path); !errors.Is(err, ErrHlog) {
+		t.Fatalf("ReadHlog: %v, want ErrHlog", err)
+	}
+	ok := filepath.Join(t.TempDir(), "ok.hlog")
+	f, _ = os.Create(ok)
+	w = NewHlogWriter(f, "ok")
+	w.Start(0)
+	h := NewHist()
+	_ = h.RecordValue(1500)
+	w.Interval(h)
+	_ = f.Close()
+	if l, err := ReadHlog(ok); err != nil || l.Whole().TotalCount() != 1 {
+		t.Fatalf("a log of the lab's range: %v", err)
 	}
 }

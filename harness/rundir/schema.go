@@ -168,11 +168,12 @@ type GeneratorInfo struct {
 	// means the figures may measure the generator.
 	Saturated  bool `json:"saturated"`
 	FellBehind bool `json:"fell_behind"`
-	// The far tail and sample counts.
-	LatencyP9999NS int64 `json:"latency_p99_99_ns"`
-	ServiceP9999NS int64 `json:"service_p99_99_ns"`
-	LatencySamples int64 `json:"latency_samples"`
-	SendLagSamples int64 `json:"send_lag_samples"`
+	// The far tail and sample counts; absent from a merged result (its
+	// latency_ns and send_lag_ns counts are the merged ones).
+	LatencyP9999NS int64 `json:"latency_p99_99_ns,omitempty"`
+	ServiceP9999NS int64 `json:"service_p99_99_ns,omitempty"`
+	LatencySamples int64 `json:"latency_samples,omitempty"`
+	SendLagSamples int64 `json:"send_lag_samples,omitempty"`
 }
 
 // ShardInfo is one agent of a sharded plan. Conns and Rate of its
@@ -423,7 +424,7 @@ type SoakVerdict struct {
 	FDs        ResourceTrend `json:"fds"`
 	Goroutines ResourceTrend `json:"goroutines"`
 	Errors     int64         `json:"errors"` // requests_error over the judged samples; -1 unknown
-	Flat       bool          `json:"flat"`   // every known resource flat, and no error
+	Passed     bool          `json:"passed"` // every known resource flat, and no error
 }
 
 // ResourceTrend is one resource over the judged samples.

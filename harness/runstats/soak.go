@@ -54,13 +54,12 @@ func Soak(tr rundir.ResourceTrace) rundir.SoakVerdict {
 	v.FDs = trend(at, fds, func(float64) float64 { return SoakFDs })
 	at, gs := get(func(s rundir.ResourceSample) int64 { return s.Goroutines })
 	v.Goroutines = trend(at, gs, func(float64) float64 { return SoakGoroutines })
-	first, last := judged[0].Errors, judged[len(judged)-1].Errors
-	if first >= 0 && last >= 0 {
-		v.Errors = last - first
+	if _, errs := get(func(s rundir.ResourceSample) int64 { return s.Errors }); len(errs) >= 2 {
+		v.Errors = int64(errs[len(errs)-1] - errs[0]) // the first and last samples that read /stats
 	}
-	v.Flat = v.Errors == 0
+	v.Passed = v.Errors == 0
 	for _, t := range []rundir.ResourceTrend{v.RSS, v.FDs, v.Goroutines} {
-		v.Flat = v.Flat && (!t.Known || t.Flat)
+		v.Passed = v.Passed && (!t.Known || t.Flat)
 	}
 	return v
 }
@@ -86,6 +85,13 @@ func trend(atMS, ys []float64, tolerance func(base float64) float64) rundir.Reso
 // SoakSummary says in one line which resources moved: for warnings and
 // the report.
 func SoakSummary(v rundir.SoakVerdict) string {
+	signed := func(format string, x float64) string {
+		s := fmt.Sprintf(format, x)
+		if x >= 0 {
+			s = "+" + s
+		}
+		return s
+	}
 	if v.Samples < 2 {
 		return fmt.Sprintf("%d samples after the settling-in: too few to judge", v.Samples)
 	}
@@ -104,9 +110,9 @@ func SoakSummary(v rundir.SoakVerdict) string {
 		if !r.t.Flat {
 			word = "grew"
 		}
-		parts = append(parts, fmt.Sprintf("%s %s (%s → %s, second half +%s, allowed %s)", r.name, word,
+		parts = append(parts, fmt.Sprintf("%s %s (%s → %s, second half %s, allowed %s)", r.name, word,
 			fmt.Sprintf(r.fmt, r.t.First/r.unit), fmt.Sprintf(r.fmt, r.t.Last/r.unit),
-			fmt.Sprintf(r.fmt, r.t.Growth/r.unit), fmt.Sprintf(r.fmt, r.t.Tolerance/r.unit)))
+			signed(r.fmt, r.t.Growth/r.unit), fmt.Sprintf(r.fmt, r.t.Tolerance/r.unit)))
 	}
 	switch {
 	case v.Errors < 0:

@@ -36,9 +36,9 @@ func TestSoakVerdict(t *testing.T) {
 		{"errors", soakTrace(60, noisy, constant(70), constant(9), func(i int) int64 { return int64(i) }), false, true, true, true},
 	} {
 		v := Soak(c.tr)
-		if v.Flat != c.flat || v.RSS.Flat != c.rss || v.FDs.Flat != c.fds || v.Goroutines.Flat != c.gs {
+		if v.Passed != c.flat || v.RSS.Flat != c.rss || v.FDs.Flat != c.fds || v.Goroutines.Flat != c.gs {
 			t.Errorf("%s: flat %v (rss %v, fds %v, goroutines %v), want %v (%v, %v, %v): %+v",
-				c.name, v.Flat, v.RSS.Flat, v.FDs.Flat, v.Goroutines.Flat, c.flat, c.rss, c.fds, c.gs, v)
+				c.name, v.Passed, v.RSS.Flat, v.FDs.Flat, v.Goroutines.Flat, c.flat, c.rss, c.fds, c.gs, v)
 		}
 		if v.Samples != 55 {
 			t.Errorf("%s: judged %d samples, want the 55 from the first minute on", c.name, v.Samples)
@@ -53,10 +53,10 @@ func TestSoakUnknownFigures(t *testing.T) {
 	if v.Goroutines.Known || !v.RSS.Known || v.Errors != -1 {
 		t.Fatalf("%+v", v)
 	}
-	if v.Flat {
+	if v.Passed {
 		t.Fatal("flat with no error count: a soak must prove it had no errors")
 	}
-	if v := Soak(soakTrace(6, constant(1), constant(1), constant(1), constant(0))); v.Samples > 1 || v.Flat {
+	if v := Soak(soakTrace(6, constant(1), constant(1), constant(1), constant(0))); v.Samples > 1 || v.Passed {
 		t.Fatalf("nothing after the settling-in judged flat: %+v", v)
 	}
 }

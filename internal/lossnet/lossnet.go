@@ -123,11 +123,17 @@ func (n *NS) Dropped() (int64, error) {
 	return 0, fmt.Errorf("lossnet: no counter in %q", out)
 }
 
-// DialContext connects from inside the namespace. The socket is made on
-// a thread moved into the namespace for the call, and belongs to it for
-// good; the thread moves back after. A thread that cannot move back is
-// never unlocked, so the runtime ends it rather than reuse it elsewhere.
+// DialContext connects from inside the namespace to an IP address (a
+// name would be resolved, and dialled, on other threads, outside it).
+// The socket is made on a thread moved into the namespace for the call,
+// and belongs to it for good; the thread moves back after. A thread that
+// cannot move back is never unlocked, so the runtime ends it rather than
+// reuse it elsewhere.
 func (n *NS) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || net.ParseIP(host) == nil {
+		return nil, fmt.Errorf("lossnet: dial %q: want an IP address and port", addr)
+	}
 	type result struct {
 		c   net.Conn
 		err error

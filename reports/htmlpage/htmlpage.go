@@ -9,10 +9,13 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strings"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 )
 
 // FileName is the page, beside the Markdown it is made from.
@@ -56,8 +59,10 @@ a { color: #0969da; }
 
 // Render makes the page of a Markdown document.
 func Render(title string, markdown []byte) ([]byte, error) {
+	doc := md.Parser().Parse(text.NewReader(markdown))
+	keepLocal(doc)
 	var body bytes.Buffer
-	if err := md.Convert(markdown, &body); err != nil {
+	if err := md.Renderer().Render(&body, markdown, doc); err != nil {
 		return nil, fmt.Errorf("htmlpage: %w", err)
 	}
 	var out bytes.Buffer
@@ -69,4 +74,49 @@ func Render(title string, markdown []byte) ([]byte, error) {
 		return nil, fmt.Errorf("htmlpage: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+// keepLocal turns every image and link that leaves the report's folder
+// (a scheme, or //host) into its plain text. The report's own links are
+// all relative; one to elsewhere can only come from a string in run.json,
+// and a remote image would tell its owner who opened the page.
+func keepLocal(doc ast.Node) {
+	var outside []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch v := n.(type) {
+		case *ast.Image:
+			if remote(v.Destination) {
+				outside = append(outside, n)
+			}
+		case *ast.Link:
+			if remote(v.Destination) {
+				outside = append(outside, n)
+			}
+		case *ast.AutoLink:
+			outside = append(outside, n)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range outside {
+		parent := n.Parent()
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, n, c)
+			c = next
+		}
+		parent.RemoveChild(parent, n)
+	}
+}
+
+// remote reports a destination outside the report's folder.
+func remote(dest []byte) bool {
+	d := strings.TrimSpace(string(dest))
+	if strings.HasPrefix(d, "//") {
+		return true
+	}
+	scheme, _, ok := strings.Cut(d, ":")
+	return ok && !strings.ContainsAny(scheme, "/?#")
 }
