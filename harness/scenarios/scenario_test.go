@@ -71,6 +71,10 @@ func TestParseRejects(t *testing.T) {
 		"variant with a path":     {`"rounds": 3`, `"rounds": 3, "variants": ["../etc"]`},
 		"server with a separator": {`"rounds": 3`, `"rounds": 3, "servers": ["a/b"]`},
 		"server load of a path":   {`"rounds": 3`, `"rounds": 3, "server_loads": {"../x": {"mode": "keepalive", "conns": 1}}`},
+		"soak of two samples":     {`"rounds": 3`, `"rounds": 3, "soak": {"samples": 2, "settle": 0.1}`},
+		"soak mostly settling":    {`"rounds": 3`, `"rounds": 3, "soak": {"samples": 20, "settle": 0.9}`},
+		"soak sampled too often":  {`"rounds": 3`, `"rounds": 3, "soak": {"samples": 1000, "settle": 0.1}`},
+		"long trial, not a soak":  {`"duration": "2s"`, `"duration": "1h"`},
 	}
 	for name, c := range cases {
 		bad := strings.Replace(valid, c[0], c[1], 1)

@@ -41,17 +41,10 @@ func (s Scenario) Validate() error {
 			errs = append(errs, fmt.Errorf(format, args...))
 		}
 	}
-	if err := rundir.CheckName(s.Name); err != nil { // it names the run directory
-		errs = append(errs, fmt.Errorf("name: %w", err))
-	}
+	errs = append(errs, s.checkNames()...)
 	check(s.Description != "", "description is empty")
 	if err := checkPath(s.Path); err != nil {
 		errs = append(errs, err)
-	}
-	for _, n := range append(append([]string(nil), s.Variants...), s.Servers...) {
-		if err := rundir.CheckName(n); err != nil {
-			errs = append(errs, fmt.Errorf("servers and variants: %w", err))
-		}
 	}
 	if err := validMode(s.Mode); err != nil {
 		errs = append(errs, err)
@@ -65,9 +58,7 @@ func (s Scenario) Validate() error {
 	maxTrial := MaxTrialLength
 	if s.Soak != nil {
 		maxTrial = MaxSoakLength
-		check(s.Soak.Samples >= MinSoakSamples && s.Soak.Samples <= MaxSoakSamples, "soak: samples %d not in %d..%d", s.Soak.Samples, MinSoakSamples, MaxSoakSamples)
-		check(s.Soak.Settle >= 0 && s.Soak.Settle <= 0.5, "soak: settle %v not in [0, 0.5]", s.Soak.Settle)
-		check(s.Soak.Samples <= 0 || s.Soak.Every(s.Duration.D) >= MinSample, "soak: samples %v apart, want at least %v", s.Soak.Every(s.Duration.D), MinSample)
+		errs = append(errs, s.Soak.validate(s.Duration.D))
 	}
 	check(s.Warmup.D+s.Duration.D <= maxTrial, "warmup+duration over %v", maxTrial)
 	check(s.Rounds >= 1 && s.Rounds <= MaxRounds, "rounds %d not in 1..%d", s.Rounds, MaxRounds)
@@ -79,9 +70,6 @@ func (s Scenario) Validate() error {
 		errs = append(errs, s.RateRule.validate())
 	}
 	for name, l := range s.ServerLoads {
-		if err := rundir.CheckName(name); err != nil {
-			errs = append(errs, fmt.Errorf("server_loads: %w", err))
-		}
 		if err := validMode(l.Mode); err != nil {
 			errs = append(errs, fmt.Errorf("server_loads %s: %w", name, err))
 		}
@@ -132,6 +120,40 @@ func (r *RateRule) validate() error {
 	}
 	if r.Min < 0 || r.Max <= r.Min || r.Max > MaxRate {
 		errs = append(errs, fmt.Errorf("rate_rule: want 0 <= min < max <= %d", MaxRate))
+	}
+	return errors.Join(errs...)
+}
+
+// checkNames checks every name that becomes a folder or part of one:
+// the scenario's (it names the run directory) and its servers'.
+func (s Scenario) checkNames() []error {
+	var errs []error
+	if err := rundir.CheckName(s.Name); err != nil {
+		errs = append(errs, fmt.Errorf("name: %w", err))
+	}
+	for _, n := range append(append([]string(nil), s.Variants...), s.Servers...) {
+		if err := rundir.CheckName(n); err != nil {
+			errs = append(errs, fmt.Errorf("servers and variants: %w", err))
+		}
+	}
+	for name := range s.ServerLoads {
+		if err := rundir.CheckName(name); err != nil {
+			errs = append(errs, fmt.Errorf("server_loads: %w", err))
+		}
+	}
+	return errs
+}
+
+// validate checks a soak of a window d.
+func (p SoakPlan) validate(d time.Duration) error {
+	var errs []error
+	if p.Samples < MinSoakSamples || p.Samples > MaxSoakSamples {
+		errs = append(errs, fmt.Errorf("soak: samples %d not in %d..%d", p.Samples, MinSoakSamples, MaxSoakSamples))
+	} else if p.Every(d) < MinSample {
+		errs = append(errs, fmt.Errorf("soak: samples %v apart, want at least %v", p.Every(d), MinSample))
+	}
+	if p.Settle < 0 || p.Settle > 0.5 {
+		errs = append(errs, fmt.Errorf("soak: settle %v not in [0, 0.5]", p.Settle))
 	}
 	return errors.Join(errs...)
 }
