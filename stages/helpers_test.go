@@ -67,12 +67,11 @@ func startStage(t testing.TB, st Stage, opts ...serverOption) *testServer {
 		c.DrainTimeout = 2 * time.Second
 		c.Logger = slog.New(slog.DiscardHandler)
 	}}, coreOpts...)
-	cfg.Core = st.CoreConfig(layers...)
+	cfg.Core = func(int) core.Config { return st.CoreConfig(layers...) }
 	if st.Core.PerCPU {
 		// More reactors than this machine may have CPUs: the hand-off and
 		// the per-reactor state are what the tests exercise.
 		cfg.Group = core.GroupConfig{Reactors: testReactors, Balance: st.Core.Balance}
-		cfg.CoreFor = func(int) core.Config { return st.CoreConfig(layers...) }
 	}
 	for _, o := range opts {
 		if o.http != nil {

@@ -197,8 +197,14 @@ func newServer(f *serveFlags) (server, error) {
 	if err != nil {
 		return nil, err
 	}
-	hc := httpd.Config{Stage: st.Name, Core: cfg, Strategies: st.HTTP, SplitWrite: f.splitWrite, Limits: http1.DefaultLimits(),
-		Group: group, CoreFor: func(int) core.Config { return st.CoreConfig(f.overrides) }}
+	// Each reactor's thread must be able to hold a P (and an acceptor's
+	// too): on fewer CPUs than reactors the kernel then time-slices the
+	// threads, as it would processes.
+	if need := procsFor(group); need > runtime.GOMAXPROCS(0) {
+		runtime.GOMAXPROCS(need)
+	}
+	hc := httpd.Config{Stage: st.Name, Strategies: st.HTTP, SplitWrite: f.splitWrite, Limits: http1.DefaultLimits(),
+		Group: group, Core: func(int) core.Config { return st.CoreConfig(f.overrides) }}
 	hc.Limits.MaxBodyBytes = f.maxBody
 	if max := httpd.InputMax(hc.Limits); f.core.ReadBufferSize > max {
 		return nil, usageError{fmt.Sprintf("--read-buffer %d is over %d, the largest request the HTTP limits allow (raise --max-body first)", f.core.ReadBufferSize, max)}
@@ -405,11 +411,8 @@ const (
 )
 
 // groupConfig is how many reactors serve and how they share connections:
-// the stage's choice unless --reactors or --balance says otherwise. With
-// more reactors than GOMAXPROCS, GOMAXPROCS is raised to match (plus one
-// for an acceptor), so that each reactor's thread can hold a P: on fewer
-// CPUs than reactors the kernel then time-slices the threads, as it would
-// processes.
+// the stage's choice unless --reactors or --balance says otherwise. It
+// changes nothing: procsFor says how many Ps the group needs.
 func (f *serveFlags) groupConfig(st stages.Stage) (core.GroupConfig, error) {
 	gc := core.GroupConfig{Reactors: 1, Balance: st.Core.Balance}
 	if st.Core.PerCPU {
@@ -434,16 +437,17 @@ func (f *serveFlags) groupConfig(st stages.Stage) (core.GroupConfig, error) {
 	if gc.Reactors > 1 && len(f.cpus) > 1 {
 		gc.CPUs = f.cpus // reactor i on the i-th CPU of the set, round the set
 	}
-	// With an acceptor, one more: it must get a P as soon as accept4
-	// returns, not when a busy reactor next yields one.
-	need := gc.Reactors
-	if gc.Reactors > 1 && gc.Balance != core.BalanceReusePort {
-		need++
-	}
-	if need > runtime.GOMAXPROCS(0) {
-		runtime.GOMAXPROCS(need)
-	}
 	return gc, nil
+}
+
+// procsFor is the GOMAXPROCS a group needs: a P per reactor thread and,
+// with an acceptor, one more, so that it gets a P as soon as accept4
+// returns, not when a busy reactor next yields one.
+func procsFor(gc core.GroupConfig) int {
+	if gc.Reactors > 1 && gc.Balance != core.BalanceReusePort {
+		return gc.Reactors + 1
+	}
+	return gc.Reactors
 }
 
 // maxReactors bounds --reactors: each is a thread, an epoll instance and

@@ -11,11 +11,13 @@ import (
 	"latencylab/stages/http1"
 )
 
-// Config is one HTTP server: a core configuration, the stage's HTTP
-// strategies and the app.
+// Config is one HTTP server: its reactors' core configuration, the
+// stage's HTTP strategies and the app.
 type Config struct {
-	Stage      string // reported by /stats
-	Core       core.Config
+	Stage string // reported by /stats
+	// Core gives reactor i its core settings, each with its own buffer
+	// pool (stages.Stage.CoreConfig builds one). Required.
+	Core       func(i int) core.Config
 	Strategies Strategies
 	Limits     http1.Limits // zero: http1.DefaultLimits()
 	// App builds the app; it gets the server's /stats source. nil: hello.
@@ -27,9 +29,6 @@ type Config struct {
 	// Group is how many reactors serve and how connections are spread;
 	// zero: one reactor.
 	Group core.GroupConfig
-	// CoreFor gives reactor i its core settings, each with its own buffer
-	// pool; required with more than one reactor. nil: Core.
-	CoreFor func(i int) core.Config
 }
 
 // Server is an HTTP server on a group of reactors (one, for every stage
@@ -55,12 +54,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	gc := cfg.Group
 	gc.Reactors = max(gc.Reactors, 1)
-	coreFor := cfg.CoreFor
+	coreFor := cfg.Core
 	if coreFor == nil {
-		if gc.Reactors > 1 {
-			return nil, fmt.Errorf("httpd: stage %q: %d reactors need CoreFor (a buffer pool each)", cfg.Stage, gc.Reactors)
-		}
-		coreFor = func(int) core.Config { return cfg.Core }
+		return nil, fmt.Errorf("httpd: stage %q: no core configuration", cfg.Stage)
 	}
 	s := &Server{stage: cfg.Stage, started: time.Now()}
 	build := cfg.App
