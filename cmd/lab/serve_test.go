@@ -17,6 +17,7 @@ import (
 
 	"latencylab/stages"
 	"latencylab/stages/core"
+	"latencylab/stages/serve"
 )
 
 // asLabEnv makes the test binary run main() instead of the tests, so that
@@ -191,10 +192,10 @@ func TestServeLayersCoreSettings(t *testing.T) {
 		if err := parseFlags(fs, args); err != nil {
 			t.Fatal(err)
 		}
-		f.set = map[string]bool{}
-		fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-		st, _ := stages.Lookup(f.stage)
-		cfg, err := coreConfig(f, st)
+		f.s.Given = map[string]bool{}
+		fs.Visit(func(fl *flag.Flag) { f.s.Given[fl.Name] = true })
+		st, _ := stages.Lookup(f.s.Stage)
+		cfg, err := serve.CoreConfig(f.s, st)
 		if err != nil {
 			t.Fatal(err)
 		}
