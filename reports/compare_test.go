@@ -29,7 +29,7 @@ func TestCompareRuns(t *testing.T) {
 	if readFile(t, filepath.Join(out.Dir, CompareFile)) != out.Markdown {
 		t.Error("COMPARE.md differs from the returned markdown")
 	}
-	for _, want := range []string{"| metric | A | B | delta | test |", "| throughput |", "| latency p99 |",
+	for _, want := range []string{"## Percentile spectrum", "## Statistical notes", "| metric | A | B | delta | test |", "| throughput |", "| latency p99 |",
 		"n=2+6", "allocs/req", "Why — top CPU profile changes"} {
 		if !strings.Contains(out.Markdown, want) {
 			t.Errorf("compare output lacks %q", want)

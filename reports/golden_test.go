@@ -22,8 +22,9 @@ type goldenCase struct {
 }
 
 var goldenCases = []goldenCase{
-	{run: "ladder-b", sections: []string{"Warnings", "The ladder", "Reference servers", "Why the tail", "Charts",
-		"Step by step: the seed's claims against the measurements", "Where the CPU goes, the kernel included"},
+	{run: "ladder-b", sections: []string{"Environment and scenario", "Run notes", "Warnings", "The ladder", "Reference servers",
+		"Why the tail", "Charts", "Step by step: the seed's claims against the measurements", "Where the CPU goes, the kernel included",
+		"Flame graphs", "Other warnings", "Report notes"},
 		charts: []string{"journey", "spectrum", "timeline", "throughput", "counters"},
 		absent: []string{"No balance chart", "No capacity at SLO chart", "No soak chart"},
 		figure: func(s rundir.ServerSummary) string { return fmtEst(s.Latency["p99"], fmtNS) },
