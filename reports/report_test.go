@@ -3,7 +3,6 @@ package reports
 import (
 	"encoding/xml"
 	"errors"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -49,16 +48,7 @@ func TestReportWritesEveryArtifact(t *testing.T) {
 
 func checkPNG(t *testing.T, path string, w, h int) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+	if b := decodePNG(t, path).Bounds(); b.Dx() != w || b.Dy() != h {
 		t.Errorf("%s is %dx%d, want %dx%d", filepath.Base(path), b.Dx(), b.Dy(), w, h)
 	}
 }
