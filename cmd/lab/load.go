@@ -14,8 +14,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"latencylab/harness/capacity"
 	"latencylab/harness/load"
 	"latencylab/harness/loadmode"
+	"latencylab/harness/runstats"
 	"latencylab/internal/cpuset"
 )
 
@@ -37,6 +39,7 @@ type loadFlags struct {
 	threads                   int
 	shard                     load.Shard
 	startAt                   time.Time
+	slo                       *capacity.SLO // nil: no objective
 }
 
 const loadAbout = `Generates HTTP/1.1 load against URL (plain http:// only; any server) and
@@ -47,7 +50,8 @@ intended send time, so server stalls cannot hide (coordinated-omission free);
 service time from the actual send; send lag = actual - intended send.
 Warm-up is measured separately and excluded. Prints a summary on stdout, a
 progress line on stderr when it is a terminal, and exits non-zero when no
-request got a 2xx/3xx response.`
+request got a 2xx/3xx response. With --slo, the verdict is in the summary
+and the JSON, and a missed objective exits with status 3 (for CI pipelines).`
 
 func (f *loadFlags) register(fs *flag.FlagSet) {
 	d := load.DefaultConfig("")
@@ -74,6 +78,14 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.Func("start-at", "the plan's common origin, RFC 3339 or Unix seconds: wait for it, and count the schedule and\n"+
 		"the warm-up from it (agents that reach it late say so)",
 		func(s string) (err error) { f.startAt, err = load.ParseStartAt(s); return err })
+	fs.Func("slo", "a latency objective, PERCENTILE=DURATION (p50, p90, p99, p99.9), e.g. p99=2ms: met when that\n"+
+		"percentile of latency (from the intended send time) is within it and no request failed;\n"+
+		"missed, lab load exits with status 3",
+		func(s string) error {
+			o, err := capacity.ParseSLO(s)
+			f.slo = &o
+			return err
+		})
 }
 
 // config turns the flags into a load.Config.
@@ -137,8 +149,25 @@ func runLoad(args []string, stdout, stderr io.Writer, tty bool) error {
 	if res == nil {
 		return runErr
 	}
-	return errors.Join(runErr, writeLoadResult(res, f.jsonPath, stdout, stderr))
+	if f.slo != nil {
+		v := runstats.SLO(res.Summary, *f.slo)
+		res.Summary.SLO = &v
+	}
+	if err := errors.Join(runErr, writeLoadResult(res, f.jsonPath, stdout, stderr)); err != nil {
+		return err
+	}
+	if v := res.Summary.SLO; v != nil && !v.Met {
+		return sloMissed{v.Objective + " missed: " + v.Why}
+	}
+	return nil
 }
+
+// sloMissed is lab load's objective missed: exit status 3, so that a CI
+// pipeline tells it from a failed run.
+type sloMissed struct{ msg string }
+
+func (e sloMissed) Error() string { return e.msg }
+func (sloMissed) ExitCode() int   { return 3 }
 
 // writeLoadResult prints the summary, and the JSON where --json says. With
 // --json - the JSON alone goes to stdout and the summary to stderr, so the

@@ -121,3 +121,48 @@ func TestLoadCommandJSONToStdout(t *testing.T) {
 		t.Errorf("the text summary is not on stderr:\n%s", errOut.String())
 	}
 }
+
+// --slo puts its verdict in the summary and the JSON; a missed objective
+// is exit status 3, for CI pipelines, after the results are written.
+func TestLoadCommandSLO(t *testing.T) {
+	url := helloServer(t)
+	run := func(slo string) (error, map[string]any, string) {
+		t.Helper()
+		jsonPath := filepath.Join(t.TempDir(), "r.json")
+		var out, errOut bytes.Buffer
+		err := runLoad([]string{url, "--conns", "2", "--duration", "300ms", "--warmup", "100ms", "--slo", slo, "--json", jsonPath},
+			&out, &errOut, false)
+		var m map[string]any
+		if b, rerr := os.ReadFile(jsonPath); rerr != nil || json.Unmarshal(b, &m) != nil {
+			t.Fatalf("--json after --slo %s: %v (%v)", slo, rerr, err)
+		}
+		return err, m, out.String()
+	}
+	err, m, text := run("p99=1h")
+	if err != nil {
+		t.Fatalf("a met objective: %v", err)
+	}
+	if v, _ := m["slo"].(map[string]any); v["met"] != true || v["objective"] != "p99=1h0m0s" || v["measured_ns"].(float64) <= 0 {
+		t.Errorf("slo %v", m["slo"])
+	}
+	if !strings.Contains(text, "slo          p99=1h0m0s: met") {
+		t.Errorf("summary lacks the verdict:\n%s", text)
+	}
+	err, m, text = run("p50=1ns")
+	var ec exitCoder
+	if !errors.As(err, &ec) || ec.ExitCode() != 3 || !strings.Contains(err.Error(), "p50=1ns missed") {
+		t.Fatalf("a missed objective: %v, want exit status 3", err)
+	}
+	if v, _ := m["slo"].(map[string]any); v["met"] != false || !strings.Contains(v["why"].(string), "over 1ns") {
+		t.Errorf("slo %v", m["slo"])
+	}
+	if !strings.Contains(text, "MISSED") {
+		t.Errorf("summary lacks the missed verdict:\n%s", text)
+	}
+	for _, bad := range []string{"p98=1ms", "p99=-1ms", "p99", "p99=fast"} {
+		var ue usageError
+		if err := runLoad([]string{url, "--slo", bad}, io.Discard, io.Discard, false); !errors.As(err, &ue) {
+			t.Errorf("--slo %s: %v, want a usage error", bad, err)
+		}
+	}
+}

@@ -106,6 +106,13 @@ func (r *Result) writeCounts(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  generator    CPU %.1f%% of %s CPUs; busiest event loop %s busy (pacing polls count as idle)\n",
 		100*s.LoadCPU, s.Extra["cpus"], pct(s.Extra["busiest_loop_busy"]))
+	if v := s.SLO; v != nil {
+		verdict := "met"
+		if !v.Met {
+			verdict = "MISSED: " + v.Why
+		}
+		fmt.Fprintf(w, "  slo          %s: %s (%s %s, %d errors)\n", v.Objective, verdict, v.Percentile, fmtNs(v.MeasuredNS), v.Errors)
+	}
 }
 
 func pct(frac string) string {

@@ -135,6 +135,8 @@ type LoadResult struct {
 	Generator *GeneratorInfo `json:"generator,omitempty"`
 	// ErrorMessages is the first message of each error class seen.
 	ErrorMessages map[string]string `json:"error_messages,omitempty"`
+	// SLO is the verdict on lab load --slo's objective, when given.
+	SLO *SLOVerdict `json:"slo,omitempty"`
 	// Interrupted: the run was stopped (SIGINT/SIGTERM) before its window
 	// ended; the figures cover only what was measured until then.
 	Interrupted bool `json:"interrupted"`
@@ -174,6 +176,19 @@ type GeneratorInfo struct {
 	ServiceP9999NS int64 `json:"service_p99_99_ns,omitempty"`
 	LatencySamples int64 `json:"latency_samples,omitempty"`
 	SendLagSamples int64 `json:"send_lag_samples,omitempty"`
+}
+
+// SLOVerdict says whether a run met a latency objective (lab load --slo):
+// the percentile of latency from the intended send time within the
+// threshold, and no request failed.
+type SLOVerdict struct {
+	Objective   string  `json:"objective"`  // e.g. p99=2ms
+	Percentile  string  `json:"percentile"` // p50, p90, p99, p999
+	ThresholdNS float64 `json:"threshold_ns"`
+	MeasuredNS  float64 `json:"measured_ns"` // the percentile measured; 0 with no sample
+	Errors      int64   `json:"errors"`      // requests that failed, of any class
+	Met         bool    `json:"met"`
+	Why         string  `json:"why,omitempty"` // when missed
 }
 
 // ShardInfo is one agent of a sharded plan. Conns and Rate of its
