@@ -39,11 +39,11 @@ type pairCmp struct {
 // a CPU profile diff per pair. out "" means DefaultCompareDir.
 func Compare(a, b Target, out string, opt Options) (*CompareOutput, error) {
 	log := opt.logger()
-	ra, err := loadRun(a.Dir)
+	ra, err := loadSide(a)
 	if err != nil {
 		return nil, err
 	}
-	rb, err := loadRun(b.Dir)
+	rb, err := loadSide(b)
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +79,18 @@ func Compare(a, b Target, out string, opt Options) (*CompareOutput, error) {
 	co.Page = page
 	co.Files = append(co.Files, htmlpage.FileName)
 	return co, nil
+}
+
+// loadSide reads one side: a run directory, or lab load results (a
+// --json file, or a folder of them), which are a run of one server.
+func loadSide(t Target) (*runData, error) {
+	if isLoadResults(t.Dir) {
+		if t.Server != "" && t.Server != LoadServer {
+			return nil, fmt.Errorf("reports: %s is lab load results: no server %q in it", t.Dir, t.Server)
+		}
+		return loadResults(t.Dir)
+	}
+	return loadRun(t.Dir)
 }
 
 // comparePairs matches servers: the named ones, or every server present

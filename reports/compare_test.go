@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,5 +102,54 @@ func TestCompareWritesThroughNoLink(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "mine" {
 		t.Errorf("the comparison wrote through a planted link: %q", b)
+	}
+}
+
+// lab load results compare as runs of one server: a single result a
+// side, or a folder of them (medians and the U test), spectrum included.
+func TestCompareLoadResults(t *testing.T) {
+	dir := t.TempDir()
+	side := func(name string, rounds []int) string {
+		d := filepath.Join(dir, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range rounds {
+			src := filepath.Join(goldenDir, "ladder-b", "rawsyscall")
+			for _, ext := range []string{".json", ".hlog"} {
+				b, err := os.ReadFile(filepath.Join(src, fmt.Sprintf("round-%d%s", k, ext)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("r%d%s", k, ext)), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		return d
+	}
+	a, b := side("before", []int{1, 2, 3}), side("after", []int{4, 5, 6})
+	out, err := Compare(Target{Dir: a}, Target{Dir: b}, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(b, "compare-before-vs-after"); out.Dir != want {
+		t.Errorf("out %s, want %s", out.Dir, want)
+	}
+	for _, want := range []string{"p=0.100 n=3", "| throughput |", "| latency p99 |", "## Percentile spectrum"} {
+		if !strings.Contains(out.Markdown, want) {
+			t.Errorf("compare of load results lacks %q:\n%s", want, out.Markdown)
+		}
+	}
+	checkPNG(t, filepath.Join(out.Dir, "spectrum.png"), chart.Pixels(chart.Width), chart.Pixels(chart.Height))
+	one, err := Compare(Target{Dir: filepath.Join(a, "r1.json")}, Target{Dir: filepath.Join(b, "r4.json")}, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(one.Markdown, "n=1") || one.Dir != filepath.Join(b, "compare-r1-vs-r4") {
+		t.Errorf("one result a side: dir %s\n%s", one.Dir, one.Markdown)
+	}
+	if _, err := Compare(Target{Dir: a, Server: "naive"}, Target{Dir: b}, "", Options{}); err == nil {
+		t.Error("a server named in lab load results was accepted")
 	}
 }

@@ -35,9 +35,19 @@ func (t Target) String() string {
 }
 
 // DefaultCompareDir is where Compare writes when not told:
-// RUN_B/report/compare-<basename of RUN_A>[-<server A>-vs-<server B>].
+// RUN_B/report/compare-<basename of RUN_A>[-<server A>-vs-<server B>];
+// beside lab load results B (in their folder, or the folder of a file)
+// compare-<A>-vs-<B>.
 func DefaultCompareDir(a, b Target) string {
-	name := "compare-" + fileSafe(filepath.Base(filepath.Clean(a.Dir)))
+	base := func(p string) string { return fileSafe(strings.TrimSuffix(filepath.Base(filepath.Clean(p)), ".json")) }
+	if isLoadResults(b.Dir) {
+		parent := b.Dir
+		if fi, err := os.Stat(b.Dir); err == nil && !fi.IsDir() {
+			parent = filepath.Dir(b.Dir)
+		}
+		return filepath.Join(parent, "compare-"+base(a.Dir)+"-vs-"+base(b.Dir))
+	}
+	name := "compare-" + base(a.Dir)
 	if a.Server != "" || b.Server != "" {
 		sa, sb := pairNames(a, b)
 		name += fmt.Sprintf("-%s-vs-%s", fileSafe(sa), fileSafe(sb))

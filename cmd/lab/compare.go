@@ -12,9 +12,12 @@ import (
 // charts and profile diffs go to --out.
 func cmdCompare(args []string) error {
 	fs := newFlagSet("compare", "[--out DIR] [--noise AA_RUN] RUN_A[:SERVER] RUN_B[:SERVER]\n\n"+
+		"Each side is a run directory (lab bench), or lab load results: one --json file, or a folder of\n"+
+		"them (several results a side give medians and the U test), each with its --hlog beside it.\n"+
 		"Without :SERVER every server present in both runs is compared. Files go to --out,\n"+
 		"by default RUN_B/report/compare-<basename of RUN_A>[-<server A>-vs-<server B>]/: COMPARE.md, the\n"+
-		"same document as a page for a browser (index.html), the spectrum chart and the profile diffs.")
+		"same document as a page for a browser (index.html), the spectrum chart and the profile diffs;\n"+
+		"beside lab load results B, compare-<A>-vs-<B>/.")
 	out := fs.String("out", "", "output folder for COMPARE.md, index.html, the spectrum chart and profile diffs")
 	noise := fs.String("noise", "", "an A/A run (lab bench --aa): differences below its A/A difference are reported as within noise")
 	verbose := fs.Bool("v", false, "log progress to stderr")

@@ -315,6 +315,7 @@ const (
 	KindStage     = "stage"     // a step of the ladder
 	KindVariant   = "variant"   // a stage plus lab serve flags (the Nagle pair)
 	KindReference = "reference" // a server outside the ladder: net/http, fasthttp, nginx
+	KindExternal  = "external"  // a server the lab did not start, known by lab load's results alone
 )
 
 // ServerSummary is one server's results across rounds.
