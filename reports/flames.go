@@ -110,7 +110,7 @@ func renderDiffs(rd *runData, out string, log *slog.Logger) profileDiffs {
 		return pd
 	}
 	best := stages[len(stages)-1]
-	for _, ref := range rd.references() {
+	for _, ref := range append(rd.references(), rd.externals()...) {
 		if ref.profiles[rundir.SysProfileFile] {
 			pd.sysRefs = append(pd.sysRefs, diffStep(rd.dir, out, ref, best, rundir.SysProfileFile, log))
 		}

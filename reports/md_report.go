@@ -31,6 +31,11 @@ func reportMarkdown(rd *runData, charts []chartRef, flames []flameLink, diffs pr
 			writeServers(&m, "Variants", variantsIntro(v)+variantRate(sc.VariantRate), v)
 		}
 		writeServers(&m, "Reference servers", "Same conditions, not part of the ladder.", rd.references())
+		if e := rd.externals(); len(e) > 0 {
+			writeServers(&m, "Your servers", "Servers the lab did not ship (lab bench --server), under the same load. The bench "+
+				"reads their CPU time for the whole process group and records their system profile and kernel counters; they have "+
+				"no /stats, so allocations and syscalls per request are —.", e)
+		}
 	}
 	writeBalance(&m, rd)
 	writeSoak(&m, rd)

@@ -63,9 +63,10 @@ func loadServer(dir string, s rundir.ServerSummary) *serverData {
 	sd.loadSplit()
 	sd.loadRuntime(dir)
 	sd.loadResources(dir)
-	if !s.Failed && !sd.profiles[rundir.CPUProfileFile] && s.Kind != rundir.KindReference {
-		// A reference server has no Go profiles by design (nginx is not
-		// Go; nethttp and fasthttp have them through lab serve).
+	if !s.Failed && !sd.profiles[rundir.CPUProfileFile] && s.Kind != rundir.KindReference && s.Kind != rundir.KindExternal {
+		// A reference or external server has no Go profiles by design
+		// (nginx is not Go; nethttp and fasthttp have them through lab
+		// serve; the bench has no control endpoint in a user's server).
 		sd.note("no CPU profile: no flame graph or profile diff")
 	}
 	return sd
@@ -179,6 +180,7 @@ func (sd *serverData) usable() bool { return !sd.Failed && sd.Rounds > 0 }
 func (rd *runData) stages() []*serverData     { return rd.byKind(rundir.KindStage) }
 func (rd *runData) references() []*serverData { return rd.byKind(rundir.KindReference) }
 func (rd *runData) variants() []*serverData   { return rd.byKind(rundir.KindVariant) }
+func (rd *runData) externals() []*serverData  { return rd.byKind(rundir.KindExternal) }
 
 func (rd *runData) byKind(kind string) []*serverData {
 	var out []*serverData

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -489,5 +490,51 @@ func TestSoakEndToEnd(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(dir, "rawsyscall", rundir.RoundResources(1)))
 	if err != nil || json.Unmarshal(b, &tr) != nil || len(tr.Samples) < v.Samples {
 		t.Fatalf("resource samples: %v, %d samples", err, len(tr.Samples))
+	}
+}
+
+// A server the lab did not ship, started from its command line beside a
+// stage: it is measured like any server (load, latency, CPU time of its
+// process group, kernel counters), shows in the report, and the bad ones
+// fail with their reason while the run goes on. Nothing is left running:
+// a server that forks is stopped with its whole group.
+func TestExternalServersEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds lab and benches external servers; skipped in -short mode")
+	}
+	lab := buildLab(t)
+	marker := "6" + strconv.Itoa(os.Getpid()%1000+1000) // a sleep no one else runs
+	dir := runBench(t, lab, "--scenario", "ladder", "--quick", "--servers", "rawsyscall", "--perf", "off", "--ready-timeout", "3s",
+		"--server", "mine="+lab+" serve --stage keepalive --addr {addr}",
+		"--server", "forker=sleep "+marker+" & exec "+lab+" serve --addr {addr}",
+		"--server", "exits=echo bye >&2; exit 3 # {addr}",
+		"--server", "silent=sleep 30 # {port}")
+	run, err := rundir.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"mine", "forker"} {
+		s := server(t, run, name)
+		if s.Kind != rundir.KindExternal || s.Failed || s.Throughput.Center <= 0 || s.CPUPerRequestUS == nil || *s.CPUPerRequestUS <= 0 {
+			t.Errorf("%s: %+v", name, s)
+		}
+		if lr, err := rundir.ReadRound(dir, name, 1); err != nil || lr.Kernel == nil {
+			t.Errorf("%s round 1: no kernel counters (%v)", name, err)
+		}
+	}
+	for name, why := range map[string]string{"exits": "exit status 3", "silent": "no TCP connect"} {
+		if s := server(t, run, name); !s.Failed || !strings.Contains(s.FailReason, why) {
+			t.Errorf("%s: failed %v, reason %q; want %q", name, s.Failed, s.FailReason, why)
+		}
+	}
+	if out, err := exec.Command("pgrep", "-f", "sleep "+marker).Output(); err == nil {
+		t.Errorf("a forked child was left running: %s", out)
+	}
+	if out, err := exec.Command(lab, "report", "--no-flames", dir).CombinedOutput(); err != nil {
+		t.Fatalf("lab report: %v\n%s", err, out)
+	}
+	doc, _ := os.ReadFile(filepath.Join(dir, rundir.ReportDir, "REPORT.md"))
+	if !strings.Contains(string(doc), "## Your servers") || !strings.Contains(string(doc), "| mine |") {
+		t.Errorf("the report does not show the external servers")
 	}
 }

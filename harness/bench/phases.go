@@ -45,7 +45,7 @@ func (r *runner) snapshot(ctx context.Context, after bool) {
 		if !r.alive(t, when) {
 			continue
 		}
-		cpu, cpuErr := cpuSeconds(t.proc.pid())
+		cpu, cpuErr := t.cpuSeconds()
 		if cpuErr != nil {
 			t.warn(cpuErr.Error())
 		}

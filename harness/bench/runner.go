@@ -179,10 +179,16 @@ func (r *runner) selectTargets(ctx context.Context) error {
 	if r.opt.AA != "" {
 		requested = []string{r.opt.AA}
 	}
-	defs, err := selectServers(catalog(listed, listErr), requested, r.sc.Variants)
+	all := catalog(listed, listErr)
+	defs, err := selectServers(all, requested, r.sc.Variants)
 	if err != nil {
 		return err
 	}
+	ext, err := externalDefs(r.opt.External, all)
+	if err != nil {
+		return err
+	}
+	defs = append(defs, ext...)
 	if r.opt.AA != "" {
 		defs = append(defs, aaTwin(defs[0]))
 	}

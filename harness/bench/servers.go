@@ -30,6 +30,7 @@ type serverDef struct {
 	args                []string // variants: extra lab serve flags
 	env                 []string // variants: extra environment (GOGC=5)
 	lossPermille        int      // > 0: served and loaded inside a namespace that drops this many TCP segments per thousand
+	command             string   // an external server's command, placeholders unreplaced (External)
 }
 
 // variantDefs are stages served with extra lab serve flags. They run only

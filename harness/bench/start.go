@@ -55,6 +55,12 @@ func (r *runner) tryStart(ctx context.Context, t *target) error {
 		}
 		return err
 	}
+	if t.def.command != "" {
+		if err := r.waitAnswers(ctx, t, r.sc.Path); err != nil {
+			c.stop(r.opt.Limits.StopGrace)
+			return err
+		}
+	}
 	t.proc = c
 	return nil
 }
@@ -65,6 +71,11 @@ func (r *runner) serverSpec(t *target, port int) (childSpec, error) {
 	// last value is the one the child sees (os/exec).
 	env := append([]string{"GOMAXPROCS=" + strconv.Itoa(r.cpus.server.Count()), "GOGC=" + r.opt.GOGC}, t.def.env...)
 	spec := childSpec{name: t.def.name, env: env, cpus: r.cpus.server}
+	if t.def.command != "" {
+		spec.path, spec.args = "/bin/sh", []string{"-c", commandOf(t.def.command, t.addr)}
+		t.control = ""
+		return spec, nil
+	}
 	if t.def.nginx {
 		dir, err := os.MkdirTemp(r.tmp, "nginx-")
 		if err != nil {

@@ -30,7 +30,7 @@ func (r *runner) findPerf(ctx context.Context) {
 // it as runtime cost that the measured rounds never paid.
 func (r *runner) sysProfile(ctx context.Context, t *target, job loadJob) error {
 	data := filepath.Join(r.tmp, t.def.name+"-perf.data")
-	c, err := r.perf.Start(ctx, data, t.proc.pid())
+	c, err := r.perf.Start(ctx, data, t.pids()...)
 	if err != nil {
 		return err
 	}

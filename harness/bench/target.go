@@ -56,7 +56,7 @@ func (t *target) warn(msg string) { t.warnings = append(t.warnings, msg) }
 
 // hasStats reports whether the server answers /stats (lab serve does,
 // nginx does not).
-func (t *target) hasStats() bool { return !t.def.nginx }
+func (t *target) hasStats() bool { return !t.def.nginx && t.def.command == "" }
 
 // url is the server's address with a path.
 func (t *target) url(path string) string { return "http://" + t.addr + path }
@@ -77,4 +77,24 @@ func (t *target) closeNet() error {
 	err := t.net.Close()
 	t.net = nil
 	return err
+}
+
+// cpuSeconds is the server's CPU time so far: its process's, or for an
+// external server, which may fork, its whole process group's.
+func (t *target) cpuSeconds() (float64, error) {
+	if t.def.command != "" {
+		return groupCPUSeconds(t.proc.pid())
+	}
+	return cpuSeconds(t.proc.pid())
+}
+
+// pids are the processes a system profile records: the server's, or an
+// external server's whole process group.
+func (t *target) pids() []int {
+	if t.def.command != "" {
+		if pids, err := groupPIDs(t.proc.pid()); err == nil && len(pids) > 0 {
+			return pids
+		}
+	}
+	return []int{t.proc.pid()}
 }
