@@ -81,11 +81,14 @@ func (c *child) exitReason() string {
 }
 
 // stop sends SIGTERM to the process group, then SIGKILL after grace.
+// Whatever of the group outlives its leader (a forked child that ignores
+// SIGTERM) is killed too: nothing the bench started is left running.
 func (c *child) stop(grace time.Duration) {
+	pgid := c.pid()                                             // Setpgid: the group id is the child's pid
+	defer func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) }() // ESRCH when none is left
 	if c.exited() {
 		return
 	}
-	pgid := c.pid() // Setpgid: the group id is the child's pid
 	_ = syscall.Kill(-pgid, syscall.SIGTERM)
 	select {
 	case <-c.done:

@@ -507,13 +507,15 @@ func TestExternalServersEndToEnd(t *testing.T) {
 	dir := runBench(t, lab, "--scenario", "ladder", "--quick", "--servers", "rawsyscall", "--perf", "off", "--ready-timeout", "3s",
 		"--server", "mine="+lab+" serve --stage keepalive --addr {addr}",
 		"--server", "forker=sleep "+marker+" & exec "+lab+" serve --addr {addr}",
+		"--server", "stubborn=(trap '' TERM; sleep "+marker+"1) & exec "+lab+" serve --addr {addr}",
 		"--server", "exits=echo bye >&2; exit 3 # {addr}",
-		"--server", "silent=sleep 30 # {port}")
+		"--server", "silent=sleep 30 # {port}",
+		"--server", "not-http="+lab+" serve --proto echo --addr {addr}")
 	run, err := rundir.Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"mine", "forker"} {
+	for _, name := range []string{"mine", "forker", "stubborn"} {
 		s := server(t, run, name)
 		if s.Kind != rundir.KindExternal || s.Failed || s.Throughput.Center <= 0 || s.CPUPerRequestUS == nil || *s.CPUPerRequestUS <= 0 {
 			t.Errorf("%s: %+v", name, s)
@@ -522,11 +524,13 @@ func TestExternalServersEndToEnd(t *testing.T) {
 			t.Errorf("%s round 1: no kernel counters (%v)", name, err)
 		}
 	}
-	for name, why := range map[string]string{"exits": "exit status 3", "silent": "no TCP connect"} {
+	for name, why := range map[string]string{"exits": "exit status 3", "silent": "no TCP connect", "not-http": "no 2xx answer"} {
 		if s := server(t, run, name); !s.Failed || !strings.Contains(s.FailReason, why) {
 			t.Errorf("%s: failed %v, reason %q; want %q", name, s.Failed, s.FailReason, why)
 		}
 	}
+	// The forker's child and the stubborn one's (it ignores SIGTERM)
+	// went with their groups.
 	if out, err := exec.Command("pgrep", "-f", "sleep "+marker).Output(); err == nil {
 		t.Errorf("a forked child was left running: %s", out)
 	}

@@ -68,7 +68,7 @@ func commandOf(template, addr string) string {
 // waitAnswers waits, within the ready deadline, until a GET of path on t
 // answers 2xx: an external server may accept connections before it
 // serves, or serve errors.
-func (r *runner) waitAnswers(ctx context.Context, t *target, path string) error {
+func (r *runner) waitAnswers(ctx context.Context, t *target, c *child, path string) error {
 	ctx, cancel := context.WithTimeout(ctx, r.opt.Limits.ReadyTimeout)
 	defer cancel()
 	var last string
@@ -88,8 +88,8 @@ func (r *runner) waitAnswers(ctx context.Context, t *target, path string) error 
 			last = err.Error()
 		}
 		select {
-		case <-t.proc.done:
-			return fmt.Errorf("%s exited: %s", t.def.name, t.proc.exitReason())
+		case <-c.done:
+			return fmt.Errorf("%s exited: %s", t.def.name, c.exitReason())
 		case <-ctx.Done():
 			return fmt.Errorf("%s: no 2xx answer within %v: %s", t.def.name, r.opt.Limits.ReadyTimeout, last)
 		case <-time.After(readyPoll):

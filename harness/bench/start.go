@@ -56,7 +56,7 @@ func (r *runner) tryStart(ctx context.Context, t *target) error {
 		return err
 	}
 	if t.def.command != "" {
-		if err := r.waitAnswers(ctx, t, r.sc.Path); err != nil {
+		if err := r.waitAnswers(ctx, t, c, r.sc.Path); err != nil {
 			c.stop(r.opt.Limits.StopGrace)
 			return err
 		}
