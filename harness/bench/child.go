@@ -84,8 +84,10 @@ func (c *child) exitReason() string {
 // Whatever of the group outlives its leader (a forked child that ignores
 // SIGTERM) is killed too: nothing the bench started is left running.
 func (c *child) stop(grace time.Duration) {
-	pgid := c.pid()                                             // Setpgid: the group id is the child's pid
-	defer func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) }() // ESRCH when none is left
+	// Setpgid: the group id is the child's pid. The last SIGKILL finds
+	// nobody (ESRCH) when the whole group went with its leader.
+	pgid := c.pid()
+	defer func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) }()
 	if c.exited() {
 		return
 	}
