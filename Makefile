@@ -30,7 +30,7 @@ test: tools-note fmt-check vet race norace escape
 # go test hides t.Skip messages unless -v: say here which real clients are
 # absent, so their skipped checks are visible (.ci/run installs them).
 tools-note:
-	@for t in curl ab wrk nginx ip nft java perf; do command -v $$t >/dev/null 2>&1 || \
+	@for t in curl ab wrk nginx ip nft java perf lighttpd h2o; do command -v $$t >/dev/null 2>&1 || \
 	  echo "NOTE: $$t is not installed: the tests that use it skip (.ci/run installs it)"; done
 	@command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 || \
 	  echo "NOTE: chromium is not installed: the report page is not opened in a browser (.ci/run installs chromium-headless-shell)"
