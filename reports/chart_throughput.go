@@ -54,7 +54,8 @@ func maxHi(est []rundir.Estimate) float64 {
 	return hi
 }
 
-// kindColor tells ladder stages, variants and reference servers apart.
+// kindColor tells ladder stages, variants, reference servers and a
+// user's own (external) servers apart.
 func kindColor(kind string) color.Color { return chart.SeriesColor(kindIndex(kind)) }
 
 func kindIndex(kind string) int {
@@ -63,6 +64,8 @@ func kindIndex(kind string) int {
 		return 2
 	case rundir.KindVariant:
 		return 1
+	case rundir.KindExternal:
+		return 3
 	}
 	return 0
 }

@@ -98,6 +98,7 @@ for o in "${others[@]}"; do
   pathologies) want="^## Why the tail" ;;
   aa) want="^## Noise floor" ;;
   soak) want="^## Soak" ;;
+  external) want="^## (The ladder|Reference servers|Your servers|Where the CPU goes)" ;;
   *) want="^## Warnings" ;;
   esac
   body=$(awk -v want="$want" '
