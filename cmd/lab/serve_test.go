@@ -223,6 +223,9 @@ func TestNewFlagsRejectBadValues(t *testing.T) {
 		"bench --slo p98=1ms":        func() error { return cmdBench([]string{"--slo", "p98=1ms", "--out", dir}) },
 		"bench --slo p99=0":          func() error { return cmdBench([]string{"--slo", "p99=0", "--out", dir}) },
 		"bench --aa with --servers":  func() error { return cmdBench([]string{"--aa", "naive", "--servers", "naive", "--out", dir}) },
+		"bench --ready-timeout 0":    func() error { return cmdBench([]string{"--ready-timeout", "0s", "--out", dir}) },
+		"bench --server no place":    func() error { return cmdBench([]string{"--server", "x=./srv --port 80", "--out", dir}) },
+		"bench --server bad name":    func() error { return cmdBench([]string{"--server", "../x=./srv {addr}", "--out", dir}) },
 		"compare --noise not an A/A": func() error { return cmdCompare([]string{"--noise", dir, dir, dir}) },
 	} {
 		var ue usageError
