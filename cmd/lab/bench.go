@@ -23,7 +23,8 @@ func cmdBench(args []string) error {
 		"Progress goes to stderr; the last line on stdout is the run directory.")
 	var opt bench.Options
 	var servers, slo string
-	fs.StringVar(&opt.Scenario, "scenario", bench.DefaultScenario, "scenario: "+strings.Join(scenarios.Names(), ", "))
+	fs.StringVar(&opt.Scenario, "scenario", bench.DefaultScenario, "scenario: "+strings.Join(scenarios.Names(), ", ")+",\n"+
+		"or a scenario file PATH.json of the same form (harness/scenarios/README.md; the embedded ones are examples)")
 	fs.BoolVar(&opt.Quick, "quick", false, "shrink durations and rounds (whole ladder in under a minute)")
 	fs.IntVar(&opt.Rounds, "rounds", 0, "measured rounds per server (0: the scenario's)")
 	fs.DurationVar(&opt.Duration, "duration", 0, "measured window of each trial (0: the scenario's, or --quick's); a soak's\n"+

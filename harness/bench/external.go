@@ -12,36 +12,17 @@ import (
 	"github.com/prometheus/procfs"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/scenarios"
 )
 
-// External is a server the lab did not ship: lab bench --server
-// NAME=COMMAND. The bench starts COMMAND with /bin/sh in its own process
-// group, pinned like every server, with {addr}, {host} and {port}
-// replaced by the address it chose.
-type External struct {
-	Name, Command string
-}
+// External is a server the lab did not ship (lab bench --server, or a
+// scenario's "external"): the bench starts its command with /bin/sh in
+// its own process group, pinned like every server, with {addr}, {host}
+// and {port} replaced by the address it chose.
+type External = scenarios.Server
 
-// Placeholders of an external server's command.
-var placeholders = []string{"{addr}", "{host}", "{port}"}
-
-// ParseExternal reads NAME=COMMAND. The name becomes a folder of the run;
-// the command must say where to listen, or the bench could not know
-// where to connect.
-func ParseExternal(s string) (External, error) {
-	name, cmd, ok := strings.Cut(s, "=")
-	name, cmd = strings.TrimSpace(name), strings.TrimSpace(cmd)
-	switch {
-	case !ok || cmd == "":
-		return External{}, fmt.Errorf("--server %q: want NAME=COMMAND", s)
-	case rundir.CheckName(name) != nil:
-		return External{}, fmt.Errorf("--server %q: %w", s, rundir.CheckName(name))
-	case !slices.ContainsFunc(placeholders, func(p string) bool { return strings.Contains(cmd, p) }):
-		return External{}, fmt.Errorf("--server %s: the command has none of %s, so the bench cannot know where it listens",
-			name, strings.Join(placeholders, ", "))
-	}
-	return External{Name: name, Command: cmd}, nil
-}
+// ParseExternal reads --server NAME=COMMAND (scenarios.ParseServer).
+func ParseExternal(s string) (External, error) { return scenarios.ParseServer(s) }
 
 // externalDefs are the --server servers, refused when a name is taken.
 func externalDefs(ext []External, catalog []serverDef) ([]serverDef, error) {

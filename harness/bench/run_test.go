@@ -1,12 +1,15 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"latencylab/harness/rundir"
 )
 
 func TestRunWritesRunDirectory(t *testing.T) {
@@ -165,5 +168,43 @@ func TestTakenPortIsRetried(t *testing.T) {
 	}
 	if s := server(t, run, "naive"); s.Failed || s.Rounds != 1 {
 		t.Errorf("naive after a taken port: %+v", s)
+	}
+}
+
+// A scenario file from disk runs like an embedded one, its own external
+// servers beside the selected ones; a bad file is a usage error naming it.
+func TestScenarioFileWithExternalServer(t *testing.T) {
+	opt := fakeOptions(t, "naive")
+	t.Setenv("TMPDIR", t.TempDir()) // the fake server's token file
+	exe, _ := os.Executable()
+	file := filepath.Join(t.TempDir(), "mine.json")
+	body := `{"name": "mine", "description": "a user's scenario", "path": "/plaintext", "mode": "keepalive",
+ "conns": 2, "rate": 0, "warmup": "100ms", "duration": "300ms", "rounds": 2, "profile": "200ms", "timeout": "2s",
+ "quick": {"rounds": 2},
+ "external": [{"name": "theirs", "command": "` + exe + ` serve --stage theirs --addr {addr} --control 127.0.0.1:0"}]}`
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt.Scenario = file
+	run, dir, err := runFake(t, opt)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !strings.HasSuffix(dir, "-mine") {
+		t.Errorf("run dir %s, want <stamp>-mine", dir)
+	}
+	s := server(t, run, "theirs")
+	if s.Failed || s.Kind != rundir.KindExternal || s.Rounds != 2 || s.AllocsPerRequest != nil {
+		t.Errorf("theirs: %+v", s)
+	}
+	server(t, run, "naive")
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(strings.Replace(body, `"conns": 2`, `"conns": 0`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt.Scenario = bad
+	var ue UsageError
+	if _, err := Run(context.Background(), opt); !errors.As(err, &ue) || !strings.Contains(err.Error(), "bad.json") {
+		t.Errorf("a bad scenario file: %v, want a usage error naming it", err)
 	}
 }

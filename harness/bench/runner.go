@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"latencylab/harness/capacity"
@@ -144,7 +145,11 @@ func newRunner(ctx context.Context, opt Options) (*runner, error) {
 }
 
 func loadScenario(opt Options) (scenarios.Scenario, error) {
-	sc, err := scenarios.Load(opt.Scenario)
+	load := scenarios.Load
+	if scenarios.IsPath(opt.Scenario) {
+		load = scenarios.LoadFile
+	}
+	sc, err := load(opt.Scenario)
 	if err != nil {
 		return sc, UsageError{err.Error()}
 	}
@@ -184,7 +189,8 @@ func (r *runner) selectTargets(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ext, err := externalDefs(r.opt.External, all)
+	// The scenario's own external servers, then --server's.
+	ext, err := externalDefs(append(slices.Clone(r.sc.External), r.opt.External...), all)
 	if err != nil {
 		return err
 	}

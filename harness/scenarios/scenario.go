@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -72,6 +73,9 @@ type Scenario struct {
 	// resources (RSS, fds, goroutines, /stats) sampled throughout, and a
 	// verdict on whether they stayed flat (round-<k>-resources.json).
 	Soak *SoakPlan `json:"soak,omitempty"`
+	// External are servers the lab did not ship, run beside the selected
+	// ones as lab bench --server runs them.
+	External []Server `json:"external,omitempty"`
 }
 
 // SoakPlan is the shape of a soak. Both are relative to the trial, so
@@ -135,6 +139,36 @@ func Names() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// MaxFileBytes bounds a scenario file read from disk.
+const MaxFileBytes = 1 << 20
+
+// IsPath reports whether --scenario names a file rather than an embedded
+// scenario.
+func IsPath(arg string) bool {
+	return strings.HasSuffix(arg, ".json") || strings.ContainsRune(arg, '/')
+}
+
+// LoadFile reads and validates a scenario file; its errors name the file
+// and the field.
+func LoadFile(path string) (Scenario, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return Scenario{}, fmt.Errorf("scenario file: %w", err)
+	case !fi.Mode().IsRegular() || fi.Size() > MaxFileBytes:
+		return Scenario{}, fmt.Errorf("scenario file %s: want a regular file of at most %d bytes", path, MaxFileBytes)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("scenario file: %w", err)
+	}
+	s, err := Parse(data)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("scenario file %s: %w", path, err)
+	}
+	return s, nil
 }
 
 // Load reads and validates an embedded scenario by name.

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +117,41 @@ func TestValidMode(t *testing.T) {
 		if validMode(m) == nil {
 			t.Errorf("%q accepted", m)
 		}
+	}
+}
+
+// A scenario file from disk: its servers of its own, and errors that name
+// the file and the field.
+func TestLoadFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("mine.json", strings.Replace(valid, `"rounds": 3`, `"rounds": 3, "external": [{"name": "mine", "command": "./srv --listen {addr}"}]`, 1))
+	s, err := LoadFile(good)
+	if err != nil || len(s.External) != 1 || s.External[0].Name != "mine" {
+		t.Fatalf("%+v %v", s.External, err)
+	}
+	for name, c := range map[string]struct{ body, want string }{
+		"typo.json":    {strings.Replace(valid, `"rounds": 3`, `"roudns": 3`, 1), `unknown field "roudns"`},
+		"type.json":    {strings.Replace(valid, `"conns": 8`, `"conns": "eight"`, 1), "conns"},
+		"noport.json":  {strings.Replace(valid, `"rounds": 3`, `"rounds": 3, "external": [{"name": "mine", "command": "./srv"}]`, 1), "cannot know where it listens"},
+		"badname.json": {strings.Replace(valid, `"rounds": 3`, `"rounds": 3, "external": [{"name": "a/b", "command": "x {addr}"}]`, 1), "external[0]"},
+		"notjson.json": {"rounds: 3", "parse"},
+	} {
+		_, err := LoadFile(write(name, c.body))
+		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want the file and %q", name, err, c.want)
+		}
+	}
+	if _, err := LoadFile(filepath.Join(dir, "missing.json")); err == nil {
+		t.Error("a missing file loaded")
+	}
+	if !IsPath("my.json") || !IsPath("./x") || IsPath("ladder") {
+		t.Error("IsPath")
 	}
 }

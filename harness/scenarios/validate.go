@@ -141,6 +141,11 @@ func (s Scenario) checkNames() []error {
 			errs = append(errs, fmt.Errorf("server_loads: %w", err))
 		}
 	}
+	for i, srv := range s.External {
+		if err := srv.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("external[%d]: %w", i, err))
+		}
+	}
 	return errs
 }
 
