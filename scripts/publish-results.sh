@@ -99,6 +99,7 @@ for o in "${others[@]}"; do
   aa) want="^## Noise floor" ;;
   soak) want="^## Soak" ;;
   external) want="^## (The ladder|Reference servers|Your servers|Where the CPU goes)" ;;
+  nginx-both) want="^## (Reference servers|Your servers)" ;;
   *) want="^## Warnings" ;;
   esac
   body=$(awk -v want="$want" '
