@@ -39,11 +39,12 @@ func cmdBench(args []string) error {
 	fs.StringVar(&opt.PerfPath, "perf", "", "perf binary for the system profiles, kernel frames included (default: PATH; off: none)")
 	fs.StringVar(&slo, "slo", capacity.DefaultSLO.String(), "latency objective of the sweep scenario's capacity at SLO: PERCENTILE=DURATION (p50, p90, p99, p99.9)")
 	fs.StringVar(&opt.AA, "aa", "", "A/A run for the noise floor: this one server, run twice as two entries (the second named SERVER~aa), interleaved")
-	fs.Func("server", "NAME=COMMAND: your own server, beside the selected ones (repeatable). The bench picks a free port,\n"+
+	fs.Func("server", "NAME=COMMAND[,pprof=URL]: your own server, beside the selected ones (repeatable). The bench picks a free port,\n"+
 		"replaces {addr} (host:port), {host} and {port} in COMMAND, runs it with /bin/sh in its own process\n"+
 		"group pinned to the server CPUs, waits until GET of the scenario's path answers 2xx, and stops the\n"+
 		"whole group at the end (SIGTERM, then SIGKILL). It gets load, latency, CPU time of the group, a\n"+
-		"system profile and kernel counters; no /stats, so no allocations or syscalls per request",
+		"system profile and kernel counters; no /stats, so no allocations or syscalls per request. A Go server\n"+
+		"with net/http/pprof: ,pprof=http://{addr}/debug/pprof and the profiling pass pulls its CPU profile",
 		func(s string) error {
 			e, err := bench.ParseExternal(s)
 			opt.External = append(opt.External, e)

@@ -542,3 +542,45 @@ func TestExternalServersEndToEnd(t *testing.T) {
 		t.Errorf("the report does not show the external servers")
 	}
 }
+
+// A Go server the lab did not ship, with net/http/pprof: the profiling
+// pass pulls its CPU profile, which has samples of its own code, and the
+// report draws its flame graph.
+func TestExternalGoServerPprofPull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds a Go server and benches it; skipped in -short mode")
+	}
+	lab := buildLab(t)
+	srv := filepath.Join(t.TempDir(), "pprofserver")
+	if out, err := exec.Command("go", "build", "-o", srv, "./testdata/pprofserver").CombinedOutput(); err != nil {
+		t.Fatalf("go build pprofserver: %v\n%s", err, out)
+	}
+	dir := runBench(t, lab, "--scenario", "ladder", "--quick", "--servers", "rawsyscall", "--perf", "off",
+		"--server", "gosrv="+srv+" -addr {addr},pprof=http://{addr}/debug/pprof")
+	run, err := rundir.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := server(t, run, "gosrv")
+	if s.Failed || !slices.Contains(s.Profiles, rundir.CPUProfileFile) {
+		t.Fatalf("gosrv: failed %v (%s), profiles %v", s.Failed, s.FailReason, s.Profiles)
+	}
+	p, err := profile.Parse(mustOpen(t, filepath.Join(dir, "gosrv", rundir.CPUProfileFile)))
+	if err != nil || len(p.Sample) == 0 {
+		t.Fatalf("pulled profile: %v, %d samples", err, len(p.Sample))
+	}
+	if out, err := exec.Command(lab, "report", dir).CombinedOutput(); err != nil {
+		t.Fatalf("lab report: %v\n%s", err, out)
+	}
+	mustExist(t, dir, rundir.ReportDir, "flame", "gosrv-cpu.html")
+}
+
+func mustOpen(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}

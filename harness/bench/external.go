@@ -3,12 +3,18 @@ package bench
 import (
 	"context"
 	"fmt"
+	"io"
+	"math"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/google/pprof/profile"
 	"github.com/prometheus/procfs"
 
 	"latencylab/harness/rundir"
@@ -34,7 +40,7 @@ func externalDefs(ext []External, catalog []serverDef) ([]serverDef, error) {
 		case slices.ContainsFunc(ext[:i], func(o External) bool { return o.Name == e.Name }):
 			return nil, UsageError{fmt.Sprintf("--server %s: given twice", e.Name)}
 		}
-		defs = append(defs, serverDef{name: e.Name, kind: rundir.KindExternal, command: e.Command,
+		defs = append(defs, serverDef{name: e.Name, kind: rundir.KindExternal, command: e.Command, pprof: e.Pprof,
 			summary: "your server: " + e.Command})
 	}
 	return defs, nil
@@ -109,3 +115,55 @@ func groupCPUSeconds(pgid int) (float64, error) {
 	}
 	return sum, nil
 }
+
+// pprofPull is the profiling pass of a Go server the lab did not ship:
+// its net/http/pprof CPU profile over one load window, pulled while the
+// load runs. The window is whole seconds, as the handler takes them.
+func (r *runner) pprofPull(ctx context.Context, t *target, job loadJob) error {
+	secs := max(1, int(math.Ceil(job.duration.Seconds())))
+	job.duration = time.Duration(secs) * time.Second
+	url := commandOf(t.def.pprof, t.addr) + "/profile?seconds=" + strconv.Itoa(secs)
+	c := &http.Client{Timeout: job.duration + r.opt.Limits.HTTPTimeout, Transport: t.http.Transport}
+	pulled := make(chan error, 1)
+	go func() { pulled <- pullFile(ctx, c, url, filepath.Join(t.dir, rundir.CPUProfileFile)) }()
+	_, loadErr := r.runLoad(ctx, job)
+	if err := <-pulled; err != nil {
+		return fmt.Errorf("pprof: %w", err)
+	}
+	t.profiles = append(t.profiles, rundir.CPUProfileFile)
+	if loadErr != nil {
+		return fmt.Errorf("pprof load window: %w", loadErr)
+	}
+	return nil
+}
+
+// pullFile saves a 2xx answer of url as path, refusing one that is not a
+// profile (a page, an error) or larger than maxPulledProfile.
+func pullFile(ctx context.Context, c *http.Client, url, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxPulledProfile+1))
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", url, err)
+	}
+	if len(b) > maxPulledProfile {
+		return fmt.Errorf("GET %s: over %d bytes", url, maxPulledProfile)
+	}
+	if _, err := profile.ParseData(b); err != nil {
+		return fmt.Errorf("GET %s: not a profile: %w", url, err)
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// maxPulledProfile bounds a pulled profile.
+const maxPulledProfile = 256 << 20

@@ -21,6 +21,13 @@ func TestParseExternal(t *testing.T) {
 			t.Errorf("%q: %v, want %q", in, err, want)
 		}
 	}
+	e, err = ParseExternal("go=./srv -a {addr} -tags a,b,pprof=http://{addr}/debug/pprof")
+	if err != nil || e.Command != "./srv -a {addr} -tags a,b" || e.Pprof != "http://{addr}/debug/pprof" {
+		t.Errorf("with pprof: %+v %v", e, err)
+	}
+	if _, err := ParseExternal("go=./srv {addr},pprof=/debug/pprof"); err == nil {
+		t.Error("a pprof base that is not a URL was accepted")
+	}
 	if got := commandOf("srv -l {addr} -h {host} -p {port}", "127.0.0.1:9000"); got != "srv -l 127.0.0.1:9000 -h 127.0.0.1 -p 9000" {
 		t.Errorf("commandOf: %q", got)
 	}

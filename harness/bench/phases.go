@@ -170,6 +170,9 @@ func (r *runner) profilePass(ctx context.Context) error {
 		if t.control != "" {
 			r.profileStep(ctx, t, "profiling", func() error { return r.profile(ctx, t, job) })
 		}
+		if t.def.pprof != "" {
+			r.profileStep(ctx, t, "pprof", func() error { return r.pprofPull(ctx, t, job) })
+		}
 	}
 	return ctx.Err()
 }

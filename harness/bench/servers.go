@@ -31,6 +31,7 @@ type serverDef struct {
 	env                 []string // variants: extra environment (GOGC=5)
 	lossPermille        int      // > 0: served and loaded inside a namespace that drops this many TCP segments per thousand
 	command             string   // an external server's command, placeholders unreplaced (External)
+	pprof               string   // an external Go server's net/http/pprof base, placeholders unreplaced
 }
 
 // variantDefs are stages served with extra lab serve flags. They run only
