@@ -50,6 +50,14 @@ func cmdBench(args []string) error {
 			opt.External = append(opt.External, e)
 			return err
 		})
+	fs.Func("target", "NAME=URL[,pid=PID]: a server already running, local or remote, measured beside the selected ones\n"+
+		"(repeatable) but neither started nor stopped: load and latency at URL's host and port (the scenario's\n"+
+		"path). With the pid of a local one, also its process tree's CPU time, system profile and kernel counters",
+		func(s string) error {
+			a, err := bench.ParseAttached(s)
+			opt.Attached = append(opt.Attached, a)
+			return err
+		})
 	opt.Limits = bench.DefaultLimits()
 	fs.DurationVar(&opt.Limits.ReadyTimeout, "ready-timeout", opt.Limits.ReadyTimeout, "how long a started server has to accept connections (and, for --server, answer 2xx)")
 	if err := parseFlags(fs, args); err != nil {

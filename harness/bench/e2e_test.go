@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"image/png"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -583,4 +586,83 @@ func mustOpen(t *testing.T, path string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// A server already running, measured where it is and left running: with
+// its pid it gets CPU time and kernel counters, without only load and
+// latency; one that refuses connections fails with its reason.
+func TestAttachedServersEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: benches running servers; skipped in -short mode")
+	}
+	lab := buildLab(t)
+	srv := exec.Command(lab, "serve", "--addr", "127.0.0.1:0")
+	stderr, _ := srv.StderrPipe()
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	addr := listeningAddr(t, stderr)
+	refused := freeAddr(t)
+	dir := runBench(t, lab, "--scenario", "ladder", "--quick", "--servers", "rawsyscall", "--perf", "off", "--ready-timeout", "2s",
+		"--target", "withpid=http://"+addr+",pid="+strconv.Itoa(srv.Process.Pid),
+		"--target", "urlonly=http://"+addr+"/",
+		"--target", "refused=http://"+refused)
+	run, err := rundir.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, only := server(t, run, "withpid"), server(t, run, "urlonly")
+	if with.Failed || with.Throughput.Center <= 0 || with.CPUPerRequestUS == nil {
+		t.Errorf("withpid: %+v", with)
+	}
+	if lr, err := rundir.ReadRound(dir, "withpid", 1); err != nil || lr.Kernel == nil {
+		t.Errorf("withpid: no kernel counters (%v)", err)
+	}
+	if only.Failed || only.Throughput.Center <= 0 || only.CPUPerRequestUS != nil || len(only.Warnings) > 1 {
+		t.Errorf("urlonly: %+v", only)
+	}
+	if r := server(t, run, "refused"); !r.Failed || !strings.Contains(r.FailReason, "refused") {
+		t.Errorf("refused: failed %v, %q", r.Failed, r.FailReason)
+	}
+	if srv.ProcessState != nil || srv.Process.Signal(syscall.Signal(0)) != nil {
+		t.Error("the bench stopped a server it did not start")
+	}
+}
+
+// listeningAddr reads lab serve's address from its log.
+func listeningAddr(t *testing.T, stderr io.Reader) string {
+	t.Helper()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if _, rest, ok := strings.Cut(sc.Text(), "msg=listening "); ok {
+				for _, f := range strings.Fields(rest) {
+					if a, ok := strings.CutPrefix(f, "addr="); ok {
+						found <- a
+					}
+				}
+			}
+		}
+	}()
+	select {
+	case a := <-found:
+		return a
+	case <-time.After(10 * time.Second):
+		t.Fatal("lab serve did not report its address")
+		return ""
+	}
+}
+
+// freeAddr is a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ln.Addr().String()
+	ln.Close()
+	return a
 }

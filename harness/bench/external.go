@@ -74,8 +74,12 @@ func (r *runner) waitAnswers(ctx context.Context, t *target, c *child, path stri
 		} else {
 			last = err.Error()
 		}
+		var exited <-chan struct{} // nil for a server the bench did not start
+		if c != nil {
+			exited = c.done
+		}
 		select {
-		case <-c.done:
+		case <-exited:
 			return fmt.Errorf("%s exited: %s", t.def.name, c.exitReason())
 		case <-ctx.Done():
 			return fmt.Errorf("%s: no 2xx answer within %v: %s", t.def.name, r.opt.Limits.ReadyTimeout, last)

@@ -50,3 +50,18 @@ func TestExternalNamesCollide(t *testing.T) {
 		t.Fatalf("%+v %v", defs, err)
 	}
 }
+
+func TestParseAttached(t *testing.T) {
+	a, err := ParseAttached("prod=http://127.0.0.1:8080/plaintext,pid=42")
+	if err != nil || a.Name != "prod" || a.Addr != "127.0.0.1:8080" || a.PID != 42 {
+		t.Fatalf("%+v %v", a, err)
+	}
+	if a, err := ParseAttached("web=http://example.test"); err != nil || a.Addr != "example.test:80" || a.PID != 0 {
+		t.Errorf("default port: %+v %v", a, err)
+	}
+	for _, bad := range []string{"x", "x=", "x=https://h:1", "x=127.0.0.1:80", "a/b=http://h:1", "x=http://h:1,pid=-3", "x=http://h:1,pid=me"} {
+		if _, err := ParseAttached(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

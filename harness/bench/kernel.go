@@ -68,11 +68,15 @@ func (after kernelCounters) delta(before kernelCounters) map[string]int64 {
 // read (noted once per run).
 func (r *runner) kernelOf(t *target) kernelCounters {
 	fs, err := procfs.NewDefaultFS()
-	if err == nil && t.proc != nil {
+	pid, ok := t.pid()
+	if err == nil && ok {
 		var k kernelCounters
-		if k, err = readKernel(fs, t.proc.pid()); err == nil {
+		if k, err = readKernel(fs, pid); err == nil {
 			return k
 		}
+	}
+	if err == nil {
+		return nil // a running server known by its URL alone: nothing to read
 	}
 	if !r.kernelNoted {
 		r.kernelNoted = true

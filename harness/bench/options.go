@@ -38,6 +38,7 @@ type Options struct {
 	Duration   time.Duration // each measured trial's window; 0: the scenario's (after --quick)
 	Servers    []string      // nil: every server
 	External   []External    // servers the lab did not ship, run beside the selected ones
+	Attached   []Attached    // servers already running, measured beside the selected ones
 	Out        string        // parent of the run directory
 	Lab        string        // the lab binary whose serve/load/stages run as children
 	ServerCPUs string        // "": computed from the online CPUs

@@ -46,7 +46,7 @@ func (r *runner) snapshot(ctx context.Context, after bool) {
 			continue
 		}
 		cpu, cpuErr := t.cpuSeconds()
-		if cpuErr != nil {
+		if _, known := t.pid(); cpuErr != nil && known {
 			t.warn(cpuErr.Error())
 		}
 		r.setCPU(t, after, cpu, cpuErr == nil)
@@ -164,7 +164,7 @@ func (r *runner) profilePass(ctx context.Context) error {
 		job := r.scenarioJob(t)
 		job.warmup, job.duration = 0, r.sc.Profile.D
 		job.jsonPath = filepath.Join(r.tmp, t.def.name+"-profile-load.json")
-		if r.perf != nil {
+		if _, known := t.pid(); r.perf != nil && known {
 			r.profileStep(ctx, t, "system profile", func() error { return r.sysProfile(ctx, t, job) })
 		}
 		if t.control != "" {

@@ -28,7 +28,8 @@ func (r *runner) sampleResources(ctx context.Context, t *target, every time.Dura
 
 func (r *runner) resourceSample(ctx context.Context, t *target, atMS float64) rundir.ResourceSample {
 	s := rundir.ResourceSample{AtMS: atMS, RSSBytes: -1, FDs: -1, Goroutines: -1, Requests: -1, Errors: -1, Connections: -1}
-	if p, err := procfs.NewProc(t.proc.pid()); err == nil {
+	pid, _ := t.pid()
+	if p, err := procfs.NewProc(pid); err == nil {
 		if st, err := p.NewStatus(); err == nil {
 			s.RSSBytes = int64(st.VmRSS)
 		}

@@ -195,6 +195,11 @@ func (r *runner) selectTargets(ctx context.Context) error {
 		return err
 	}
 	defs = append(defs, ext...)
+	att, err := attachedDefs(r.opt.Attached, append(slices.Clone(all), ext...))
+	if err != nil {
+		return err
+	}
+	defs = append(defs, att...)
 	if r.opt.AA != "" {
 		defs = append(defs, aaTwin(defs[0]))
 	}

@@ -32,6 +32,7 @@ type serverDef struct {
 	lossPermille        int      // > 0: served and loaded inside a namespace that drops this many TCP segments per thousand
 	command             string   // an external server's command, placeholders unreplaced (External)
 	pprof               string   // an external Go server's net/http/pprof base, placeholders unreplaced
+	attach              Attached // a server already running (--target); zero otherwise
 }
 
 // variantDefs are stages served with extra lab serve flags. They run only

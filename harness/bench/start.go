@@ -20,6 +20,9 @@ var errPortTaken = errors.New("port taken")
 // startServer starts t's process and waits until it accepts connections,
 // retrying with fresh ports when the port was taken meanwhile.
 func (r *runner) startServer(ctx context.Context, t *target) error {
+	if t.attached() {
+		return r.attach(ctx, t)
+	}
 	var err error
 	for attempt := 0; attempt < r.opt.Limits.PortAttempts; attempt++ {
 		if err = r.tryStart(ctx, t); !errors.Is(err, errPortTaken) {
@@ -126,6 +129,15 @@ func (r *runner) netOf(t *target) error {
 func (r *runner) alive(t *target, when string) bool {
 	if t.failed() {
 		return false
+	}
+	if t.attached() {
+		if pid, ok := t.pid(); ok {
+			if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+				t.fail(fmt.Sprintf("pid %d is gone %s", pid, when))
+				return false
+			}
+		}
+		return true
 	}
 	if t.proc.exited() {
 		t.fail(fmt.Sprintf("exited %s: %s", when, t.proc.exitReason()))

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 
@@ -56,7 +57,7 @@ func (t *target) warn(msg string) { t.warnings = append(t.warnings, msg) }
 
 // hasStats reports whether the server answers /stats (lab serve does,
 // nginx does not).
-func (t *target) hasStats() bool { return !t.def.nginx && t.def.command == "" }
+func (t *target) hasStats() bool { return !t.def.nginx && t.def.command == "" && !t.attached() }
 
 // url is the server's address with a path.
 func (t *target) url(path string) string { return "http://" + t.addr + path }
@@ -79,22 +80,51 @@ func (t *target) closeNet() error {
 	return err
 }
 
-// cpuSeconds is the server's CPU time so far: its process's, or for an
-// external server, which may fork, its whole process group's.
-func (t *target) cpuSeconds() (float64, error) {
-	if t.def.command != "" {
-		return groupCPUSeconds(t.proc.pid())
+// attached reports a server already running (--target), which the bench
+// did not start.
+func (t *target) attached() bool { return t.def.attach.Name != "" }
+
+// pid is the server's process: the one the bench started, or the pid
+// given with --target; false when unknown.
+func (t *target) pid() (int, bool) {
+	switch {
+	case t.attached():
+		return t.def.attach.PID, t.def.attach.PID > 0
+	case t.proc != nil:
+		return t.proc.pid(), true
 	}
-	return cpuSeconds(t.proc.pid())
+	return 0, false
 }
 
-// pids are the processes a system profile records: the server's, or an
-// external server's whole process group.
-func (t *target) pids() []int {
-	if t.def.command != "" {
-		if pids, err := groupPIDs(t.proc.pid()); err == nil && len(pids) > 0 {
-			return pids
-		}
+// cpuSeconds is the server's CPU time so far: its process's, an external
+// server's whole process group's (it may fork), or a running server's
+// process tree's.
+func (t *target) cpuSeconds() (float64, error) {
+	pid, ok := t.pid()
+	switch {
+	case !ok:
+		return 0, fmt.Errorf("%s: CPU time unknown: no pid (--target NAME=URL,pid=PID)", t.def.name)
+	case t.def.command != "":
+		return groupCPUSeconds(pid)
+	case t.attached():
+		return treeCPUSeconds(pid)
 	}
-	return []int{t.proc.pid()}
+	return cpuSeconds(pid)
+}
+
+// pids are the processes a system profile records: the server's, an
+// external server's whole process group, or a running server's tree.
+func (t *target) pids() []int {
+	pid, _ := t.pid()
+	var pids []int
+	switch {
+	case t.def.command != "":
+		pids, _ = groupPIDs(pid)
+	case t.attached():
+		pids, _ = treePIDs(pid)
+	}
+	if len(pids) == 0 {
+		return []int{pid}
+	}
+	return pids
 }
