@@ -72,7 +72,7 @@ func ladderVariants(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sc.Variants
+	return sc.VariantNames()
 }
 
 func buildLab(t *testing.T) string {

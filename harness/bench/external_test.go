@@ -35,7 +35,7 @@ func TestParseExternal(t *testing.T) {
 
 // A name the lab's own servers use, or one given twice, is refused.
 func TestExternalNamesCollide(t *testing.T) {
-	cat := catalog(nil, nil)
+	cat := catalog(nil, nil, nil)
 	for _, ext := range [][]External{
 		{{Name: "nginx", Command: "x {addr}"}},
 		{{Name: "a", Command: "x {addr}"}, {Name: "a", Command: "y {addr}"}},

@@ -106,7 +106,7 @@ func (r *runner) probeDef(ctx context.Context, name string) (serverDef, bool) {
 		}
 	}
 	listed, err := listStages(ctx, r.opt.Lab)
-	for _, d := range catalog(listed, err) {
+	for _, d := range catalog(listed, err, r.sc.Variants) {
 		if d.name == name {
 			return d, d.unavailable == "" && !d.nginx
 		}

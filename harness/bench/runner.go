@@ -184,8 +184,8 @@ func (r *runner) selectTargets(ctx context.Context) error {
 	if r.opt.AA != "" {
 		requested = []string{r.opt.AA}
 	}
-	all := catalog(listed, listErr)
-	defs, err := selectServers(all, requested, r.sc.Variants)
+	all := catalog(listed, listErr, r.sc.Variants)
+	defs, err := selectServers(all, requested, r.sc.VariantNames())
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/scenarios"
 )
 
 // Reference server names. nethttp and fasthttp run through lab serve; nginx
@@ -35,77 +36,15 @@ type serverDef struct {
 	attach              Attached // a server already running (--target); zero otherwise
 }
 
-// variantDefs are stages served with extra lab serve flags. They run only
-// when a scenario lists them or --servers names them. pollfirst is a
-// candidate step that did not help (stages/README.md has the figures); the
-// capacity scenario keeps measuring it. The Nagle pair shows
-// what seed 004 got wrong: with the response split over two writes, Nagle
-// holds the body until the header segment is ACKed, and the client delays
-// that ACK; with TCP_NODELAY the same two writes cost nothing extra.
-func variantDefs() []serverDef {
-	defs := []serverDef{
-		{name: "nagle-split", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--nagle", "on", "--split-write"},
-			summary: "keepalive with Nagle on and each response in two writes (header block, body)"},
-		{name: "nodelay-split", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--nagle", "off", "--split-write"},
-			summary: "keepalive with TCP_NODELAY and each response in two writes (header block, body)"},
-		{name: "pollfirst", kind: rundir.KindVariant, stage: "rawsyscall", args: []string{"--wait", "poll-first"},
-			summary: "rawsyscall + a zero-timeout epoll_wait first; the blocking wait only when nothing is ready"},
-	}
-	defs = append(defs, pathologyDefs()...)
-	return append(append(defs, balanceDefs()...), scalingDefs()...)
-}
-
-// pathologyDefs reproduce the tail's causes for real, for the pathologies
-// scenario: a listen backlog of one under connection churn (SYNs dropped
-// and sent again after 1 s), an allocating stage collected continually
-// (GOGC=1), and a network that loses segments (each sent again after a
-// timer of 200 ms or more). The Nagle pair shows the fourth (delayed ACK).
-func pathologyDefs() []serverDef {
-	return []serverDef{
-		{name: "backlog-tiny", kind: rundir.KindVariant, stage: "keepalive", args: []string{"--backlog", "1"},
-			summary: "keepalive with a listen backlog of 1"},
-		{name: "gc-heavy", kind: rundir.KindVariant, stage: "keepalive", env: []string{"GOGC=1"},
-			summary: "keepalive (19 heap allocations per request) with GOGC=1: the collector runs all the time"},
-		{name: "lossy", kind: rundir.KindVariant, stage: "rawsyscall", lossPermille: lossyPermille,
-			summary: "rawsyscall in a network namespace whose loopback drops 1.5% of TCP segments, both directions (nftables)"},
-	}
-}
-
-// lossyPermille is the lossy variant's loss: enough for every trial to
-// lose segments, little enough that TCP does not spend it backing off.
-const lossyPermille = 15
-
-// BalanceStrategies are lab serve's --balance values. The bench does not
-// import the stages, so this is a copy of core.BalanceNames, and a test
-// in cmd/lab, which sees both, keeps the two equal.
-func BalanceStrategies() []string {
-	return []string{"reuseport", "round-robin", "least-conn", "least-latency", "random", "seed-random"}
-}
-
-// balanceReactors is how many reactors the balance variants run: more
-// than a 2-core machine's server CPU, so that they time-slice it.
-const balanceReactors = "4"
-
-// balanceDefs are multicore under each strategy, for the balance scenario.
-func balanceDefs() []serverDef {
+// variantDefs are the scenario's variants: stages served with extra lab
+// serve flags, which run only when the scenario lists them (and, among
+// them, those --servers names). The scenario files define them
+// (harness/scenarios/*.json say why each exists).
+func variantDefs(vs []scenarios.Variant) []serverDef {
 	var defs []serverDef
-	for _, b := range BalanceStrategies() {
-		defs = append(defs, serverDef{name: "mc-" + b, kind: rundir.KindVariant, stage: "multicore",
-			args:    []string{"--reactors", balanceReactors, "--balance", b},
-			summary: "multicore, " + balanceReactors + " reactors, --balance " + b})
-	}
-	return defs
-}
-
-// scalingDefs are multicore with 1, 2, 4 and 8 reactors under reuseport,
-// for the scaling scenario: each reactor pinned to its own CPU when the
-// server is given that many (--server-cpus).
-func scalingDefs() []serverDef {
-	var defs []serverDef
-	for _, n := range []string{"1", "2", "4", "8"} {
-		defs = append(defs, serverDef{name: "mc-x" + n, kind: rundir.KindVariant, stage: "multicore",
-			args:    []string{"--reactors", n, "--balance", "reuseport"},
-			summary: "multicore, " + n + " reactor(s), reuseport"})
+	for _, v := range vs {
+		defs = append(defs, serverDef{name: v.Name, kind: rundir.KindVariant, stage: v.Stage, args: v.Args, env: v.Env,
+			lossPermille: v.LossPermille, summary: v.Summary})
 	}
 	return defs
 }
@@ -160,8 +99,9 @@ func listStages(ctx context.Context, lab string) ([]serverDef, error) {
 }
 
 // catalog is every server a run may use: the ladder as lab stages lists it,
-// the contract's names it lacks (unavailable), then the references.
-func catalog(listed []serverDef, listErr error) []serverDef {
+// the contract's names it lacks (unavailable), the scenario's variants,
+// then the references.
+func catalog(listed []serverDef, listErr error, variants []scenarios.Variant) []serverDef {
 	defs := slices.Clone(listed)
 	for _, name := range ContractLadder() {
 		if slices.ContainsFunc(defs, func(d serverDef) bool { return d.name == name }) {
@@ -173,7 +113,7 @@ func catalog(listed []serverDef, listErr error) []serverDef {
 		}
 		defs = append(defs, serverDef{name: name, kind: rundir.KindStage, unavailable: why})
 	}
-	defs = append(defs, variantDefs()...)
+	defs = append(defs, variantDefs(variants)...)
 	return append(defs, referenceDefs()...)
 }
 

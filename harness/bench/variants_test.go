@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/scenarios"
 )
 
 func names(defs []serverDef) []string {
@@ -19,7 +20,11 @@ func names(defs []serverDef) []string {
 // otherwise; their lab serve command is their stage plus their flags.
 func TestVariantSelection(t *testing.T) {
 	listed := []serverDef{{name: "keepalive", kind: rundir.KindStage}, {name: "stackbuf", kind: rundir.KindStage}}
-	all := catalog(listed, nil)
+	ladder, err := scenarios.Load("ladder")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := catalog(listed, nil, ladder.Variants)
 
 	got, err := selectServers(all, nil, nil)
 	if err != nil || slices.Contains(names(got), "nagle-split") {
@@ -36,10 +41,17 @@ func TestVariantSelection(t *testing.T) {
 	if _, err := selectServers(all, nil, []string{"bogus"}); err == nil {
 		t.Fatal("an unknown variant in a scenario was accepted")
 	}
-	for _, d := range variantDefs() {
-		// A variant differs from its stage: flags, environment, or network.
-		if !slices.Contains(ContractLadder(), d.serveStage()) || (len(d.args)+len(d.env) == 0 && d.lossPermille == 0) || d.kind != rundir.KindVariant {
-			t.Errorf("variant %s: stage %q args %v kind %s", d.name, d.serveStage(), d.args, d.kind)
+	// Every scenario's variant differs from its stage: flags,
+	// environment, or network.
+	for _, name := range scenarios.Names() {
+		sc, err := scenarios.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range variantDefs(sc.Variants) {
+			if !slices.Contains(ContractLadder(), d.serveStage()) || (len(d.args)+len(d.env) == 0 && d.lossPermille == 0) || d.kind != rundir.KindVariant {
+				t.Errorf("%s: variant %s: stage %q args %v kind %s", name, d.name, d.serveStage(), d.args, d.kind)
+			}
 		}
 	}
 }
@@ -50,7 +62,7 @@ func TestVariantRate(t *testing.T) {
 	closed := 0.0
 	r := &runner{rate: 14000}
 	stage := &target{def: serverDef{name: "stackbuf", kind: rundir.KindStage}, addr: "127.0.0.1:1"}
-	variant := &target{def: variantDefs()[0], addr: "127.0.0.1:2"}
+	variant := &target{def: serverDef{name: "nagle-split", kind: rundir.KindVariant, stage: "keepalive"}, addr: "127.0.0.1:2"}
 	if got := r.scenarioJob(variant).rate; got != 14000 {
 		t.Fatalf("no variant_rate: variant rate %v, want the scenario's", got)
 	}

@@ -37,7 +37,7 @@ type Scenario struct {
 	Quick       Overrides `json:"quick"`
 	// Variants are stages with extra serve flags (such as the Nagle
 	// split-write pair) that run by default in this scenario.
-	Variants []string `json:"variants,omitempty"`
+	Variants []Variant `json:"variants,omitempty"`
 	// VariantRate is the rate of the variants when set: 0 is a closed
 	// loop, R > 0 an open loop; absent, they take the scenario's rate. The
 	// Nagle pair needs a closed loop: Linux delays an ACK only on a busy

@@ -70,7 +70,7 @@ func TestParseRejects(t *testing.T) {
 		"path with a space":       {`"/plaintext"`, `"/plain text"`},
 		"path splitting a line":   {`"/plaintext"`, `"/x HTTP/1.1\r\nHost: evil\r\n\r\nGET /y"`},
 		"path with a fragment":    {`"/plaintext"`, `"/plaintext#x"`},
-		"variant with a path":     {`"rounds": 3`, `"rounds": 3, "variants": ["../etc"]`},
+		"variant with a path":     {`"rounds": 3`, `"rounds": 3, "variants": [{"name": "../etc", "stage": "keepalive", "summary": "x"}]`},
 		"server with a separator": {`"rounds": 3`, `"rounds": 3, "servers": ["a/b"]`},
 		"server load of a path":   {`"rounds": 3`, `"rounds": 3, "server_loads": {"../x": {"mode": "keepalive", "conns": 1}}`},
 		"soak of two samples":     {`"rounds": 3`, `"rounds": 3, "soak": {"samples": 2, "settle": 0.1}`},

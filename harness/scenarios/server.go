@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -63,4 +64,60 @@ func (s Server) Validate() error {
 		return fmt.Errorf("%s: pprof %q: want an http:// URL, such as http://{addr}/debug/pprof", s.Name, s.Pprof)
 	}
 	return nil
+}
+
+// Variant is a stage served with extra lab serve flags (the Nagle pair, a
+// pathology): the lab's own servers beside the ladder, defined by the
+// scenario that runs them.
+type Variant struct {
+	Name    string   `json:"name"`
+	Stage   string   `json:"stage"`          // the stage lab serve runs
+	Args    []string `json:"args,omitempty"` // extra lab serve flags
+	Env     []string `json:"env,omitempty"`  // extra environment, KEY=VALUE
+	Summary string   `json:"summary"`        // one line for the report
+	// LossPermille > 0 serves and loads it inside a network namespace
+	// that drops that many TCP segments per thousand (internal/lossnet).
+	LossPermille int `json:"loss_permille,omitempty"`
+}
+
+// MaxLossPermille bounds a variant's loss, as internal/lossnet does.
+const MaxLossPermille = 100
+
+// benchOwnedFlags are lab serve flags the bench sets itself: a variant
+// may not set them.
+var benchOwnedFlags = []string{"--stage", "--addr", "--cpu", "--control", "--control-allow-remote"}
+
+// Validate checks a variant.
+func (v Variant) Validate() error {
+	var errs []error
+	if err := rundir.CheckName(v.Name); err != nil {
+		errs = append(errs, err)
+	}
+	if v.Stage == "" || v.Summary == "" {
+		errs = append(errs, fmt.Errorf("%s: stage and summary are required", v.Name))
+	}
+	for _, a := range v.Args {
+		flag, _, _ := strings.Cut(a, "=")
+		if slices.Contains(benchOwnedFlags, flag) {
+			errs = append(errs, fmt.Errorf("%s: %s is the bench's to set", v.Name, flag))
+		}
+	}
+	for _, kv := range v.Env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			errs = append(errs, fmt.Errorf("%s: env %q: want KEY=VALUE", v.Name, kv))
+		}
+	}
+	if v.LossPermille < 0 || v.LossPermille > MaxLossPermille {
+		errs = append(errs, fmt.Errorf("%s: loss_permille %d not in 0..%d", v.Name, v.LossPermille, MaxLossPermille))
+	}
+	return errors.Join(errs...)
+}
+
+// VariantNames lists the scenario's variants by name.
+func (s Scenario) VariantNames() []string {
+	var out []string
+	for _, v := range s.Variants {
+		out = append(out, v.Name)
+	}
+	return out
 }

@@ -131,10 +131,20 @@ func (s Scenario) checkNames() []error {
 	if err := rundir.CheckName(s.Name); err != nil {
 		errs = append(errs, fmt.Errorf("name: %w", err))
 	}
-	for _, n := range append(append([]string(nil), s.Variants...), s.Servers...) {
+	for _, n := range s.Servers {
 		if err := rundir.CheckName(n); err != nil {
-			errs = append(errs, fmt.Errorf("servers and variants: %w", err))
+			errs = append(errs, fmt.Errorf("servers: %w", err))
 		}
+	}
+	seen := map[string]bool{}
+	for i, v := range s.Variants {
+		if err := v.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("variants[%d]: %w", i, err))
+		}
+		if seen[v.Name] {
+			errs = append(errs, fmt.Errorf("variants[%d]: %s given twice", i, v.Name))
+		}
+		seen[v.Name] = true
 	}
 	for name := range s.ServerLoads {
 		if err := rundir.CheckName(name); err != nil {
