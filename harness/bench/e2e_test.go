@@ -513,6 +513,7 @@ func TestExternalServersEndToEnd(t *testing.T) {
 		"--server", "stubborn=(trap '' TERM; sleep "+marker+"1) & exec "+lab+" serve --addr {addr}",
 		"--server", "exits=echo bye >&2; exit 3 # {addr}",
 		"--server", "silent=sleep 30 # {port}",
+		"--server", "elsewhere=exec "+lab+" serve --addr 127.0.0.1:0 # not on {addr}",
 		"--server", "not-http="+lab+" serve --proto echo --addr {addr}")
 	run, err := rundir.Read(dir)
 	if err != nil {
@@ -527,7 +528,8 @@ func TestExternalServersEndToEnd(t *testing.T) {
 			t.Errorf("%s round 1: no kernel counters (%v)", name, err)
 		}
 	}
-	for name, why := range map[string]string{"exits": "exit status 3", "silent": "no TCP connect", "not-http": "no 2xx answer"} {
+	for name, why := range map[string]string{"exits": "exit status 3", "silent": "no TCP connect", "elsewhere": "no TCP connect",
+		"not-http": "no 2xx answer"} {
 		if s := server(t, run, name); !s.Failed || !strings.Contains(s.FailReason, why) {
 			t.Errorf("%s: failed %v, reason %q; want %q", name, s.Failed, s.FailReason, why)
 		}
@@ -565,8 +567,9 @@ func TestExternalGoServerPprofPull(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := server(t, run, "gosrv")
-	if s.Failed || !slices.Contains(s.Profiles, rundir.CPUProfileFile) {
-		t.Fatalf("gosrv: failed %v (%s), profiles %v", s.Failed, s.FailReason, s.Profiles)
+	if s.Failed || !slices.Contains(s.Profiles, rundir.CPUProfileFile) || !slices.Contains(s.Profiles, rundir.AllocsFile) ||
+		!slices.Contains(s.Profiles, rundir.TraceFile) {
+		t.Fatalf("gosrv: failed %v (%s), profiles %v, warnings %q", s.Failed, s.FailReason, s.Profiles, s.Warnings)
 	}
 	p, err := profile.Parse(mustOpen(t, filepath.Join(dir, "gosrv", rundir.CPUProfileFile)))
 	if err != nil || len(p.Sample) == 0 {
@@ -576,6 +579,9 @@ func TestExternalGoServerPprofPull(t *testing.T) {
 		t.Fatalf("lab report: %v\n%s", err, out)
 	}
 	mustExist(t, dir, rundir.ReportDir, "flame", "gosrv-cpu.html")
+	for _, f := range []string{rundir.AllocsFile, rundir.TraceFile} {
+		mustExist(t, dir, "gosrv", f)
+	}
 }
 
 func mustOpen(t *testing.T, path string) *os.File {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/pprof/profile"
@@ -120,30 +121,55 @@ func groupCPUSeconds(pgid int) (float64, error) {
 	return sum, nil
 }
 
+// pprofPulls are what the profiling pass pulls from a Go server's
+// net/http/pprof over one window: each handler takes the window's
+// seconds, and allocs then answers the allocations made in it alone.
+var pprofPulls = []struct {
+	handler, file string
+	pprof         bool // a pprof profile (the trace is not)
+}{
+	{"profile", rundir.CPUProfileFile, true},
+	{"allocs", rundir.AllocsFile, true},
+	{"trace", rundir.TraceFile, false},
+}
+
 // pprofPull is the profiling pass of a Go server the lab did not ship:
-// its net/http/pprof CPU profile over one load window, pulled while the
-// load runs. The window is whole seconds, as the handler takes them.
+// its CPU profile, allocations and execution trace over one load window,
+// pulled while the load runs. The window is whole seconds, as the
+// handlers take them. A pull that fails is a warning; the others stay.
 func (r *runner) pprofPull(ctx context.Context, t *target, job loadJob) error {
 	secs := max(1, int(math.Ceil(job.duration.Seconds())))
 	job.duration = time.Duration(secs) * time.Second
-	url := commandOf(t.def.pprof, t.addr) + "/profile?seconds=" + strconv.Itoa(secs)
+	base := commandOf(t.def.pprof, t.addr)
 	c := &http.Client{Timeout: job.duration + r.opt.Limits.HTTPTimeout, Transport: t.http.Transport}
-	pulled := make(chan error, 1)
-	go func() { pulled <- pullFile(ctx, c, url, filepath.Join(t.dir, rundir.CPUProfileFile)) }()
-	_, loadErr := r.runLoad(ctx, job)
-	if err := <-pulled; err != nil {
-		return fmt.Errorf("pprof: %w", err)
+	errs := make([]error, len(pprofPulls))
+	var wg sync.WaitGroup
+	for i, p := range pprofPulls {
+		url := base + "/" + p.handler + "?seconds=" + strconv.Itoa(secs)
+		wg.Go(func() { errs[i] = pullFile(ctx, c, url, filepath.Join(t.dir, p.file), p.pprof) })
 	}
-	t.profiles = append(t.profiles, rundir.CPUProfileFile)
+	_, loadErr := r.runLoad(ctx, job)
+	wg.Wait()
+	for i, p := range pprofPulls {
+		if errs[i] != nil {
+			t.warn(fmt.Sprintf("pprof %s: %v", p.handler, errs[i]))
+			continue
+		}
+		t.profiles = append(t.profiles, p.file)
+	}
+	if errs[0] != nil {
+		return fmt.Errorf("pprof: no CPU profile: %w", errs[0])
+	}
 	if loadErr != nil {
 		return fmt.Errorf("pprof load window: %w", loadErr)
 	}
 	return nil
 }
 
-// pullFile saves a 2xx answer of url as path, refusing one that is not a
-// profile (a page, an error) or larger than maxPulledProfile.
-func pullFile(ctx context.Context, c *http.Client, url, path string) error {
+// pullFile saves a 2xx answer of url as path, refusing one larger than
+// maxPulledProfile, or, for a profile, one that does not parse as one (a
+// page, an error).
+func pullFile(ctx context.Context, c *http.Client, url, path string, isProfile bool) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
@@ -163,8 +189,10 @@ func pullFile(ctx context.Context, c *http.Client, url, path string) error {
 	if len(b) > maxPulledProfile {
 		return fmt.Errorf("GET %s: over %d bytes", url, maxPulledProfile)
 	}
-	if _, err := profile.ParseData(b); err != nil {
-		return fmt.Errorf("GET %s: not a profile: %w", url, err)
+	if isProfile {
+		if _, err := profile.ParseData(b); err != nil {
+			return fmt.Errorf("GET %s: not a profile: %w", url, err)
+		}
 	}
 	return os.WriteFile(path, b, 0o644)
 }
