@@ -103,14 +103,5 @@ func treePIDs(pid int) ([]int, error) {
 // treeCPUSeconds is the CPU time of pid and every process below it.
 func treeCPUSeconds(pid int) (float64, error) {
 	pids, err := treePIDs(pid)
-	if err != nil {
-		return 0, err
-	}
-	var sum float64
-	for _, p := range pids {
-		if s, err := cpuSeconds(p); err == nil {
-			sum += s
-		}
-	}
-	return sum, nil
+	return sumCPUSeconds(pids), err
 }

@@ -109,16 +109,19 @@ func groupPIDs(pgid int) ([]int, error) {
 // A child that already exited is not in it: what the bench can see.
 func groupCPUSeconds(pgid int) (float64, error) {
 	pids, err := groupPIDs(pgid)
-	if err != nil {
-		return 0, err
-	}
+	return sumCPUSeconds(pids), err
+}
+
+// sumCPUSeconds adds the CPU time of pids; one that exited meanwhile
+// counts for nothing.
+func sumCPUSeconds(pids []int) float64 {
 	var sum float64
 	for _, pid := range pids {
 		if s, err := cpuSeconds(pid); err == nil {
 			sum += s
 		}
 	}
-	return sum, nil
+	return sum
 }
 
 // pprofPulls are what the profiling pass pulls from a Go server's
