@@ -61,6 +61,6 @@ func (t *target) writeResources(k int, trace rundir.ResourceTrace) {
 		t.soak = &v
 	}
 	if !v.Passed {
-		t.warn(fmt.Sprintf("round %d: soak not flat: %s", k, runstats.SoakSummary(v)))
+		t.warn(fmt.Sprintf("round %d: soak did not pass: %s", k, runstats.SoakSummary(v)))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"latencylab/harness/rundir"
 	"latencylab/internal/lossnet"
@@ -42,6 +43,11 @@ func (r *runner) tryStart(ctx context.Context, t *target) error {
 	spec, err := r.serverSpec(t, port)
 	if err != nil {
 		return err
+	}
+	if t.def.command != "" {
+		// A command from the command line or a scenario file runs as the
+		// user running the bench: it is said, before it runs.
+		r.prog.line("%s: running %s", t.def.name, strings.Join(spec.args[1:], " "))
 	}
 	c, err := r.children.start(spec)
 	if err != nil {
