@@ -30,6 +30,8 @@ func cmdLoad(args []string) error {
 type loadFlags struct {
 	conns                     int
 	duration, warmup, timeout time.Duration
+	durationSet               bool // --duration was given
+	requests                  int64
 	rate                      float64
 	mode                      loadmode.Mode
 	method, body, bodyFile    string
@@ -48,7 +50,8 @@ connection sends as soon as it has room; latency = service time). --rate R > 0
 is an open loop (wrk2 schedule): latency is measured from each request's
 intended send time, so server stalls cannot hide (coordinated-omission free);
 service time from the actual send; send lag = actual - intended send.
-Warm-up is measured separately and excluded. Prints a summary on stdout, a
+Warm-up is measured separately and excluded. --requests N ends the window after
+exactly N requests instead of after --duration. Prints a summary on stdout, a
 progress line on stderr when it is a terminal, and exits non-zero when no
 request got a 2xx/3xx response. With --slo, the verdict is in the summary
 and the JSON, and a missed objective exits with status 3 (for CI pipelines).`
@@ -56,7 +59,12 @@ and the JSON, and a missed objective exits with status 3 (for CI pipelines).`
 func (f *loadFlags) register(fs *flag.FlagSet) {
 	d := load.DefaultConfig("")
 	fs.IntVar(&f.conns, "conns", d.Conns, "connections, spread over the generator's threads")
-	fs.DurationVar(&f.duration, "duration", d.Duration, "measured window, after the warm-up")
+	f.duration = d.Duration
+	fs.Func("duration", "measured window, after the warm-up; with --requests, the time limit (default 10s; with --requests,\n"+
+		"the schedule's own length in open loop and "+load.RequestsTimeLimit.String()+" in closed loop)",
+		func(s string) (err error) { f.duration, err = time.ParseDuration(s); f.durationSet = true; return err })
+	fs.Int64Var(&f.requests, "requests", 0, "stop after exactly this many requests in the window (split evenly over the connections;\n"+
+		"each ends as a response or an error); 0 = the window is --duration")
 	fs.DurationVar(&f.warmup, "warmup", d.Warmup, "warm-up before the window (its requests are excluded, reported separately)")
 	fs.Float64Var(&f.rate, "rate", 0, "requests/s over all connections: 0 = closed loop, > 0 = open loop")
 	f.mode = d.Mode
@@ -92,6 +100,13 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 func (f *loadFlags) config(url string) (load.Config, error) {
 	cfg := load.DefaultConfig(url)
 	cfg.Conns, cfg.Duration, cfg.Warmup, cfg.Timeout = f.conns, f.duration, f.warmup, f.timeout
+	cfg.Requests = f.requests
+	if f.requests > 0 && !f.durationSet {
+		cfg.Duration = load.RequestsTimeLimit
+		if f.rate > 0 {
+			cfg.Duration = load.DurationMax // the schedule ends the window itself
+		}
+	}
 	cfg.Rate, cfg.Mode, cfg.Method, cfg.Headers = f.rate, f.mode, f.method, f.headers
 	cfg.HlogPath, cfg.Threads = f.hlogPath, f.threads
 	cfg.Shard, cfg.StartAt = f.shard, f.startAt

@@ -166,3 +166,47 @@ func TestLoadCommandSLO(t *testing.T) {
 		}
 	}
 }
+
+// --requests ends the window after exactly N requests, with --duration as
+// the time limit; without --duration the limit is not the 10 s default.
+func TestLoadCommandRequests(t *testing.T) {
+	url := helloServer(t)
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	var out bytes.Buffer
+	if err := runLoad([]string{url, "--conns", "3", "--warmup", "100ms", "--requests", "500", "--json", jsonPath},
+		&out, io.Discard, false); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if b, err := os.ReadFile(jsonPath); err != nil || json.Unmarshal(b, &m) != nil {
+		t.Fatalf("--json: %v", err)
+	}
+	if m["requests"] != 500.0 || m["requests_limit"] != 500.0 {
+		t.Errorf("requests %v, requests_limit %v: want 500", m["requests"], m["requests_limit"])
+	}
+	if !strings.Contains(out.String(), "window of --requests 500") {
+		t.Errorf("summary does not name the count:\n%s", out.String())
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--requests", "10"}, load.RequestsTimeLimit.String()},
+		{[]string{"--requests", "10", "--rate", "100"}, load.DurationMax.String()},
+		{[]string{"--requests", "10", "--duration", "3s"}, "3s"},
+	} {
+		var f loadFlags
+		fs := flag.NewFlagSet("load", flag.ContinueOnError)
+		f.register(fs)
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if cfg, err := f.config(url); err != nil || cfg.Duration.String() != tc.want {
+			t.Errorf("%q: duration %v (%v), want %s", tc.args, cfg.Duration, err, tc.want)
+		}
+	}
+	var ue usageError
+	if err := runLoad([]string{url, "--requests", "-1"}, io.Discard, io.Discard, false); !errors.As(err, &ue) {
+		t.Errorf("--requests -1: %v, want a usage error", err)
+	}
+}

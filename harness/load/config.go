@@ -18,12 +18,22 @@ const (
 	// rateMin keeps one connection's period (conns/rate) within what the
 	// nanosecond schedule can hold; below it the schedule would overflow.
 	rateMin        = 0.01 // req/s
-	durationMax    = 24 * time.Hour
+	durationMax    = DurationMax
 	timeoutMax     = 10 * time.Minute
 	bodySizeMax    = 16 << 20
 	headerCountMax = 100
 	threadsMax     = 256
+	requestsMax    = 1 << 40
 )
+
+// DurationMax is the longest window (and time limit) a run may have.
+const DurationMax = 24 * time.Hour
+
+// RequestsTimeLimit is lab load's time limit for a closed-loop run with
+// --requests and no --duration: long enough for any count a loopback
+// server answers in reasonable time, short enough that a stuck server
+// does not keep the run forever.
+const RequestsTimeLimit = 10 * time.Minute
 
 // Config is one load run. Use DefaultConfig for the command's defaults. In
 // the zero value, Method "" means GET and Mode{} means keepalive; every
@@ -32,16 +42,20 @@ type Config struct {
 	URL                       string
 	Conns                     int
 	Duration, Warmup, Timeout time.Duration
-	Rate                      float64 // req/s over all connections; 0 = closed loop
-	Mode                      loadmode.Mode
-	Method                    string
-	Headers                   []string // "Name: value"
-	Body                      []byte
-	NoDelay                   bool         // TCP_NODELAY on the client sockets
-	HlogPath                  string       // "" = none
-	Progress                  io.Writer    // nil = none; a \r-updated progress line
-	Threads                   int          // event-loop threads; 0 = GOMAXPROCS, at most Conns
-	Logger                    *slog.Logger // nil = slog.Default()
+	// Requests > 0 ends the window after exactly that many requests
+	// (split evenly over the whole plan's connections); Duration is then
+	// the time limit. 0: the window is Duration.
+	Requests int64
+	Rate     float64 // req/s over all connections; 0 = closed loop
+	Mode     loadmode.Mode
+	Method   string
+	Headers  []string // "Name: value"
+	Body     []byte
+	NoDelay  bool         // TCP_NODELAY on the client sockets
+	HlogPath string       // "" = none
+	Progress io.Writer    // nil = none; a \r-updated progress line
+	Threads  int          // event-loop threads; 0 = GOMAXPROCS, at most Conns
+	Logger   *slog.Logger // nil = slog.Default()
 	// Shard runs one agent's share of the plan (Conns and Rate are the
 	// whole plan's); the zero Shard runs all of it.
 	Shard Shard
@@ -87,6 +101,8 @@ func (c Config) validateCounts() error {
 		return fmt.Errorf("body of %d bytes is over the %d-byte limit", len(c.Body), bodySizeMax)
 	case c.Threads < 0 || c.Threads > threadsMax:
 		return fmt.Errorf("threads %d not in 0..%d", c.Threads, threadsMax)
+	case c.Requests < 0 || c.Requests > requestsMax:
+		return fmt.Errorf("requests %d not in 0..%d (0 = no count: the window is the duration)", c.Requests, int64(requestsMax))
 	}
 	return nil
 }
@@ -97,6 +113,10 @@ func (c Config) validateShard() error {
 	}
 	if c.Shard.Count > c.Conns {
 		return fmt.Errorf("shard %v: more agents than the plan's %d connections", c.Shard, c.Conns)
+	}
+	if c.Shard.Count > 0 && c.Requests > 0 && !c.openLoop() {
+		return errors.New("requests with shard needs an open loop (rate > 0): in a closed loop each agent's window " +
+			"ends when its own share is done, so the agents would not share one window")
 	}
 	switch {
 	case c.StartAt.IsZero():

@@ -40,11 +40,25 @@ type conn struct {
 	wakeAt     int64
 	wakeGen    uint32
 	wakeSet    bool
+	// With --requests, the window is requests [winFrom, winTo) of this
+	// slot: known from the start in open loop; in closed loop it opens
+	// with the first request sent after the warm-up (winFrom < 0 until).
+	quota          int64
+	winFrom, winTo int64
 }
 
 func newConn(idx uint32, depth int, phase int64) conn {
-	return conn{idx: idx, fd: -1, ring: make([]reqSlot, depth), phase: phase}
+	return conn{idx: idx, fd: -1, ring: make([]reqSlot, depth), phase: phase, winFrom: -1}
 }
+
+// openWindow starts the slot's --requests window at request from.
+func (c *conn) openWindow(from int64) { c.winFrom, c.winTo = from, from+c.quota }
+
+// inWindow says request k is one of the slot's --requests window.
+func (c *conn) inWindow(k int64) bool { return c.winFrom >= 0 && k >= c.winFrom && k < c.winTo }
+
+// spent says the slot has sent every request of its --requests window.
+func (c *conn) spent() bool { return c.winFrom >= 0 && c.next >= c.winTo }
 
 func (c *conn) push(s reqSlot) {
 	c.ring[(c.head+c.n)%len(c.ring)] = s

@@ -151,6 +151,8 @@ func planDiff(a, b rundir.LoadResult) string {
 		return fmt.Sprintf("plan of %d conns at %g req/s, %d at %g", sa.PlanConns, sa.PlanRate, sb.PlanConns, sb.PlanRate)
 	case sa.StartAt != sb.StartAt:
 		return fmt.Sprintf("start-at %q, %q", sa.StartAt, sb.StartAt)
+	case sa.PlanRequests != sb.PlanRequests:
+		return fmt.Sprintf("--requests %d, %d", sa.PlanRequests, sb.PlanRequests)
 	case a.WarmupS != b.WarmupS || sa.PlanDurationS != sb.PlanDurationS:
 		return fmt.Sprintf("warm-up %gs + %gs, %gs + %gs", a.WarmupS, sa.PlanDurationS, b.WarmupS, sb.PlanDurationS)
 	}
@@ -235,6 +237,7 @@ func mergeSummaries(agents []*agentResult) rundir.LoadResult {
 		r := a.sum
 		s.Conns += r.Conns
 		s.Requests += r.Requests
+		s.RequestsLimit += r.RequestsLimit
 		s.Connected += r.Connected
 		s.WarmupReqs += r.WarmupReqs
 		s.Interrupted = s.Interrupted || r.Interrupted

@@ -37,6 +37,7 @@ type recorder struct {
 	latency, service, sendLag, pacerLag *hdrhistogram.Histogram
 	iv                                  *ivRecorder // nil without --hlog
 	responses, warmupResponses          int64
+	settled                             int64 // measured requests that ended: a response, a failure, a timeout, unsent
 	connects                            int64
 	closedBetween                       int64  // server closes between responses, retried (keep-alive race)
 	timeoutMsg                          string // the timeout class's message
@@ -54,6 +55,7 @@ func clampNs(v int64) int64 { return min(max(v, 0), rundir.HistHighestNS) }
 // response records a measured, complete response.
 func (r *recorder) response(now, latencyNs, serviceNs int64, status int) {
 	r.responses++
+	r.settled++
 	if status >= 0 && status < statusMax {
 		r.statuses[status]++
 	}
@@ -62,6 +64,7 @@ func (r *recorder) response(now, latencyNs, serviceNs int64, status int) {
 
 // timeout records a request that timed out: an error and a latency sample.
 func (r *recorder) timeout(now, latencyNs, serviceNs int64) {
+	r.settled++
 	r.errors[classTimeout]++
 	if r.firstErr[classTimeout] == "" {
 		r.firstErr[classTimeout] = r.timeoutMsg
@@ -75,6 +78,7 @@ func (r *recorder) addUnsent(n int64) {
 		return
 	}
 	r.errors[classUnsent] += n
+	r.settled += n
 	r.firstErr[classUnsent] = unsentMessage
 }
 
@@ -102,6 +106,12 @@ func (r *recorder) fail(class errClass, err error) {
 	}
 }
 
+// failRequest counts a measured request that failed.
+func (r *recorder) failRequest(class errClass, err error) {
+	r.settled++
+	r.fail(class, err)
+}
+
 // note keeps the first error text of a class without counting it (warm-up).
 func (r *recorder) note(class errClass, err error) {
 	if r.firstErr[class] == "" && err != nil {
@@ -117,6 +127,7 @@ func (r *recorder) merge(o *recorder) {
 	r.pacerLag.Merge(o.pacerLag)
 	r.responses += o.responses
 	r.warmupResponses += o.warmupResponses
+	r.settled += o.settled
 	r.connects += o.connects
 	r.closedBetween += o.closedBetween
 	for i := range r.statuses {

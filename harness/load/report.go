@@ -52,7 +52,11 @@ func (r *Result) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "  agent %d of %d: %d of the plan's %d connections, %g of its %g req/s; origin %s (late by %v)\n",
 			sh.Index, sh.Count, s.Conns, sh.PlanConns, s.Rate, sh.PlanRate, sh.OriginClock, time.Duration(sh.LateNs))
 	}
-	fmt.Fprintf(w, "  requests     %d (warm-up: %d, excluded)\n", s.Requests, s.WarmupReqs)
+	limit := ""
+	if s.RequestsLimit > 0 {
+		limit = fmt.Sprintf(", window of --requests %d", s.RequestsLimit)
+	}
+	fmt.Fprintf(w, "  requests     %d (warm-up: %d, excluded%s)\n", s.Requests, s.WarmupReqs, limit)
 	fmt.Fprintf(w, "  throughput   %.2f req/s\n\n", s.ThroughputRPS)
 	r.writeTable(w)
 	r.writeCounts(w)

@@ -148,15 +148,21 @@ func finishRun(cfg Config, p *plan, workers []*worker, hw *hlogWriter, out execu
 		}
 	}
 	windowNs := max(min(out.endNs, p.endNs)-p.warmupNs, 0)
+	var share int64 // this agent's share of --requests
+	for _, w := range workers {
+		for i := range w.conns {
+			share += w.conns[i].quota
+		}
+	}
 	cpus := availableCPUs()
 	res := &Result{Latency: rec.latency, Service: rec.service, SendLag: rec.sendLag, PacerLag: rec.pacerLag,
 		open: p.open, threads: len(workers)}
 	res.Summary = buildSummary(cfg, rec, summaryInputs{
 		windowNs: windowNs, connected: connected, threads: len(workers), cpus: cpus,
 		loadCPU: out.cpu.utilization(cpus), busiest: busiest, marginNs: marginNs,
-		interrupted: interrupted,
+		interrupted: interrupted, requestsShare: share,
 	})
-	res.Summary.Shard = shardInfo(cfg, out)
+	res.Summary.Shard = shardInfo(cfg, p, out)
 	if res.Summary.Shard != nil && res.Summary.Shard.Late {
 		res.Summary.Warnings = append(res.Summary.Warnings, fmt.Sprintf(
 			"late: this agent reached the common origin %v after --start-at; its schedule kept the origin, so its first requests went out late", out.late.Round(time.Millisecond)))

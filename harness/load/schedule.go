@@ -22,6 +22,8 @@ type plan struct {
 	endNs     int64 // measuring ends: no request is intended at or after it
 	hardNs    int64 // nothing runs past it
 	timeoutNs int64
+	requests  int64  // --requests: the window's requests over all connections (0: none)
+	conns     int    // the whole plan's connections
 	req       []byte // one request
 	batch     []byte // InFlight copies of req, for one pipelined write
 	target    target
@@ -36,18 +38,50 @@ func newPlan(cfg Config, t target, t0 time.Time) *plan {
 		t0: t0, open: cfg.openLoop(), rate: cfg.Rate,
 		mode: cfg.Mode, headReq: cfg.method() == "HEAD",
 		nodelay: cfg.NoDelay, warmupNs: int64(cfg.Warmup), timeoutNs: int64(cfg.Timeout),
-		req: req, target: t,
+		req: req, target: t, requests: cfg.Requests, conns: cfg.Conns,
 	}
 	p.endNs = p.warmupNs + int64(cfg.Duration)
 	p.hardNs = p.endNs
 	if p.open {
 		p.periodNs = float64(cfg.Conns) * 1e9 / cfg.Rate
+		// With --requests the window is as long as they take at the rate:
+		// it ends one plan period (1/rate) after the last one's intended time.
+		p.endNs = min(p.endNs, p.lastIntended()+max(int64(1e9/p.rate), 1))
 		p.hardNs = p.endNs + p.timeoutNs + drainSlackNs
 	}
 	for range p.mode.InFlight() {
 		p.batch = append(p.batch, req...)
 	}
 	return p
+}
+
+// quota is connection gidx's share of --requests: the plan's requests
+// split evenly, the first connections taking one more.
+func (p *plan) quota(gidx int) int64 {
+	n := int64(p.conns)
+	q := p.requests / n
+	if int64(gidx) < p.requests%n {
+		q++
+	}
+	return q
+}
+
+// lastIntended is, in open loop with --requests, the intended time of the
+// window's last request over all connections: the schedule ends there,
+// so the window is as long as the requests take at the rate. Without
+// --requests it is the end of time.
+func (p *plan) lastIntended() int64 {
+	last := int64(-1)
+	if p.requests == 0 {
+		return math.MaxInt64 / 2
+	}
+	for g := range p.conns {
+		if q := p.quota(g); q > 0 {
+			ph := p.phase(g)
+			last = max(last, p.intended(ph, p.firstAtOrAfter(ph, p.warmupNs)+q-1))
+		}
+	}
+	return last
 }
 
 // phase is the intended time of request 0 of connection gidx: the

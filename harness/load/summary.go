@@ -27,7 +27,8 @@ type summaryInputs struct {
 	busiest   float64
 	marginNs  int64 // the pacers' early-wake margin at the end
 	// interrupted: cancelled (a signal) before the window ended
-	interrupted bool
+	interrupted   bool
+	requestsShare int64 // this agent's share of --requests (0: none)
 }
 
 func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult {
@@ -37,7 +38,7 @@ func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult
 		Errors: errorCounts(rec), Statuses: statusCounts(rec),
 		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
 		Connected: in.connected, WarmupS: cfg.Warmup.Seconds(), WarmupReqs: rec.warmupResponses,
-		LoadCPU: in.loadCPU, Interrupted: in.interrupted,
+		LoadCPU: in.loadCPU, Interrupted: in.interrupted, RequestsLimit: in.requestsShare,
 	}
 	if in.windowNs > 0 {
 		s.ThroughputRPS = float64(rec.responses) / (float64(in.windowNs) / 1e9)
@@ -169,6 +170,10 @@ func warnings(cfg Config, rec *recorder, in summaryInputs) []string {
 			"the results may measure the generator, not the server; give it more CPUs (--cpu, --threads)",
 			100*in.busiest, 100*in.loadCPU, in.cpus))
 	}
+	if lim := in.requestsShare; lim > 0 && rec.settled < lim && !in.interrupted {
+		w = append(w, fmt.Sprintf("the time limit came first: --duration %v ended the run after %d of the %d requests of --requests",
+			cfg.Duration, rec.settled, lim))
+	}
 	if n := rec.errors[classUnsent]; n > 0 {
 		w = append(w, fmt.Sprintf("%d scheduled requests of the window were never sent: no usable connection before the deadline (counted as unsent errors)", n))
 	}
@@ -215,11 +220,12 @@ func shareOfRate(cfg Config) float64 {
 
 // shardInfo says where a sharded agent stood in its plan; nil for a
 // whole-plan run without --start-at.
-func shardInfo(cfg Config, out execution) *rundir.ShardInfo {
+func shardInfo(cfg Config, p *plan, out execution) *rundir.ShardInfo {
 	if cfg.Shard.Count == 0 && cfg.StartAt.IsZero() {
 		return nil
 	}
-	si := &rundir.ShardInfo{Index: cfg.Shard.Index, Count: cfg.Shard.count(), PlanConns: cfg.Conns, PlanRate: cfg.Rate, PlanDurationS: cfg.Duration.Seconds(),
+	si := &rundir.ShardInfo{Index: cfg.Shard.Index, Count: cfg.Shard.count(), PlanConns: cfg.Conns, PlanRate: cfg.Rate,
+		PlanDurationS: float64(p.endNs-p.warmupNs) / 1e9, PlanRequests: cfg.Requests,
 		OriginClock: out.origin.UTC().Format(time.RFC3339Nano), LateNs: int64(out.late), Late: out.late > lateAfter}
 	if !cfg.StartAt.IsZero() {
 		si.StartAt = cfg.StartAt.UTC().Format(time.RFC3339Nano)

@@ -53,7 +53,14 @@ func newWorker(ctx context.Context, p *plan, planConns []int, rec *recorder, sta
 	w.sa, w.family = p.target.sockaddr()
 	w.conns = make([]conn, len(planConns))
 	for i, g := range planConns {
-		w.conns[i] = newConn(uint32(i), p.mode.InFlight(), p.phase(g))
+		c := newConn(uint32(i), p.mode.InFlight(), p.phase(g))
+		if p.requests > 0 {
+			c.quota = p.quota(g)
+			if p.open {
+				c.openWindow(p.firstAtOrAfter(c.phase, p.warmupNs))
+			}
+		}
+		w.conns[i] = c
 	}
 	return w, nil
 }
@@ -92,6 +99,8 @@ func (w *worker) finished(now int64) bool {
 	switch {
 	case w.cancelled || now >= w.p.hardNs:
 		return true
+	case w.p.requests > 0 && w.allSpent():
+		return true
 	case now < w.p.endNs:
 		return false
 	case !w.p.open:
@@ -116,9 +125,29 @@ func (w *worker) busy(now int64) bool {
 	return false
 }
 
+// allSpent says, with --requests, that every slot has sent its share and
+// has nothing in flight.
+func (w *worker) allSpent() bool {
+	for i := range w.conns {
+		if c := &w.conns[i]; !c.spent() || c.n > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // hasBacklog says the connection has due, unsent requests of the window.
 func (w *worker) hasBacklog(c *conn) bool {
-	return w.p.open && w.p.intended(c.phase, c.next) < w.p.endNs
+	return w.p.open && w.p.intended(c.phase, c.next) < w.p.endNs && !c.spent()
+}
+
+// counts says whether request s of c is measured: with --requests, when
+// it is one of the slot's window; otherwise by plan.measured's rule.
+func (w *worker) counts(c *conn, s reqSlot, now int64) bool {
+	if w.p.requests > 0 {
+		return c.inWindow(s.k)
+	}
+	return w.p.measured(s.intended, now)
 }
 
 // runDue handles the wake-ups whose time has come.
@@ -232,7 +261,7 @@ func (w *worker) finish(now int64) {
 func (w *worker) expireOutstanding(c *conn, now int64) {
 	for c.n > 0 {
 		s := c.popFront()
-		if w.p.measured(s.intended, now) {
+		if w.counts(c, s, now) {
 			w.rec.timeout(now, now-s.intended, now-s.sent)
 			w.errs++
 		}
@@ -242,7 +271,11 @@ func (w *worker) expireOutstanding(c *conn, now int64) {
 // countUnsent counts requests of the window that were due but never sent.
 func (w *worker) countUnsent(c *conn) {
 	from := max(c.next, w.p.firstAtOrAfter(c.phase, w.p.warmupNs))
-	if end := w.p.firstAtOrAfter(c.phase, w.p.endNs); end > from {
+	end := w.p.firstAtOrAfter(c.phase, w.p.endNs)
+	if w.p.requests > 0 {
+		end = min(end, c.winTo)
+	}
+	if end > from {
 		w.rec.addUnsent(end - from)
 	}
 }

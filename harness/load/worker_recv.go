@@ -92,7 +92,7 @@ func (w *worker) complete(c *conn, now int64) bool {
 	}
 	s := c.popFront()
 	status, closeConn := c.parser.status, c.parser.closeConn || w.p.mode.Closes()
-	if w.p.measured(s.intended, now) {
+	if w.counts(c, s, now) {
 		w.rec.response(now, now-s.intended, now-s.sent, status)
 		if status >= 400 {
 			w.errs++
@@ -154,8 +154,8 @@ func (w *worker) fail(c *conn, now int64, class errClass, err error) {
 	}
 	if c.n > 0 {
 		s := c.popFront()
-		if w.p.measured(s.intended, now) {
-			w.rec.fail(class, err)
+		if w.counts(c, s, now) {
+			w.rec.failRequest(class, err)
 			w.errs++
 		} else {
 			w.rec.note(class, err)

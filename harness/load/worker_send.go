@@ -33,7 +33,7 @@ func (w *worker) advanceIdle(c *conn, now int64) {
 		if !w.enqueueDue(c, now) {
 			return
 		}
-	} else if now >= w.p.endNs && !w.hasBacklog(c) {
+	} else if (now >= w.p.endNs || c.spent()) && !w.hasBacklog(c) {
 		return
 	}
 	w.connect(c, now)
@@ -48,6 +48,9 @@ func (w *worker) enqueueDue(c *conn, now int64) bool {
 	}
 	added := false
 	for c.n < w.p.mode.InFlight() {
+		if !w.mayEnqueue(c, now) {
+			break
+		}
 		intended := now
 		if w.p.open {
 			intended = w.p.intended(c.phase, c.next)
@@ -68,6 +71,19 @@ func (w *worker) enqueueDue(c *conn, now int64) bool {
 		added = true
 	}
 	return added
+}
+
+// mayEnqueue says the slot's --requests share (if any) lets it send
+// another request. A closed-loop slot's window opens with its first
+// request after the warm-up.
+func (w *worker) mayEnqueue(c *conn, now int64) bool {
+	if w.p.requests == 0 {
+		return true
+	}
+	if c.winFrom < 0 && now >= w.p.warmupNs {
+		c.openWindow(c.next)
+	}
+	return !c.spent()
 }
 
 // recordSend records the send lag of a measured open-loop request, once.
@@ -175,7 +191,7 @@ func (w *worker) checkTimeout(c *conn, now int64) {
 		w.connectFailed(c, now, errConnectTimeout)
 	case c.n > 0 && c.state == stOpen && now-c.front().sent >= w.p.timeoutNs:
 		s := c.popFront()
-		if w.p.measured(s.intended, now) {
+		if w.counts(c, s, now) {
 			w.rec.timeout(now, now-s.intended, now-s.sent)
 			w.errs++
 		}

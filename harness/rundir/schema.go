@@ -112,12 +112,16 @@ func (p Percentiles) Empty() bool { return p.Count == 0 && p.Max == 0 }
 // LoadResult is the output of lab load --json (CONTRACTS.md §3). The keys
 // up to SendLag are the contract; the rest are additions.
 type LoadResult struct {
-	URL           string            `json:"url"`
-	Conns         int               `json:"conns"`
-	Rate          float64           `json:"rate"`
-	Mode          string            `json:"mode"`
-	DurationS     float64           `json:"duration_s"`
-	Requests      int64             `json:"requests"`
+	URL       string  `json:"url"`
+	Conns     int     `json:"conns"`
+	Rate      float64 `json:"rate"`
+	Mode      string  `json:"mode"`
+	DurationS float64 `json:"duration_s"`
+	Requests  int64   `json:"requests"`
+	// RequestsLimit is lab load --requests (this agent's share of it):
+	// the window ended after that many requests, each ending as a
+	// response or an error, unless a warning says the time limit came first.
+	RequestsLimit int64             `json:"requests_limit,omitempty"`
 	Errors        map[string]int64  `json:"errors"` // by class: connect, read, write, timeout, reset, parse, status_<code>
 	ThroughputRPS float64           `json:"throughput_rps"`
 	Latency       Percentiles       `json:"latency_ns"`
@@ -199,11 +203,12 @@ type ShardInfo struct {
 	PlanConns     int     `json:"plan_conns"`
 	PlanRate      float64 `json:"plan_rate"`
 	PlanDurationS float64 `json:"plan_duration_s"`
-	StartAt       string  `json:"start_at,omitempty"` // the common origin (RFC 3339); empty: the agent started at once
-	OriginClock   string  `json:"origin_clock"`       // this agent's wall clock when it reached the origin (RFC 3339)
-	LateNs        int64   `json:"late_ns"`            // how long after start_at that was
-	Late          bool    `json:"late"`               // later than the bound: its schedule was not kept at the start
-	Requests      int64   `json:"requests,omitempty"` // in Agents of a merged result: this agent's requests
+	StartAt       string  `json:"start_at,omitempty"`      // the common origin (RFC 3339); empty: the agent started at once
+	OriginClock   string  `json:"origin_clock"`            // this agent's wall clock when it reached the origin (RFC 3339)
+	LateNs        int64   `json:"late_ns"`                 // how long after start_at that was
+	Late          bool    `json:"late"`                    // later than the bound: its schedule was not kept at the start
+	Requests      int64   `json:"requests,omitempty"`      // in Agents of a merged result: this agent's requests
+	PlanRequests  int64   `json:"plan_requests,omitempty"` // the plan's --requests
 }
 
 // Stats is a server's /stats JSON (CONTRACTS.md §2), as a run keeps it.
