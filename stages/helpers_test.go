@@ -55,6 +55,9 @@ const testReactors = 3
 // startStage serves st on 127.0.0.1:0 until the test ends.
 func startStage(t testing.TB, st Stage, opts ...serverOption) *testServer {
 	t.Helper()
+	if st.Core.Engine == core.EngineUring {
+		skipWithoutUring(t)
+	}
 	cfg := httpd.Config{Stage: st.Name, Strategies: st.HTTP, Limits: http1.DefaultLimits()}
 	var coreOpts []func(*core.Config)
 	for _, o := range opts {
@@ -160,6 +163,27 @@ func keepAliveStages() []Stage {
 		}
 	}
 	return out
+}
+
+// skipWithoutUring skips, saying why, where the kernel refuses io_uring.
+func skipWithoutUring(t testing.TB) {
+	t.Helper()
+	if err := core.UringAvailable(); err != nil {
+		t.Skipf("skipped: %v", err)
+	}
+}
+
+// hardenedStages are the stages the hardening and shutdown contracts are
+// proved on: the default, on epoll, and uring, on io_uring. Each runs as
+// a subtest; uring's skips visibly where io_uring is refused.
+func hardenedStages(t *testing.T, f func(t *testing.T, st Stage)) {
+	for _, name := range []string{Default, "uring"} {
+		st, ok := Lookup(name)
+		if !ok {
+			t.Fatalf("stage %s is not in the ladder", name)
+		}
+		t.Run(name, func(t *testing.T) { f(t, st) })
+	}
 }
 
 // defaultStage is the stage lab serve runs by default.

@@ -26,6 +26,7 @@ func TestShutdownUnderLoadLosesNothing(t *testing.T) {
 		opts []serverOption
 	}{
 		{"one reactor", defaultStage(), nil},
+		{"one reactor on io_uring", uring(), nil},
 		{"multicore reuseport", mc, nil},
 		{"multicore least-conn", mc, []serverOption{withBalance(core.BalanceLeastConn)}},
 	} {
@@ -108,7 +109,10 @@ func hammer(t *testing.T, addr string, stopAt time.Time) uint64 {
 // A slowloris client is closed at the header timeout while other clients
 // keep being served.
 func TestSlowlorisClosedAtHeaderTimeout(t *testing.T) {
-	st := defaultStage()
+	hardenedStages(t, slowlorisClosedAtHeaderTimeout)
+}
+
+func slowlorisClosedAtHeaderTimeout(t *testing.T, st Stage) {
 	const headerTimeout = 400 * time.Millisecond
 	ts := startStage(t, st, withCore(func(c *core.Config) { c.HeaderTimeout = headerTimeout }))
 	slow := dial(t, ts.Addr())

@@ -31,6 +31,7 @@ type CoreStrategies struct {
 	Buffers  func(size, keptMax int) core.BufferPool // read buffers of size bytes, at most keptMax idle
 	Syscalls core.Syscalls                           // how the calls that cannot block reach the kernel
 	Wait     core.Wait                               // how the loop waits for events
+	Engine   core.Engine                             // epoll readiness or io_uring completions
 	PerCPU   bool                                    // one reactor per CPU of the server; false: one reactor
 	Balance  core.Balance                            // how a group of reactors spreads connections
 }
@@ -42,7 +43,7 @@ const Default = "rawsyscall"
 
 // Ladder returns the stages in order.
 func Ladder() []Stage {
-	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched(), rawsyscall(), multicore()}
+	return []Stage{naive(), nodelay(), keepalive(), pools(), stackbuf(), batched(), rawsyscall(), uring(), multicore()}
 }
 
 // Lookup finds a stage of the ladder by name.
@@ -71,7 +72,8 @@ func Names() []string {
 // final ReadBufferSize, so a pool holds buffers of the size the core asks
 // for.
 func (s Stage) CoreConfig(overrides ...func(*core.Config)) core.Config {
-	cfg := core.Config{NoDelay: s.Core.NoDelay, Backlog: s.Core.Backlog, Syscalls: s.Core.Syscalls, Wait: s.Core.Wait}
+	cfg := core.Config{NoDelay: s.Core.NoDelay, Backlog: s.Core.Backlog, Syscalls: s.Core.Syscalls, Wait: s.Core.Wait,
+		Engine: s.Core.Engine}
 	for _, o := range overrides {
 		o(&cfg)
 	}

@@ -53,7 +53,7 @@ func (r *Reactor) admit(fd int) {
 	}
 	c := r.table.open(fd)
 	c.init(r, fd)
-	if err := r.sysEpollCtl(unix.EPOLL_CTL_ADD, fd, connEvents, int32(c.gen)); err != nil {
+	if err := r.register(c); err != nil {
 		r.log.Error("core: epoll_ctl add", "fd", fd, "err", err)
 		r.table.release(c)
 		r.closeFd(fd)
@@ -65,8 +65,9 @@ func (r *Reactor) admit(fd int) {
 	r.setPhase(c, PhaseReading) // a new connection owes its first request
 	r.h.Open(c)
 	// Input already queued is reported by the ADD itself (epoll checks
-	// readiness on insert), so there is nothing to read yet; settle only
-	// applies what Open did (a greeting, CloseAfterWrite).
+	// readiness on insert), or by the receive's first completion under
+	// io_uring, so there is nothing to read yet; settle only applies what
+	// Open did (a greeting, CloseAfterWrite).
 	r.settle(c)
 }
 
@@ -86,7 +87,7 @@ func (r *Reactor) refuseNew(fd int) {
 	c := r.table.open(fd)
 	c.init(r, fd)
 	c.refused = true
-	if err := r.sysEpollCtl(unix.EPOLL_CTL_ADD, fd, connEvents, int32(c.gen)); err != nil {
+	if err := r.register(c); err != nil {
 		r.table.release(c)
 		r.refuseAtOnce(fd)
 		return
@@ -121,6 +122,9 @@ func (r *Reactor) closeConn(c *Conn) {
 		r.h.Close(c)
 	}
 	r.releaseBuf(c)
+	if r.ur != nil {
+		r.forgetRing(c)
+	}
 	r.dropOut(c)
 	r.closeFd(c.fd)
 	r.table.release(c)

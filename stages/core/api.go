@@ -30,6 +30,9 @@ const (
 	DefaultMemoryMax      = 256 << 20        // server-wide: read buffers held + pending output
 	DefaultRefusedMax     = 1024             // refused connections lingering at once (see Config.Reject)
 	DefaultHandoffMax     = 4096             // connections handed to a reactor and not yet taken in
+	DefaultRingEntries    = 1024             // io_uring: submission queue entries (the CQ ring has twice as many)
+	DefaultRecvBuffers    = 1024             // io_uring: provided receive buffers (a power of two)
+	DefaultRecvBufferSize = 4 << 10          // io_uring: bytes per provided receive buffer
 )
 
 // Config is everything a reactor needs. Zero values take the defaults above.
@@ -72,6 +75,17 @@ type Config struct {
 	// syscalls.go); Wait is how the loop waits for events (see wait.go).
 	Syscalls Syscalls
 	Wait     Wait
+
+	// Engine is how the loop learns of and does its I/O: epoll readiness
+	// and read/write calls (the default), or io_uring completions (see
+	// uring.go). The rest of the core is the same for both.
+	Engine Engine
+	// RingEntries, RecvBuffers and RecvBufferSize size the io_uring
+	// engine: its submission queue, and the receive buffers it provides
+	// the kernel (charged to MemoryMax for as long as the reactor serves).
+	RingEntries    int
+	RecvBuffers    int
+	RecvBufferSize int
 
 	// Listener is how connections reach the reactor: its own listener
 	// (the default), one of several sharing the port with SO_REUSEPORT, or
@@ -129,6 +143,7 @@ const (
 	SysEpollCtl
 	SysSetsockopt
 	SysShutdown
+	SysUringEnter
 	NumSyscallKinds
 )
 
@@ -145,4 +160,6 @@ type Stats struct {
 	StaleEvents         uint64 // events for an fd whose generation moved on
 	Timeouts            uint64 // connections closed by a timer
 	Syscalls            [NumSyscallKinds]uint64
+	UringSQEs           uint64 // io_uring requests submitted (0 under epoll)
+	UringCQEs           uint64 // io_uring completions handled
 }

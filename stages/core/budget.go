@@ -60,6 +60,7 @@ func (r *Reactor) accountOut(c *Conn) {
 
 // dropOut releases c's output buffer.
 func (r *Reactor) dropOut(c *Conn) {
+	r.keepOut(c.out)
 	c.out, c.outOff = nil, 0
 	r.accountOut(c)
 }

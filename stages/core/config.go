@@ -17,6 +17,9 @@ func (cfg Config) withDefaults() Config {
 	setInt(&cfg.MemoryMax, DefaultMemoryMax)
 	setInt(&cfg.RefusedMax, DefaultRefusedMax)
 	setInt(&cfg.HandoffMax, DefaultHandoffMax)
+	setInt(&cfg.RingEntries, DefaultRingEntries)
+	setInt(&cfg.RecvBuffers, DefaultRecvBuffers)
+	setInt(&cfg.RecvBufferSize, DefaultRecvBufferSize)
 	if cfg.HeaderTimeout == 0 {
 		cfg.HeaderTimeout = DefaultHeaderTimeout
 	}
@@ -63,6 +66,8 @@ func (cfg Config) validate() error {
 	case cfg.ReadBufferMax < cfg.ReadBufferSize:
 		return fmt.Errorf("core config: ReadBufferMax %d < ReadBufferSize %d",
 			cfg.ReadBufferMax, cfg.ReadBufferSize)
+	case cfg.Engine == EngineUring:
+		return cfg.validateUring()
 	}
 	return nil
 }

@@ -40,6 +40,8 @@ type Conn struct {
 	prev, next int32
 	deadline   int64 // reactor clock, nanoseconds
 
+	ux connUring // EngineUring's state (uring.go)
+
 	session any
 }
 
@@ -95,7 +97,9 @@ func (c *Conn) Write(p []byte) {
 	if len(p) == 0 || !c.writable() {
 		return
 	}
-	if c.pending() > 0 {
+	if c.pending() > 0 || c.r.ur != nil {
+		// Under io_uring every write is a send request from pending
+		// output, submitted with the turn's one enter.
 		c.queue(p)
 		return
 	}
@@ -121,8 +125,9 @@ func (c *Conn) queue(p []byte) {
 		c.fail()
 		return
 	}
-	if c.outOff > 0 && c.outOff >= cap(c.out)/2 {
-		// Reclaim the flushed front instead of growing the buffer.
+	if c.outOff > 0 && c.outOff >= cap(c.out)/2 && !c.ux.sending {
+		// Reclaim the flushed front instead of growing the buffer (never
+		// under a send request in flight: the kernel may still read it).
 		c.out = c.out[:copy(c.out, c.out[c.outOff:])]
 		c.outOff = 0
 	}
@@ -145,8 +150,11 @@ func (c *Conn) growOut(need int) bool {
 			return false
 		}
 	}
-	out := make([]byte, len(c.out), newCap)
-	copy(out, c.out)
+	out := c.r.outBuf(newCap)
+	if out == nil {
+		out = make([]byte, 0, newCap)
+	}
+	out = append(out, c.out...)
 	c.out = out
 	c.r.accountOut(c)
 	return true

@@ -15,6 +15,7 @@ type counters struct {
 	stale       atomic.Uint64
 	timeouts    atomic.Uint64
 	sys         [NumSyscallKinds]atomic.Uint64
+	sqes, cqes  atomic.Uint64
 }
 
 func (c *counters) syscall(k SyscallKind) { c.sys[k].Add(1) }
@@ -29,6 +30,8 @@ func (c *counters) snapshot() Stats {
 		BytesSent:           c.bytesOut.Load(),
 		StaleEvents:         c.stale.Load(),
 		Timeouts:            c.timeouts.Load(),
+		UringSQEs:           c.sqes.Load(),
+		UringCQEs:           c.cqes.Load(),
 	}
 	for k := range s.Syscalls {
 		s.Syscalls[k] = c.sys[k].Load()
@@ -55,13 +58,15 @@ func (k SyscallKind) String() string {
 		return "setsockopt"
 	case SysShutdown:
 		return "shutdown"
+	case SysUringEnter:
+		return "io_uring_enter"
 	}
 	return "unknown"
 }
 
 // SyscallMap returns the syscall counts keyed by kind name ("read", "write",
 // "accept4", "close", "epoll_wait", "epoll_ctl", "setsockopt",
-// "shutdown"). Every kind is present, zero counts included, so consumers see
+// "shutdown", "io_uring_enter"). Every kind is present, zero counts included, so consumers see
 // a stable key set.
 func (s Stats) SyscallMap() map[string]uint64 {
 	m := make(map[string]uint64, NumSyscallKinds)

@@ -12,7 +12,7 @@ func TestSyscallMapKeys(t *testing.T) {
 		s.Syscalls[k] = uint64(k + 1)
 	}
 	m := s.SyscallMap()
-	want := []string{"read", "write", "accept4", "close", "epoll_wait", "epoll_ctl", "setsockopt", "shutdown"}
+	want := []string{"read", "write", "accept4", "close", "epoll_wait", "epoll_ctl", "setsockopt", "shutdown", "io_uring_enter"}
 	if len(m) != len(want) {
 		t.Fatalf("%d keys, want %d: %v", len(m), len(want), m)
 	}
@@ -39,6 +39,10 @@ func TestSyscallsPerRoundTrip(t *testing.T) {
 	}
 	after := s.r.Stats()
 	delta := func(k SyscallKind) uint64 { return after.Syscalls[k] - before.Syscalls[k] }
+	if onUring() {
+		uringRoundTrips(t, before, after, rounds)
+		return
+	}
 	t.Logf("per round trip: read %.3f write %.3f epoll_wait %.3f epoll_ctl %.3f",
 		float64(delta(SysRead))/rounds, float64(delta(SysWrite))/rounds,
 		float64(delta(SysEpollWait))/rounds, float64(delta(SysEpollCtl))/rounds)
@@ -51,6 +55,29 @@ func TestSyscallsPerRoundTrip(t *testing.T) {
 	}
 	if setsock := after.Syscalls[SysSetsockopt]; setsock != 2 { // SO_REUSEADDR + one TCP_NODELAY
 		t.Fatalf("setsockopt %d, want 2", setsock)
+	}
+}
+
+// uringRoundTrips: under io_uring a lone client's round trip is a receive
+// completion, a send request and its completion, and at most two enters
+// (one that waits for the request, one that submits the answer); no read,
+// write or epoll call.
+func uringRoundTrips(t *testing.T, before, after Stats, rounds uint64) {
+	t.Helper()
+	delta := func(k SyscallKind) uint64 { return after.Syscalls[k] - before.Syscalls[k] }
+	sqes, cqes := after.UringSQEs-before.UringSQEs, after.UringCQEs-before.UringCQEs
+	t.Logf("per round trip: io_uring_enter %.3f, SQEs %.3f, CQEs %.3f",
+		float64(delta(SysUringEnter))/float64(rounds), float64(sqes)/float64(rounds), float64(cqes)/float64(rounds))
+	for _, k := range []SyscallKind{SysRead, SysWrite, SysEpollWait, SysEpollCtl} {
+		if d := delta(k); d != 0 {
+			t.Errorf("%s called %d times", k, d)
+		}
+	}
+	if e := delta(SysUringEnter); e == 0 || e > 2*rounds {
+		t.Errorf("io_uring_enter %d times over %d round trips, want 1 to 2 each", e, rounds)
+	}
+	if sqes != rounds || cqes != 2*rounds {
+		t.Errorf("%d SQEs and %d CQEs over %d round trips, want one send, and its completion and a receive's, each", sqes, cqes, rounds)
 	}
 }
 
@@ -97,7 +124,7 @@ func BenchmarkEchoRoundTrip(b *testing.B) {
 		{"pooled", func() BufferPool { return NewPooledBuffers(0, 16) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			r, err := New(Config{Addr: "127.0.0.1:0", NoDelay: true, Buffers: bc.buf()}, echoHandler{})
+			r, err := New(Config{Addr: "127.0.0.1:0", NoDelay: true, Buffers: bc.buf(), Engine: testEngine}, echoHandler{})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -72,7 +72,7 @@ func TestLargePayloadPartialWrites(t *testing.T) {
 		t.Fatal("echoed payload differs")
 	}
 	after := s.r.Stats()
-	if arms := after.Syscalls[SysEpollCtl] - before.Syscalls[SysEpollCtl]; arms < 2 {
+	if arms := after.Syscalls[SysEpollCtl] - before.Syscalls[SysEpollCtl]; arms < 2 && !onUring() {
 		t.Fatalf("epoll_ctl delta %d: EPOLLOUT never armed and disarmed", arms)
 	}
 	if after.BytesSent-before.BytesSent != uint64(len(payload)) {

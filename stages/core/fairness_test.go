@@ -34,7 +34,7 @@ func (h *orderHandler) Data(c *Conn, in []byte) int {
 // flood is done. Without the budget the flood is read to the end first.
 func TestReadBudgetSharesTurns(t *testing.T) {
 	h := &orderHandler{first: map[int]int{}, last: map[int]int{}}
-	r, err := New(Config{Addr: "127.0.0.1:0", ReadBufferSize: 512, ReadBufferMax: 512, ReadsPerEvent: 2}, h)
+	r, err := New(Config{Addr: "127.0.0.1:0", ReadBufferSize: 512, ReadBufferMax: 512, ReadsPerEvent: 2, Engine: testEngine}, h)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func startGroup(t *testing.T, n int, b Balance) *testGroup {
 	t.Helper()
 	tg := &testGroup{}
 	g, err := NewGroup(GroupConfig{Reactors: n, Balance: b},
-		func(int) Config { return Config{Addr: "127.0.0.1:0"} },
+		func(int) Config { return Config{Addr: "127.0.0.1:0", Engine: testEngine} },
 		func(int) Handler { h := &countingEcho{}; tg.hs = append(tg.hs, h); return h })
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +161,9 @@ func TestReusePortSpreads(t *testing.T) {
 // a request in progress get their answer, then the group's Serve returns.
 func TestGroupShutdownDrainsEveryReactor(t *testing.T) {
 	g, err := NewGroup(GroupConfig{Reactors: 3, Balance: BalanceRoundRobin},
-		func(int) Config { return Config{Addr: "127.0.0.1:0", DrainTimeout: 5 * time.Second} },
+		func(int) Config {
+			return Config{Addr: "127.0.0.1:0", DrainTimeout: 5 * time.Second, Engine: testEngine}
+		},
 		func(int) Handler { return &lineHandler{} })
 	if err != nil {
 		t.Fatal(err)

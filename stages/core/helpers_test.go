@@ -28,6 +28,7 @@ func start(t *testing.T, cfg Config, h Handler) *server {
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
 	}
+	cfg.Engine = testEngine
 	r, err := New(cfg, h)
 	if err != nil {
 		t.Fatal(err)

@@ -243,6 +243,9 @@ func (r *Reactor) discardInput(c *Conn) {
 // socket: n bytes read (0 on EAGAIN, EOF or an error, which marks c
 // failed), or retry after EINTR.
 func (r *Reactor) readInto(c *Conn, p []byte) (n int, retry bool) {
+	if r.ur != nil {
+		return r.takeStash(c, p)
+	}
 	n, err := r.sysRead(c.fd, p)
 	c.inReady = false
 	switch {

@@ -65,7 +65,7 @@ func TestManyIdleConns(t *testing.T) {
 	}
 	base := openFds(t)
 
-	r, err := New(Config{Addr: "127.0.0.1:0", Backlog: 4096, MaxConns: n + 10, Buffers: NewPooledBuffers(0, 0)}, echoHandler{})
+	r, err := New(Config{Addr: "127.0.0.1:0", Backlog: 4096, MaxConns: n + 10, Buffers: NewPooledBuffers(0, 0), Engine: testEngine}, echoHandler{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,9 @@ func (r *Reactor) listen() error {
 		return err
 	}
 	r.addr = addr
+	if r.cfg.Engine == EngineUring {
+		return nil // the multishot accept is armed when the ring is made
+	}
 	if err := r.sysEpollCtl(unix.EPOLL_CTL_ADD, fd, ctlEvents, padListener); err != nil {
 		return fmt.Errorf("epoll_ctl add listener fd %d: %w", fd, err)
 	}
@@ -128,6 +131,11 @@ func boundAddr(fd int) (string, error) {
 func (r *Reactor) closeListener() {
 	if r.lfd < 0 {
 		return
+	}
+	if r.ur != nil && r.ur.ring != nil && r.ur.acceptArmed {
+		// The accept holds the listener open until it is cancelled.
+		r.sqe().PrepCancel(userData(opAccept, r.lfd, 0), userData(opCancel, r.lfd, 0))
+		r.ur.acceptArmed = false
 	}
 	if err := r.sysClose(r.lfd); err != nil {
 		r.log.Warn("core: close listener", "fd", r.lfd, "err", err)

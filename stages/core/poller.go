@@ -27,25 +27,41 @@ const (
 // openPoller creates the epoll instance and the eventfd that Shutdown and
 // Close use to wake the loop from other goroutines.
 func (r *Reactor) openPoller() error {
+	if r.cfg.Engine == EngineUring {
+		return r.openWake() // the ring itself is made when Serve begins
+	}
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return fmt.Errorf("epoll_create1: %w", err)
 	}
 	r.epfd = epfd
+	if err := r.openWake(); err != nil {
+		return err
+	}
+	if err := r.sysEpollCtl(unix.EPOLL_CTL_ADD, r.efd, ctlEvents, padWake); err != nil {
+		return fmt.Errorf("epoll_ctl add eventfd %d: %w", r.efd, err)
+	}
+	return nil
+}
+
+// openWake creates the eventfd that Shutdown, Close and Adopt write to
+// wake the loop.
+func (r *Reactor) openWake() error {
 	efd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
 		return fmt.Errorf("eventfd: %w", err)
 	}
 	r.efd = efd
-	if err := r.sysEpollCtl(unix.EPOLL_CTL_ADD, efd, ctlEvents, padWake); err != nil {
-		return fmt.Errorf("epoll_ctl add eventfd %d: %w", efd, err)
-	}
 	return nil
 }
 
 // armOut adds EPOLLOUT to c's registration. The MOD re-evaluates readiness,
 // so if the socket became writable in between, the edge is not lost.
 func (r *Reactor) armOut(c *Conn) error {
+	if r.ur != nil {
+		c.armed = true // the send request's completion plays EPOLLOUT's part
+		return nil
+	}
 	if err := r.sysEpollCtl(unix.EPOLL_CTL_MOD, c.fd, connOutEvents, int32(c.gen)); err != nil {
 		return fmt.Errorf("epoll_ctl mod fd %d (arm EPOLLOUT): %w", c.fd, err)
 	}
@@ -56,6 +72,10 @@ func (r *Reactor) armOut(c *Conn) error {
 // disarmOut removes EPOLLOUT once pending output has drained, so an idle
 // writable socket does not wake the loop.
 func (r *Reactor) disarmOut(c *Conn) error {
+	if r.ur != nil {
+		c.armed = false
+		return nil
+	}
 	if err := r.sysEpollCtl(unix.EPOLL_CTL_MOD, c.fd, connEvents, int32(c.gen)); err != nil {
 		return fmt.Errorf("epoll_ctl mod fd %d (disarm EPOLLOUT): %w", c.fd, err)
 	}

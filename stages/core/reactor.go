@@ -61,6 +61,7 @@ type Reactor struct {
 	inHandoff      atomic.Int64
 	latency        atomic.Int64 // see LatencyEstimate
 	connEvents     int          // connection events in this turn
+	ur             *uringEngine // EngineUring's state, from Serve on; nil under epoll
 
 	base  time.Time // the reactor clock counts nanoseconds from here
 	now   time.Time // read once per epoll_wait return
@@ -92,6 +93,11 @@ func New(cfg Config, h Handler) (*Reactor, error) {
 	r.mem.init(cfg.MemoryMax)
 	r.base = time.Now()
 	r.tick()
+	if cfg.Engine == EngineUring {
+		if err := UringAvailable(); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.openPoller(); err != nil {
 		r.releaseFds()
 		return nil, err
@@ -128,7 +134,11 @@ func (r *Reactor) Serve() error {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	err := r.loop()
+	loop := r.loop
+	if r.cfg.Engine == EngineUring {
+		loop = r.loopUring
+	}
+	err := loop()
 	r.end()
 	return err
 }
@@ -170,6 +180,16 @@ func (r *Reactor) tick() {
 // so the loop does not wake a hair early and spin once more. -1: no timer,
 // sleep until an event.
 func (r *Reactor) waitMs() int {
+	d := r.waitNs()
+	if d <= 0 {
+		return int(d)
+	}
+	return int(min((d+int64(time.Millisecond)-1)/int64(time.Millisecond), math.MaxInt32))
+}
+
+// waitNs is how long the loop may sleep: until the earliest deadline, 0
+// when input is waiting, -1 when no timer runs.
+func (r *Reactor) waitNs() int64 {
 	next := r.nextDeadline()
 	if r.draining && (next < 0 || r.drainDeadline < next) {
 		next = r.drainDeadline
@@ -183,11 +203,7 @@ func (r *Reactor) waitMs() int {
 	if next < 0 {
 		return -1
 	}
-	d := next - r.nowNs
-	if d <= 0 {
-		return 0
-	}
-	return int(min((d+int64(time.Millisecond)-1)/int64(time.Millisecond), math.MaxInt32))
+	return max(next-r.nowNs, 0)
 }
 
 // dispatch routes one event. Connection events are looked up by (fd,
@@ -241,10 +257,16 @@ func (r *Reactor) settle(c *Conn) {
 	default:
 		r.flushed(c)
 	}
+	if r.ur != nil {
+		r.afterSettle(c)
+	}
 }
 
 // writing arms EPOLLOUT (once) and runs the write timeout.
 func (r *Reactor) writing(c *Conn) {
+	if r.ur != nil {
+		r.sendPending(c)
+	}
 	if !c.armed {
 		if err := r.armOut(c); err != nil {
 			r.log.Warn("core: closing connection", "err", err)

@@ -124,6 +124,7 @@ func (r *Reactor) closeAll() {
 // own the reactor exclusively (New failing).
 func (r *Reactor) releaseFds() {
 	r.closeListener()
+	r.closeRing()
 	for _, fd := range []*int{&r.epfd, &r.efd} {
 		if *fd >= 0 {
 			_ = unix.Close(*fd) // not a connection syscall; not counted

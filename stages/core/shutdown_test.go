@@ -79,7 +79,7 @@ func TestShutdownForcesAtDeadline(t *testing.T) {
 }
 
 func TestShutdownBeforeServe(t *testing.T) {
-	r, err := New(Config{Addr: "127.0.0.1:0"}, echoHandler{})
+	r, err := New(Config{Addr: "127.0.0.1:0", Engine: testEngine}, echoHandler{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,12 @@ func TestSyscallStrategiesEcho(t *testing.T) {
 			}
 			roundTrip(t, c, string(big), string(big))
 			st := s.r.Stats()
+			if onUring() {
+				if st.Syscalls[SysUringEnter] == 0 || st.UringSQEs == 0 || st.Syscalls[SysRead]+st.Syscalls[SysWrite] != 0 {
+					t.Fatalf("io_uring counters not kept: %v, %d SQEs", st.Syscalls, st.UringSQEs)
+				}
+				return
+			}
 			if st.Syscalls[SysRead] == 0 || st.Syscalls[SysWrite] == 0 || st.Syscalls[SysEpollWait] == 0 {
 				t.Fatalf("syscall counters not kept: %v", st.Syscalls)
 			}
@@ -43,8 +49,9 @@ func TestSyscallStrategiesEcho(t *testing.T) {
 // gcChildEnv marks the re-executed test binary of TestIdleReactorLetsGCRun.
 const gcChildEnv = "LATENCYLAB_GC_CHILD"
 
-// TestIdleReactorLetsGCRun proves that the blocking epoll_wait stays a
-// runtime syscall under RawSyscalls and WaitPollFirst: a garbage
+// TestIdleReactorLetsGCRun proves that the blocking epoll_wait (and,
+// in the io_uring pass, the enter that waits) stays a runtime syscall
+// under RawSyscalls and WaitPollFirst: a garbage
 // collection started while the reactor sleeps in it must complete. The
 // check runs in a child with asynchronous preemption off, where nothing
 // else could interrupt the sleep: had the blocking wait been a raw call,
@@ -78,10 +85,14 @@ func idleGCChild(t *testing.T) {
 		roundTrip(t, c, "ping\n", "ping\n")
 		c.Close()
 		s.waitActive(t, 0) // no connection, no timer: the next wait blocks with no timeout
-		before := s.r.Stats().Syscalls[SysEpollWait]
+		wait := SysEpollWait
+		if onUring() {
+			wait = SysUringEnter // the enter that waits for a completion
+		}
+		before := s.r.Stats().Syscalls[wait]
 		waitFor(t, "the reactor to sleep", func() bool {
 			time.Sleep(10 * time.Millisecond)
-			return s.r.Stats().Syscalls[SysEpollWait] == before
+			return s.r.Stats().Syscalls[wait] == before
 		})
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
