@@ -61,6 +61,9 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 		"a connection that would exceed it gets a 503 and is closed. It is also the Go heap's\n"+
 		"soft limit (GOMEMLIMIT), unless GOMEMLIMIT is set")
 	fs.IntVar(&f.s.Core.ReadBufferSize, "read-buffer", core.DefaultReadBufferSize, "initial read buffer per connection, bytes")
+	fs.IntVar(&f.s.Core.RecvBuffers, "recv-buffers", core.DefaultRecvBuffers, "io_uring stages: receive buffers the reactor provides the kernel (a power of two;\n"+
+		"with --recv-buffer-size, charged to --memory-max while it serves)")
+	fs.IntVar(&f.s.Core.RecvBufferSize, "recv-buffer-size", core.DefaultRecvBufferSize, "io_uring stages: bytes per receive buffer")
 	fs.DurationVar(&f.s.Core.HeaderTimeout, "header-timeout", core.DefaultHeaderTimeout, "time allowed to read one request (slowloris guard)")
 	fs.DurationVar(&f.s.Core.IdleTimeout, "idle-timeout", core.DefaultIdleTimeout, "keep-alive idle time between requests")
 	fs.DurationVar(&f.s.Core.WriteTimeout, "write-timeout", core.DefaultWriteTimeout, "time allowed for pending output to drain")

@@ -63,7 +63,7 @@ func (d serverDef) serveStage() string {
 // instead of vanishing. A test in cmd/lab keeps it equal to
 // stages.Names().
 func ContractLadder() []string {
-	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall", "multicore"}
+	return []string{"naive", "nodelay", "keepalive", "pools", "stackbuf", "batched", "rawsyscall", "uring", "multicore"}
 }
 
 func referenceDefs() []serverDef {

@@ -23,6 +23,13 @@ type Stats struct {
 	GCCycles            uint64            `json:"gc_cycles"`
 	Syscalls            map[string]uint64 `json:"syscalls"` // one count per kind; empty for servers without the core
 
+	// UringSQEs and UringCQEs count the io_uring requests the server
+	// submitted and the completions it handled (the uring stage; absent
+	// under epoll). With io_uring_enter in Syscalls they keep per-request
+	// comparisons honest: the work a syscall no longer carries is here.
+	UringSQEs uint64 `json:"uring_sqes,omitempty"`
+	UringCQEs uint64 `json:"uring_cqes,omitempty"`
+
 	// Rejected counts requests refused by the parser, and connections
 	// refused for capacity (503), by status (an addition to the contract's keys).
 	Rejected map[string]uint64 `json:"rejected,omitempty"`

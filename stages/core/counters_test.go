@@ -61,7 +61,8 @@ func TestSyscallsPerRoundTrip(t *testing.T) {
 // uringRoundTrips: under io_uring a lone client's round trip is a receive
 // completion, a send request and its completion, and at most two enters
 // (one that waits for the request, one that submits the answer); no read,
-// write or epoll call.
+// write or epoll call. The counts may include one turn more or less: the
+// send of the round trip before the first snapshot can complete after it.
 func uringRoundTrips(t *testing.T, before, after Stats, rounds uint64) {
 	t.Helper()
 	delta := func(k SyscallKind) uint64 { return after.Syscalls[k] - before.Syscalls[k] }
@@ -73,10 +74,10 @@ func uringRoundTrips(t *testing.T, before, after Stats, rounds uint64) {
 			t.Errorf("%s called %d times", k, d)
 		}
 	}
-	if e := delta(SysUringEnter); e == 0 || e > 2*rounds {
+	if e := delta(SysUringEnter); e == 0 || e > 2*rounds+1 {
 		t.Errorf("io_uring_enter %d times over %d round trips, want 1 to 2 each", e, rounds)
 	}
-	if sqes != rounds || cqes != 2*rounds {
+	if sqes+1 < rounds || sqes > rounds+1 || cqes+1 < 2*rounds || cqes > 2*rounds+1 {
 		t.Errorf("%d SQEs and %d CQEs over %d round trips, want one send, and its completion and a receive's, each", sqes, cqes, rounds)
 	}
 }

@@ -185,6 +185,8 @@ func (s *Stats) add(o Stats) {
 	s.BytesSent += o.BytesSent
 	s.StaleEvents += o.StaleEvents
 	s.Timeouts += o.Timeouts
+	s.UringSQEs += o.UringSQEs
+	s.UringCQEs += o.UringCQEs
 	for k := range s.Syscalls {
 		s.Syscalls[k] += o.Syscalls[k]
 	}

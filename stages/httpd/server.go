@@ -131,6 +131,8 @@ func (s *Server) Stats() app.Stats {
 		HeapAllocs:          allocs,
 		GCCycles:            gcs,
 		Syscalls:            cs.SyscallMap(),
+		UringSQEs:           cs.UringSQEs,
+		UringCQEs:           cs.UringCQEs,
 		Rejected:            map[string]uint64{},
 		Balance:             s.group.BalanceName(),
 	}

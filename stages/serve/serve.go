@@ -134,6 +134,8 @@ func (f Settings) validate() error {
 		{"--max-body", f.MaxBody > 0},
 		{"--memory-max", f.Core.MemoryMax > 0},
 		{"--backlog", f.Core.Backlog > 0 || !f.Given["backlog"]}, // not given: the stage's
+		{"--recv-buffers", f.Core.RecvBuffers > 0 || !f.Given["recv-buffers"]},
+		{"--recv-buffer-size", f.Core.RecvBufferSize > 0 || !f.Given["recv-buffer-size"]},
 	}
 	for _, p := range positive {
 		if !p.ok {
@@ -169,14 +171,16 @@ func CoreConfig(f Settings, st stages.Stage) (core.Config, error) {
 // line, each replaces the stage's choice or the core's default; not given,
 // it changes nothing (its --help default is the core's).
 var coreFlags = map[string]func(dst, src *core.Config){
-	"backlog":        func(d, s *core.Config) { d.Backlog = s.Backlog },
-	"max-conns":      func(d, s *core.Config) { d.MaxConns = s.MaxConns },
-	"read-buffer":    func(d, s *core.Config) { d.ReadBufferSize = s.ReadBufferSize },
-	"header-timeout": func(d, s *core.Config) { d.HeaderTimeout = s.HeaderTimeout },
-	"idle-timeout":   func(d, s *core.Config) { d.IdleTimeout = s.IdleTimeout },
-	"write-timeout":  func(d, s *core.Config) { d.WriteTimeout = s.WriteTimeout },
-	"drain-timeout":  func(d, s *core.Config) { d.DrainTimeout = s.DrainTimeout },
-	"memory-max":     func(d, s *core.Config) { d.MemoryMax = s.MemoryMax },
+	"backlog":          func(d, s *core.Config) { d.Backlog = s.Backlog },
+	"max-conns":        func(d, s *core.Config) { d.MaxConns = s.MaxConns },
+	"read-buffer":      func(d, s *core.Config) { d.ReadBufferSize = s.ReadBufferSize },
+	"header-timeout":   func(d, s *core.Config) { d.HeaderTimeout = s.HeaderTimeout },
+	"idle-timeout":     func(d, s *core.Config) { d.IdleTimeout = s.IdleTimeout },
+	"write-timeout":    func(d, s *core.Config) { d.WriteTimeout = s.WriteTimeout },
+	"drain-timeout":    func(d, s *core.Config) { d.DrainTimeout = s.DrainTimeout },
+	"memory-max":       func(d, s *core.Config) { d.MemoryMax = s.MemoryMax },
+	"recv-buffers":     func(d, s *core.Config) { d.RecvBuffers = s.RecvBuffers },
+	"recv-buffer-size": func(d, s *core.Config) { d.RecvBufferSize = s.RecvBufferSize },
 }
 
 // overrides applies the command line over the stage's settings.
