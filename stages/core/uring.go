@@ -49,6 +49,7 @@ const (
 	opSend
 	opWake
 	opCancel
+	opShutdown
 )
 
 const udGenMask = 1<<28 - 1
@@ -85,6 +86,7 @@ type uringEngine struct {
 	orphans                map[uint64][]byte // buffers of sends still in flight for closed connections
 	outFree                [][]byte
 	paused, starvedTotal   int // receives cancelled for backpressure, ended by ENOBUFS (for tests)
+	linkedFins             int // shutdowns linked behind a last send (for tests)
 }
 
 // connUring is a connection's io_uring state.
@@ -98,6 +100,7 @@ type connUring struct {
 	starved    bool // ended by ENOBUFS: armed again once buffers come back
 	sending    bool
 	inflight   []byte // the buffer under the send: kept alive until its CQE
+	finSent    bool   // a shutdown linked behind the last send: linger makes no syscall
 }
 
 // RingMemory is what the io_uring engine charges to MemoryMax for as long

@@ -96,6 +96,10 @@ func (r *Reactor) complete(cqe uring.CQE) {
 		r.onRecvCQE(fd, gen, cqe)
 	case opSend:
 		r.onSendCQE(fd, gen, cqe)
+	case opShutdown:
+		if c := r.lookupUD(fd, gen); c != nil && cqe.Res < 0 {
+			c.ux.finSent = false // cancelled behind a short send, or failed: linger shuts down itself
+		}
 	}
 }
 
@@ -226,8 +230,18 @@ func (r *Reactor) sendPending(c *Conn) {
 	if c.ux.sending || c.pending() == 0 {
 		return
 	}
-	r.sqe().PrepSend(c.fd, c.out[c.outOff:], unix.MSG_NOSIGNAL, userData(opSend, c.fd, c.gen))
+	send := r.sqe()
+	send.PrepSend(c.fd, c.out[c.outOff:], unix.MSG_NOSIGNAL, userData(opSend, c.fd, c.gen))
 	c.ux.sending, c.ux.inflight = true, c.out
+	if c.state == stateFinishing {
+		// The protocol's last bytes: the FIN follows them in the same
+		// submission, so the peer reads the response and the end
+		// together. A short send cancels it, and linger sends it then.
+		send.Link()
+		r.sqe().PrepShutdown(c.fd, unix.SHUT_WR, userData(opShutdown, c.fd, c.gen))
+		c.ux.finSent = true
+		r.ur.linkedFins++
+	}
 }
 
 func (r *Reactor) onSendCQE(fd int, gen uint32, cqe uring.CQE) {
