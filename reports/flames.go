@@ -94,16 +94,17 @@ func diffTo(ds []stepDiff, name string) (stepDiff, bool) {
 	return stepDiff{}, false
 }
 
-// renderDiffs diffs the CPU and system profiles of each pair of
-// consecutive ladder stages, and the last stage's system profile against
-// each reference server's.
+// renderDiffs diffs the CPU and system profiles of each step of the
+// ladder (a stage against the one it changes, stepFrom), and the last
+// stage's system profile against each reference server's.
 func renderDiffs(rd *runData, out string, log *slog.Logger) profileDiffs {
 	stages := rd.stages()
 	var pd profileDiffs
 	for i := 1; i < len(stages); i++ {
-		pd.cpu = append(pd.cpu, diffStep(rd.dir, out, stages[i-1], stages[i], rundir.CPUProfileFile, log))
-		if stages[i-1].profiles[rundir.SysProfileFile] && stages[i].profiles[rundir.SysProfileFile] {
-			pd.sys = append(pd.sys, diffStep(rd.dir, out, stages[i-1], stages[i], rundir.SysProfileFile, log))
+		from := stepFrom(stages, i)
+		pd.cpu = append(pd.cpu, diffStep(rd.dir, out, from, stages[i], rundir.CPUProfileFile, log))
+		if from.profiles[rundir.SysProfileFile] && stages[i].profiles[rundir.SysProfileFile] {
+			pd.sys = append(pd.sys, diffStep(rd.dir, out, from, stages[i], rundir.SysProfileFile, log))
 		}
 	}
 	if len(stages) == 0 || !stages[len(stages)-1].profiles[rundir.SysProfileFile] {

@@ -20,7 +20,7 @@ func writeSteps(m *markdown.Doc, rd *runData, diffs profileDiffs) {
 	// Every step has its table; its profile diffs where they were made
 	// (lab report --no-flames makes none).
 	for i := 1; i < len(stages); i++ {
-		writeStep(m, rd, stages[i-1], stages[i])
+		writeStep(m, rd, stepFrom(stages, i), stages[i])
 		for _, diff := range []func(string) (stepDiff, bool){diffs.cpuFor, diffs.sysFor} {
 			if d, ok := diff(stages[i].Name); ok {
 				writeStepDiff(m, d)

@@ -177,7 +177,21 @@ func (sd *serverData) note(format string, args ...any) {
 func (sd *serverData) usable() bool { return !sd.Failed && sd.Rounds > 0 }
 
 // stages and references split the servers by kind, keeping run order.
-func (rd *runData) stages() []*serverData     { return rd.byKind(rundir.KindStage) }
+func (rd *runData) stages() []*serverData { return rd.byKind(rundir.KindStage) }
+
+// stepFrom is where stage i of stages steps from: its base when the run
+// has it before i (uring and multicore both change rawsyscall), else
+// the stage before it.
+func stepFrom(stages []*serverData, i int) *serverData {
+	if b := stages[i].Base; b != "" {
+		for _, s := range stages[:i] {
+			if s.Name == b {
+				return s
+			}
+		}
+	}
+	return stages[i-1]
+}
 func (rd *runData) references() []*serverData { return rd.byKind(rundir.KindReference) }
 func (rd *runData) variants() []*serverData   { return rd.byKind(rundir.KindVariant) }
 func (rd *runData) externals() []*serverData  { return rd.byKind(rundir.KindExternal) }

@@ -7,7 +7,7 @@ package stages
 // (`lab bench --scenario pipeline`) is where it shows.
 func batched() Stage {
 	s := stackbuf()
-	s.Name = "batched"
+	s.Base, s.Name = s.Name, "batched"
 	s.Summary = "stackbuf + the responses to all pipelined requests of one read gathered into one write"
 	s.HTTP.Batch = true
 	return s

@@ -6,7 +6,7 @@ package stages
 // third step: no accept, close and handshake per request.
 func keepalive() Stage {
 	s := nodelay()
-	s.Name = "keepalive"
+	s.Base, s.Name = s.Name, "keepalive"
 	s.Summary = "nodelay + persistent connections (RFC 9112), pipelined requests answered in order"
 	s.HTTP.KeepAlive = true
 	return s

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,10 +23,23 @@ func TestLadderOrderAndNames(t *testing.T) {
 	if _, ok := Lookup(Default); !ok || Default != "rawsyscall" {
 		t.Fatalf("default stage %q is not rawsyscall", Default)
 	}
+	var before []string
 	for _, s := range Ladder() {
 		if s.Summary == "" || strings.Contains(s.Summary, "\n") {
 			t.Errorf("%s: summary must be one non-empty line", s.Name)
 		}
+		// Each stage changes one stage before it (the previous one, but
+		// for the branches off rawsyscall); the first changes none.
+		if (len(before) == 0) != (s.Base == "") || (s.Base != "" && !slices.Contains(before, s.Base)) {
+			t.Errorf("%s: base %q is not a stage before it (%v)", s.Name, s.Base, before)
+		}
+		before = append(before, s.Name)
+	}
+	if u, _ := Lookup("uring"); u.Base != "rawsyscall" {
+		t.Errorf("uring's base is %q, want rawsyscall", u.Base)
+	}
+	if m, _ := Lookup("multicore"); m.Base != "rawsyscall" {
+		t.Errorf("multicore's base is %q, want rawsyscall", m.Base)
 	}
 }
 

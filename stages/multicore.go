@@ -11,7 +11,7 @@ import "latencylab/stages/core"
 // one acceptor handing connections over.
 func multicore() Stage {
 	s := rawsyscall()
-	s.Name = "multicore"
+	s.Base, s.Name = s.Name, "multicore"
 	s.Summary = "rawsyscall on N reactors, one per server CPU (--reactors, --balance; default reuseport)"
 	s.Core.PerCPU = true
 	s.Core.Balance = core.BalanceReusePort

@@ -8,7 +8,7 @@ package stages
 // the client's delayed ACK, about 40 ms on Linux. The bench measures both.
 func nodelay() Stage {
 	s := naive()
-	s.Name = "nodelay"
+	s.Base, s.Name = s.Name, "nodelay"
 	s.Summary = "naive + TCP_NODELAY on accepted sockets (Nagle off)"
 	s.Core.NoDelay = true
 	return s

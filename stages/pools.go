@@ -10,7 +10,7 @@ import (
 // "Pools de memória"). In steady state no request allocates.
 func pools() Stage {
 	s := keepalive()
-	s.Name = "pools"
+	s.Base, s.Name = s.Name, "pools"
 	s.Summary = "keepalive + pooled buffers and request/response objects, reset not freed: no allocation per request"
 	s.Core.Buffers = pooledBuffers
 	s.HTTP.Objects = httpd.NewPooledObjects

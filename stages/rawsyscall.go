@@ -12,7 +12,7 @@ import "latencylab/stages/core"
 // could not stop the world while the server sits idle.
 func rawsyscall() Stage {
 	s := batched()
-	s.Name = "rawsyscall"
+	s.Base, s.Name = s.Name, "rawsyscall"
 	s.Summary = "batched + raw syscalls (no entersyscall/exitsyscall) for every call that cannot block"
 	s.Core.Syscalls = core.RawSyscalls
 	return s

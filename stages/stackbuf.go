@@ -8,7 +8,7 @@ import "latencylab/stages/httpd"
 // the stack; README.md records that output.
 func stackbuf() Stage {
 	s := pools()
-	s.Name = "stackbuf"
+	s.Base, s.Name = s.Name, "stackbuf"
 	s.Summary = "pools + response serialized into a fixed 4 KiB stack buffer, size computed first, one write"
 	s.HTTP.Encoder = httpd.NewStackEncoder
 	return s

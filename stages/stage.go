@@ -17,8 +17,13 @@ import (
 type Stage struct {
 	Name    string
 	Summary string // one line, printed by `lab stages`
-	Core    CoreStrategies
-	HTTP    httpd.Strategies
+	// Base is the stage this one changes: its step is Base → Name. It
+	// is the previous stage of the ladder except where the ladder
+	// branches (uring and multicore both change rawsyscall). "" for the
+	// first.
+	Base string
+	Core CoreStrategies
+	HTTP httpd.Strategies
 	// ZeroAlloc is the stage's claim that its request path allocates
 	// nothing in steady state (from pools on); the tests hold it to it.
 	ZeroAlloc bool

@@ -11,7 +11,7 @@ import "latencylab/stages/core"
 // stays a runtime syscall, as epoll_wait does.
 func uring() Stage {
 	s := rawsyscall()
-	s.Name = "uring"
+	s.Base, s.Name = s.Name, "uring"
 	s.Summary = "rawsyscall on io_uring: multishot accept and receive, sends as requests, one enter per turn"
 	s.Core.Engine = core.EngineUring
 	return s

@@ -25,6 +25,7 @@ const (
 // serverDef is a server the bench can be asked to run.
 type serverDef struct {
 	name, kind, summary string
+	base                string   // stages: the stage it changes (lab stages' third column)
 	nginx               bool     // started from the nginx binary, not lab serve
 	unavailable         string   // non-empty: it cannot run, and why (marked failed)
 	stage               string   // variants: the stage lab serve runs ("" = name)
@@ -77,7 +78,8 @@ func referenceDefs() []serverDef {
 // stagesTimeout bounds `lab stages`, which only prints a list.
 const stagesTimeout = 10 * time.Second
 
-// listStages runs `lab stages` and parses its NAME<TAB>summary lines.
+// listStages runs `lab stages` and parses its NAME<TAB>summary<TAB>BASE
+// lines (an older binary's have no BASE).
 func listStages(ctx context.Context, lab string) ([]serverDef, error) {
 	ctx, cancel := context.WithTimeout(ctx, stagesTimeout)
 	defer cancel()
@@ -90,9 +92,10 @@ func listStages(ctx context.Context, lab string) ([]serverDef, error) {
 	var defs []serverDef
 	sc := bufio.NewScanner(&stdout)
 	for sc.Scan() {
-		name, summary, _ := strings.Cut(strings.TrimSpace(sc.Text()), "\t")
+		name, rest, _ := strings.Cut(strings.TrimRight(sc.Text(), "\r\n"), "\t")
+		summary, base, _ := strings.Cut(rest, "\t")
 		if name != "" {
-			defs = append(defs, serverDef{name: name, kind: rundir.KindStage, summary: summary})
+			defs = append(defs, serverDef{name: name, kind: rundir.KindStage, summary: summary, base: base})
 		}
 	}
 	return defs, nil

@@ -8,7 +8,7 @@ import (
 // summarize turns a server's trials and counters into its run.json entry.
 func summarize(t *target) rundir.ServerSummary {
 	srv := runstats.Server{
-		Name: t.def.name, Kind: t.def.kind, Summary: t.def.summary,
+		Name: t.def.name, Kind: t.def.kind, Summary: t.def.summary, Base: t.def.base,
 		Failed: t.failed(), FailReason: t.failReason, Profiles: t.profiles,
 		Warnings: t.warnings, Before: t.before, After: t.after, Imbalance: t.imbalance, Soak: t.soak,
 	}

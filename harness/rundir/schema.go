@@ -325,9 +325,12 @@ const (
 
 // ServerSummary is one server's results across rounds.
 type ServerSummary struct {
-	Name       string `json:"name"`
-	Kind       string `json:"kind"` // KindStage, KindVariant or KindReference
-	Summary    string `json:"summary,omitempty"`
+	Name    string `json:"name"`
+	Kind    string `json:"kind"` // KindStage, KindVariant or KindReference
+	Summary string `json:"summary,omitempty"`
+	// Base is, for a stage, the stage it changes: the report's step is
+	// Base → this one. Absent (older runs, other kinds): the previous stage.
+	Base       string `json:"base,omitempty"`
 	Failed     bool   `json:"failed"`
 	FailReason string `json:"fail_reason,omitempty"`
 	Rounds     int    `json:"rounds"` // measured trials that produced a result

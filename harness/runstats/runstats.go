@@ -35,6 +35,7 @@ func HasInterval(e rundir.Estimate) bool {
 // Server is what a run measured of one server.
 type Server struct {
 	Name, Kind, Summary string
+	Base                string // a stage: the stage it changes (rundir.ServerSummary.Base)
 	Failed              bool
 	FailReason          string
 	Profiles            []string
@@ -100,7 +101,7 @@ func Percentile(p rundir.Percentiles, key string) float64 {
 // Summarize is the server's run.json entry.
 func Summarize(srv Server) rundir.ServerSummary {
 	s := rundir.ServerSummary{
-		Name: srv.Name, Kind: srv.Kind, Summary: srv.Summary,
+		Name: srv.Name, Kind: srv.Kind, Summary: srv.Summary, Base: srv.Base,
 		Failed: srv.Failed, FailReason: srv.FailReason, Rounds: len(srv.Trials),
 		Profiles: srv.Profiles,
 	}
