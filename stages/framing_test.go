@@ -93,9 +93,10 @@ func framingTable() []framingCase {
 
 // TestFramingRejected sends every framing case with a request pipelined
 // behind it: the case gets its status and a close, the pipelined request
-// is never answered, and /stats counts the rejection.
-func TestFramingRejected(t *testing.T) {
-	st := defaultStage()
+// is never answered, and /stats counts the rejection. On both engines.
+func TestFramingRejected(t *testing.T) { hardenedStages(t, framingRejected) }
+
+func framingRejected(t *testing.T, st Stage) {
 	ts := startStage(t, st, withEcho())
 	for _, fc := range framingTable() {
 		t.Run(fc.name, func(t *testing.T) {
@@ -129,8 +130,9 @@ func TestFramingRejected(t *testing.T) {
 // Framing that is unusual but valid is read as RFC 9112 says, and the
 // request behind it is answered: strictness must not turn into refusing
 // legitimate clients.
-func TestFramingAcceptedVariants(t *testing.T) {
-	st := defaultStage()
+func TestFramingAcceptedVariants(t *testing.T) { hardenedStages(t, framingAcceptedVariants) }
+
+func framingAcceptedVariants(t *testing.T, st Stage) {
 	ts := startStage(t, st, withEcho())
 	for name, send := range map[string]string{
 		"TE case":              post("Transfer-Encoding: ChUnKeD\r\n", "2\r\nhi\r\n0\r\n\r\n"),
