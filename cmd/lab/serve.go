@@ -48,6 +48,8 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.s.Syscalls, "syscalls", "stage", "calls that cannot block: stage (the stage's choice), runtime (syscall.Syscall), or raw (syscall.RawSyscall)")
 	fs.StringVar(&f.s.Wait, "wait", "stage", "event wait: stage (the stage's choice), block (epoll_wait with the timer's timeout), or\n"+
 		"poll-first (a zero-timeout epoll_wait first; block only when nothing is ready)")
+	fs.StringVar(&f.s.Send, "send", "stage", "io_uring stages: how a response is sent: stage (the stage's choice), ring (a send request,\n"+
+		"no syscall) or write (write(2) at once, a send request only for what the kernel did not take)")
 	fs.IntVar(&f.s.Reactors, "reactors", 0, "reactors, each on its own thread (default: the stage's: one, or for multicore one per\n"+
 		"CPU of --cpu, else GOMAXPROCS)")
 	fs.StringVar(&f.s.Balance, "balance", "stage", "how connections are spread over the reactors: stage (the stage's choice), "+

@@ -86,6 +86,8 @@ type Config struct {
 	RingEntries    int
 	RecvBuffers    int
 	RecvBufferSize int
+	// Send is how the io_uring engine sends a response (see uring.go).
+	Send Send
 
 	// Listener is how connections reach the reactor: its own listener
 	// (the default), one of several sharing the port with SO_REUSEPORT, or

@@ -97,7 +97,7 @@ func (c *Conn) Write(p []byte) {
 	if len(p) == 0 || !c.writable() {
 		return
 	}
-	if c.pending() > 0 || c.r.ur != nil {
+	if c.pending() > 0 || (c.r.ur != nil && c.r.cfg.Send == SendRing) {
 		// Under io_uring every write is a send request from pending
 		// output, submitted with the turn's one enter.
 		c.queue(p)

@@ -31,6 +31,20 @@ func (e Engine) String() string {
 	return "epoll"
 }
 
+// Send is how the io_uring engine sends a response.
+type Send uint8
+
+const (
+	// SendRing copies every response into pending output and submits it
+	// as a send request with the turn's enter: no syscall per response.
+	SendRing Send = iota
+	// SendWrite writes a response at once with write(2), as under epoll,
+	// and submits a send request only for what the kernel did not take:
+	// no copy, but a syscall per response (the hybrid, measured as the
+	// variant uring-write).
+	SendWrite
+)
+
 // ErrUringUnavailable is wrapped by New's error when the kernel refuses
 // io_uring (EPERM, ENOSYS) or lacks what the engine needs.
 var ErrUringUnavailable = uring.ErrUnavailable

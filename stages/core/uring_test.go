@@ -173,3 +173,19 @@ func TestUringBuffersRunDry(t *testing.T) {
 		t.Error("no receive ran out of buffers: the re-arm is untested")
 	}
 }
+
+// TestUringSendWrite: the hybrid writes each response at once and sends
+// only what the kernel did not take as a request; a payload larger than
+// the socket buffers still arrives whole and in order.
+func TestUringSendWrite(t *testing.T) {
+	onlyUring(t)
+	s := start(t, Config{Send: SendWrite}, echoHandler{})
+	c := dial(t, s.r.Addr())
+	roundTrip(t, c, "hello\n", "hello\n")
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<17) // 2 MiB
+	roundTrip(t, c, string(big), string(big))
+	st := s.r.Stats()
+	if st.Syscalls[SysWrite] == 0 || st.Syscalls[SysRead] != 0 {
+		t.Fatalf("write %d, read %d: want writes at once and reads from the ring", st.Syscalls[SysWrite], st.Syscalls[SysRead])
+	}
+}

@@ -26,8 +26,9 @@ import (
 type Settings struct {
 	Stage, Addr, App, Proto        string
 	Nagle, Syscalls, Wait, Balance string
-	Reactors                       int   // 0: the stage's (one, or for multicore one per CPU)
-	CPUs                           []int // the server's CPUs; several reactors are pinned round them
+	Send                           string // io_uring stages: stage, ring or write
+	Reactors                       int    // 0: the stage's (one, or for multicore one per CPU)
+	CPUs                           []int  // the server's CPUs; several reactors are pinned round them
 	SplitWrite                     bool
 	MaxBody                        int64
 	// Core holds the limits; each replaces the stage's choice or the
@@ -164,6 +165,9 @@ func CoreConfig(f Settings, st stages.Stage) (core.Config, error) {
 	if _, ok := waitFlag[f.Wait]; !ok && f.Wait != "stage" {
 		return core.Config{}, settingsError(fmt.Sprintf("--wait %q: want stage, block or poll-first", f.Wait))
 	}
+	if _, ok := sendFlag[f.Send]; !ok && f.Send != "stage" && f.Send != "" {
+		return core.Config{}, settingsError(fmt.Sprintf("--send %q: want stage, ring or write", f.Send))
+	}
 	return st.CoreConfig(f.overrides), nil
 }
 
@@ -203,12 +207,16 @@ func (f Settings) overrides(cfg *core.Config) {
 	if v, ok := waitFlag[f.Wait]; ok {
 		cfg.Wait = v
 	}
+	if v, ok := sendFlag[f.Send]; ok {
+		cfg.Send = v
+	}
 }
 
 // The values of --syscalls and --wait besides "stage".
 var (
 	syscallsFlag = map[string]core.Syscalls{"runtime": core.RuntimeSyscalls, "raw": core.RawSyscalls}
 	waitFlag     = map[string]core.Wait{"block": core.WaitBlock, "poll-first": core.WaitPollFirst}
+	sendFlag     = map[string]core.Send{"ring": core.SendRing, "write": core.SendWrite}
 )
 
 func isReference(name string) bool {
