@@ -92,7 +92,7 @@ for o in "${others[@]}"; do
   # Each scenario's headline sections (what it exists to show).
   case $scen in
   capacity) want="^## (The ladder|Variants|Reference servers|Where the CPU goes)" ;;
-  pipeline) want="^## (The ladder|Reference servers)" ;;
+  pipeline | churn) want="^## (The ladder|Reference servers)" ;;
   balance) want="^## Balance across reactors" ;;
   sweep) want="^## Capacity at SLO" ;;
   pathologies) want="^## Why the tail" ;;
