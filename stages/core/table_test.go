@@ -48,6 +48,37 @@ func (h *countingHandler) Open(*Conn)                  { h.opens++ }
 func (h *countingHandler) Data(_ *Conn, in []byte) int { h.datas++; return len(in) }
 func (h *countingHandler) Close(*Conn)                 { h.closes++ }
 
+// reuseFd stages an fd reuse: a connection is admitted on a socket and
+// closed, and the next socket gets the same fd (the kernel hands out the
+// lowest free one) and is admitted. It returns that fd, the closed
+// connection's generation and the new socket's peer.
+func reuseFd(t *testing.T, r *Reactor) (fd int, oldGen uint32, peer int) {
+	t.Helper()
+	pair := func() [2]int {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unix.Close(fds[1]) })
+		return [2]int{fds[0], fds[1]}
+	}
+	first := pair()
+	fd = first[0]
+	r.admit(fd)
+	old := r.table.lookup(fd, r.table.slots[fd].gen)
+	if old == nil {
+		t.Fatal("admitted connection not in table")
+	}
+	oldGen = old.gen
+	r.closeConn(old)
+	second := pair()
+	if second[0] != fd {
+		t.Skipf("fd not reused (%d != %d); cannot stage a reuse", second[0], fd)
+	}
+	r.admit(fd)
+	return fd, oldGen, second[1]
+}
+
 // TestStaleEventIgnored drives dispatch directly: an event queued for a
 // closed connection must not reach the next connection on the same fd.
 func TestStaleEventIgnored(t *testing.T) {
@@ -62,32 +93,8 @@ func TestStaleEventIgnored(t *testing.T) {
 	defer r.Close()
 	defer r.closeAll()
 	r.tick()
-
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fds[1])
-	fd := fds[0]
-	r.admit(fd)
-	old := r.table.lookup(fd, r.table.slots[fd].gen)
-	if old == nil {
-		t.Fatal("admitted connection not in table")
-	}
-	oldGen := old.gen
-	r.closeConn(old)
-
-	// Reopen: the lowest free fd is the one just closed.
-	fds2, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fds2[1])
-	if fds2[0] != fd {
-		t.Skipf("fd not reused (%d != %d); cannot stage a reuse", fds2[0], fd)
-	}
-	r.admit(fd)
-	if _, err := unix.Write(fds2[1], []byte("x")); err != nil {
+	fd, oldGen, peer := reuseFd(t, r)
+	if _, err := unix.Write(peer, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
 	stale := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd), Pad: int32(oldGen)}

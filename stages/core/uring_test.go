@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"latencylab/stages/core/uring"
 )
 
@@ -38,24 +36,7 @@ func TestStaleCompletionIgnored(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.tick()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fds[1])
-	fd := fds[0]
-	r.admit(fd)
-	oldGen := r.table.slots[fd].gen
-	r.closeConn(r.table.slots[fd])
-	fds2, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fds2[1])
-	if fds2[0] != fd {
-		t.Skipf("fd not reused (%d != %d); cannot stage a reuse", fds2[0], fd)
-	}
-	r.admit(fd)
+	fd, oldGen, _ := reuseFd(t, r)
 	// Buffers 0 and 1 stand for what the kernel filled: a test-made CQE
 	// names them as a real one would.
 	const flags = uring.CqeFBuffer | uring.CqeFMore
