@@ -60,8 +60,8 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	d := load.DefaultConfig("")
 	fs.IntVar(&f.conns, "conns", d.Conns, "connections, spread over the generator's threads")
 	f.duration = d.Duration
-	fs.Func("duration", "measured window, after the warm-up; with --requests, the time limit (default 10s; with --requests,\n"+
-		"the schedule's own length in open loop and "+load.RequestsTimeLimit.String()+" in closed loop)",
+	fs.Func("duration", "measured window after the warm-up (default 10s); with --requests, the time limit instead\n"+
+		"(default: the schedule's length in open loop, "+load.RequestsTimeLimit.String()+" in closed loop)",
 		func(s string) (err error) { f.duration, err = time.ParseDuration(s); f.durationSet = true; return err })
 	fs.Int64Var(&f.requests, "requests", 0, "stop after exactly this many requests in the window (split evenly over the connections;\n"+
 		"each ends as a response or an error); 0 = the window is --duration")
