@@ -93,7 +93,7 @@ func (r *Reactor) refuseNew(fd int) {
 		return
 	}
 	r.nrefused++
-	c.Write(r.refusal())
+	c.write(r.refusal(), true)
 	c.CloseAfterWrite()
 	c.inReady = true // a request may already be queued: read it away
 	r.settle(c)
@@ -126,7 +126,11 @@ func (r *Reactor) closeConn(c *Conn) {
 		r.forgetRing(c)
 	}
 	r.dropOut(c)
-	r.closeFd(c.fd)
+	if r.ur != nil {
+		r.closeLater(c.fd)
+	} else {
+		r.closeFd(c.fd)
+	}
 	r.table.release(c)
 	c.session = nil
 	if c.refused {

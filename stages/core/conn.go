@@ -92,14 +92,23 @@ func (c *Conn) init(r *Reactor, fd int) {
 // kernel does not take is copied to pending output and EPOLLOUT is armed
 // (after the callback returns); later writes queue behind it to keep order.
 // p is never retained. Pending output over Config.PendingMax, or a write
-// error, closes the connection after the callback returns.
+// error, closes the connection after the callback returns. Under io_uring
+// (Config.Send SendRing) a p of up to 16 KiB is copied to pending output
+// and sent as a request with the loop turn's one enter; a larger one is
+// written at once, as under epoll: its copy would cost more than the
+// syscall saved, and PendingMax would bound the size of a response.
 func (c *Conn) Write(p []byte) {
+	c.write(p, c.r.ur == nil || c.r.cfg.Send == SendWrite || len(p) > outKeepMax)
+}
+
+// write is Write, with or without the write(2) at once. The core's own
+// refusals are written at once on every engine: they need no memory, so
+// a server short of it can still say so.
+func (c *Conn) write(p []byte, now bool) {
 	if len(p) == 0 || !c.writable() {
 		return
 	}
-	if c.pending() > 0 || (c.r.ur != nil && c.r.cfg.Send == SendRing) {
-		// Under io_uring every write is a send request from pending
-		// output, submitted with the turn's one enter.
+	if c.pending() > 0 || !now {
 		c.queue(p)
 		return
 	}
@@ -143,14 +152,23 @@ func (c *Conn) queue(p []byte) {
 // budget: doubling when that fits, else exactly need.
 func (c *Conn) growOut(need int) bool {
 	mem := &c.r.mem
+	// A connection's first output buffer may use the whole budget, as its
+	// first read buffer may (budget.go): under io_uring every response
+	// takes one, and the growth share alone would leave a server short of
+	// memory answering nothing at all.
+	growing := c.outCap > 0
 	newCap := max(need, 2*cap(c.out), 512)
-	if !mem.fits(newCap-c.outCap, true) {
+	if !mem.fits(newCap-c.outCap, growing) {
 		newCap = need
-		if !mem.fits(newCap-c.outCap, true) {
+		if !mem.fits(newCap-c.outCap, growing) {
 			return false
 		}
 	}
 	out := c.r.outBuf(newCap)
+	if out != nil && !mem.fits(cap(out)-c.outCap, growing) {
+		c.r.keepOut(out)
+		out = nil
+	}
 	if out == nil {
 		out = make([]byte, 0, newCap)
 	}

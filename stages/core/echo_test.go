@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,15 +134,7 @@ func TestCloseAfterWriteDeliversResponse(t *testing.T) {
 		t.Fatalf("handler processed %d lines (%q...), want 2: input after CloseAfterWrite was processed",
 			len(lines), lines[:min(len(lines), 4)])
 	}
-	shutdowns := s.r.Stats().Syscalls[SysShutdown]
-	if onUring() { // or a shutdown request linked behind the last send
-		s.r.Close()
-		if err := s.wait(t); err != nil {
-			t.Fatal(err)
-		}
-		shutdowns += uint64(s.r.ur.linkedFins)
-	}
-	if shutdowns == 0 {
+	if s.r.Stats().Syscalls[SysShutdown] == 0 {
 		t.Fatal("no shutdown(SHUT_WR) before close")
 	}
 }
@@ -166,4 +159,42 @@ func TestPeerHalfClose(t *testing.T) {
 		t.Fatalf("got %d bytes, want %d", len(got), len(want))
 	}
 	s.waitActive(t, 0)
+}
+
+// TestBigResponseThenClose: a response of megabytes followed by the
+// connection's close arrives whole before the FIN, even when the client
+// starts reading only later (the send goes out in several parts).
+func TestBigResponseThenClose(t *testing.T) {
+	s := start(t, Config{}, &lineHandler{})
+	c := dial(t, s.r.Addr())
+	const n = 4 << 20
+	if _, err := io.WriteString(c, "big "+strconv.Itoa(n)+"\nquit\n"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // let the server's socket buffer fill first
+	got, err := io.ReadAll(c)
+	if err != nil || len(got) != n+len("bye\n") || string(got[n:]) != "bye\n" {
+		t.Fatalf("read %d bytes (%v), want %d and bye", len(got), err, n+4)
+	}
+}
+
+// TestAnsweredWhenShortOfMemory: with the growth share of the memory
+// budget held by requests in progress, a new connection's request still
+// gets its answer: its first read buffer and its first output buffer may
+// use the whole budget.
+func TestAnsweredWhenShortOfMemory(t *testing.T) {
+	cfg := Config{Engine: testEngine, ReadBufferSize: 16 << 10, RecvBuffers: 16}
+	cfg.MemoryMax = 256<<10 + cfg.RingMemory()
+	s := start(t, cfg, &lineHandler{})
+	for range 14 { // 14 × 16 KiB: the growth share, 7/8 of 256 KiB
+		hold := dial(t, s.r.Addr())
+		if _, err := io.WriteString(hold, "a line that never ends"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the partial requests to hold their buffers", func() bool {
+		return s.r.Stats().MemoryHeld >= uint64(cfg.RingMemory()+14*cfg.ReadBufferSize)
+	})
+	c := dial(t, s.r.Addr())
+	roundTrip(t, c, "hello\n", "hello\n")
 }

@@ -135,7 +135,7 @@ func (r *Reactor) growBuf(c *Conn) room {
 func (r *Reactor) refuse(c *Conn) {
 	r.ctr.rejected.Add(1)
 	r.ctr.memRejected.Add(1)
-	c.Write(r.refusal())
+	c.write(r.refusal(), true)
 	c.CloseAfterWrite()
 }
 

@@ -308,9 +308,7 @@ func (r *Reactor) flushed(c *Conn) {
 // the response before the peer reads it. SO_LINGER with a zero timeout is
 // never used for the same reason.
 func (r *Reactor) linger(c *Conn) {
-	if r.ur != nil && c.ux.finSent {
-		// The FIN went out linked behind the last send (uring_loop.go).
-	} else if err := r.sysShutdown(c.fd, unix.SHUT_WR); err != nil {
+	if err := r.sysShutdown(c.fd, unix.SHUT_WR); err != nil {
 		r.closeConn(c) // ENOTCONN etc.: the peer is gone, nothing to protect
 		return
 	}

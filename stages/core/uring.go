@@ -63,7 +63,6 @@ const (
 	opSend
 	opWake
 	opCancel
-	opShutdown
 )
 
 const udGenMask = 1<<28 - 1
@@ -99,8 +98,11 @@ type uringEngine struct {
 	freed                  int               // buffers recycled since the starved list last ran
 	orphans                map[uint64][]byte // buffers of sends still in flight for closed connections
 	outFree                [][]byte
-	paused, starvedTotal   int // receives cancelled for backpressure, ended by ENOBUFS (for tests)
-	linkedFins             int // shutdowns linked behind a last send (for tests)
+	// closing holds the fds of closed connections until the requests
+	// prepared for them are in the kernel (closeLater).
+	closing               []int
+	paused, starvedTotal  int // receives cancelled for backpressure, ended by ENOBUFS (for tests)
+	overflowed, stashPeak int // completions copied to an overflow; the most buffers one connection held (for tests)
 }
 
 // connUring is a connection's io_uring state.
@@ -114,7 +116,8 @@ type connUring struct {
 	starved    bool // ended by ENOBUFS: armed again once buffers come back
 	sending    bool
 	inflight   []byte // the buffer under the send: kept alive until its CQE
-	finSent    bool   // a shutdown linked behind the last send: linger makes no syscall
+	over       []byte // received past the stash's bound: over[overOff:] comes after it
+	overOff    int
 }
 
 // RingMemory is what the io_uring engine charges to MemoryMax for as long
@@ -189,6 +192,28 @@ func (r *Reactor) closeRing() {
 	r.ur.ring.Close()
 	r.ur.ring = nil
 	r.mem.add(-r.ur.charged)
+	r.closeDeferred() // no request can name them any more
+}
+
+// closeLater closes a connection's fd once the requests prepared for it
+// (its cancels, a send, a receive) have been submitted. The kernel looks
+// a request's fd up when it takes the request: were the fd closed
+// before, a socket accepted meanwhile could get its number and the
+// request would act on that connection. Until then the number stays
+// taken. Completions for the closed connection are stale by generation.
+func (r *Reactor) closeLater(fd int) { r.ur.closing = append(r.ur.closing, fd) }
+
+// closeDeferred closes the fds closeLater kept, once the kernel has taken
+// every prepared request (always, once the ring is gone).
+func (r *Reactor) closeDeferred() {
+	u := r.ur
+	if len(u.closing) == 0 || (u.ring != nil && u.ring.Unconsumed() > 0) {
+		return
+	}
+	for _, fd := range u.closing {
+		r.closeFd(fd)
+	}
+	u.closing = u.closing[:0]
 }
 
 // sqe returns a submission entry, submitting the full queue first when

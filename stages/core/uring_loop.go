@@ -22,6 +22,7 @@ func (r *Reactor) loopUring() error {
 			r.closeAll()
 			return err
 		}
+		r.closeDeferred()
 		r.tick()
 		r.connEvents = 0
 		r.reap()
@@ -39,6 +40,7 @@ func (r *Reactor) loopUring() error {
 	// close now rather than when the ring is torn down.
 	r.ctr.syscall(SysUringEnter)
 	_, _ = r.ur.ring.Enter(false, 0, r.cfg.Syscalls == RawSyscalls)
+	r.closeDeferred()
 	return nil
 }
 
@@ -50,13 +52,15 @@ func (r *Reactor) loopUring() error {
 // syscall, so the garbage collector can run while the reactor sleeps.
 func (r *Reactor) enterRing(waitNs int64) error {
 	ring := r.ur.ring
-	if ring.Pending() > 0 || ring.TaskrunPending() || waitNs == 0 {
+	r.closeDeferred() // those no prepared request names
+	closing := len(r.ur.closing) > 0
+	if ring.Pending() > 0 || ring.TaskrunPending() || waitNs == 0 || closing {
 		r.ctr.syscall(SysUringEnter)
 		if _, errno := ring.Enter(false, 0, r.cfg.Syscalls == RawSyscalls); !enterOK(errno) {
 			return fmt.Errorf("io_uring_enter: %w", errno)
 		}
-		if ring.Ready() > 0 || waitNs == 0 {
-			return nil
+		if ring.Ready() > 0 || waitNs == 0 || closing {
+			return nil // closes wait for no one: the loop closes them, then sleeps
 		}
 	}
 	r.ctr.syscall(SysUringEnter)
@@ -96,10 +100,6 @@ func (r *Reactor) complete(cqe uring.CQE) {
 		r.onRecvCQE(fd, gen, cqe)
 	case opSend:
 		r.onSendCQE(fd, gen, cqe)
-	case opShutdown:
-		if c := r.lookupUD(fd, gen); c != nil && cqe.Res < 0 {
-			c.ux.finSent = false // cancelled behind a short send, or failed: linger shuts down itself
-		}
 	}
 }
 
@@ -152,17 +152,26 @@ func (r *Reactor) onRecvCQE(fd int, gen uint32, cqe uring.CQE) {
 	default:
 		c.ux.err = true
 	}
-	c.inReady = c.ux.head >= 0 || c.ux.eof || c.ux.err
+	c.inReady = c.ux.head >= 0 || c.ux.overOff < len(c.ux.over) || c.ux.eof || c.ux.err
 	r.connEvents++
 	r.settle(c)
 }
 
 // stash queues a received buffer behind c's others; a connection holding
-// stashMax of them (its handler waits for output to drain) has its
-// receive cancelled, so one slow reader cannot take every buffer. The
-// bytes it holds and those still on their way are kept.
+// stashMax of them has its receive cancelled, so one connection cannot
+// take every buffer. If its handler is waiting for output to drain (a
+// client that pipelines and does not read), the bytes still on their way
+// (one enter can bring many completions before the cancel) are copied to
+// the connection's overflow and their buffers given back at once;
+// otherwise the stash is read in the next turns (the read budget paces
+// it).
 func (r *Reactor) stash(c *Conn, id uint16, n int32) {
 	u := r.ur
+	if (c.ux.stashed >= stashMax && c.pending() > 0) || c.ux.overOff < len(c.ux.over) {
+		r.overflow(c, u.bufs.Buf(id)[:n])
+		r.recycle(id)
+		return
+	}
 	u.bufLen[id], u.bufNext[id] = n, -1
 	if c.ux.tail >= 0 {
 		u.bufNext[c.ux.tail] = int32(id)
@@ -171,9 +180,41 @@ func (r *Reactor) stash(c *Conn, id uint16, n int32) {
 	}
 	c.ux.tail = int32(id)
 	c.ux.stashed++
+	u.stashPeak = max(u.stashPeak, c.ux.stashed)
 	if c.ux.stashed >= stashMax {
 		r.cancelRecv(c)
 	}
+}
+
+// overflow keeps p behind c's stash, in memory charged to the budget: at
+// most ReadBufferMax (more fails the connection, as unconsumed input
+// over that limit does), and a buffer the budget cannot give refuses it.
+func (r *Reactor) overflow(c *Conn, p []byte) {
+	u := &c.ux
+	switch {
+	case len(u.over)-u.overOff+len(p) > r.cfg.ReadBufferMax:
+		c.fail()
+		return
+	case len(u.over)+len(p) <= cap(u.over):
+	default:
+		size := max(2*cap(u.over), len(u.over)-u.overOff+len(p), r.cfg.RecvBufferSize)
+		if !r.mem.fits(size-cap(u.over), true) {
+			r.refuse(c)
+			return
+		}
+		grown := make([]byte, len(u.over)-u.overOff, size)
+		copy(grown, u.over[u.overOff:])
+		r.mem.add(size - cap(u.over))
+		u.over, u.overOff = grown, 0
+	}
+	u.over = append(u.over, p...)
+	r.ur.overflowed++
+}
+
+// dropOverflow releases c's overflow buffer.
+func (r *Reactor) dropOverflow(c *Conn) {
+	r.mem.add(-cap(c.ux.over))
+	c.ux.over, c.ux.overOff = nil, 0
 }
 
 func (r *Reactor) recycle(id uint16) {
@@ -200,7 +241,14 @@ func (r *Reactor) takeStash(c *Conn, p []byte) (n int, retry bool) {
 			r.recycle(uint16(id))
 		}
 	}
-	c.inReady = c.ux.head >= 0 || c.ux.eof || c.ux.err
+	if c.ux.head < 0 && c.ux.overOff < len(c.ux.over) { // the overflow follows the stash
+		k := copy(p[n:], c.ux.over[c.ux.overOff:])
+		n += k
+		if c.ux.overOff += k; c.ux.overOff == len(c.ux.over) {
+			r.dropOverflow(c)
+		}
+	}
+	c.inReady = c.ux.head >= 0 || c.ux.overOff < len(c.ux.over) || c.ux.eof || c.ux.err
 	if n > 0 {
 		r.ctr.bytesIn.Add(uint64(n))
 		return n, false
@@ -218,7 +266,8 @@ func (r *Reactor) takeStash(c *Conn, p []byte) (n int, retry bool) {
 // afterSettle arms c's receive again once it is drained: nothing stashed,
 // no output waiting, and the receive not ended by the peer.
 func (r *Reactor) afterSettle(c *Conn) {
-	if c.state == stateFree || c.state == stateClosing || c.ux.armed || c.ux.starved || c.ux.stashed > 0 || c.pending() > 0 {
+	if c.state == stateFree || c.state == stateClosing || c.ux.armed || c.ux.starved || c.ux.stashed > 0 ||
+		c.ux.overOff < len(c.ux.over) || c.pending() > 0 {
 		return
 	}
 	r.armRecv(c)
@@ -230,18 +279,8 @@ func (r *Reactor) sendPending(c *Conn) {
 	if c.ux.sending || c.pending() == 0 {
 		return
 	}
-	send := r.sqe()
-	send.PrepSend(c.fd, c.out[c.outOff:], unix.MSG_NOSIGNAL, userData(opSend, c.fd, c.gen))
+	r.sqe().PrepSend(c.fd, c.out[c.outOff:], unix.MSG_NOSIGNAL, userData(opSend, c.fd, c.gen))
 	c.ux.sending, c.ux.inflight = true, c.out
-	if c.state == stateFinishing {
-		// The protocol's last bytes: the FIN follows them in the same
-		// submission, so the peer reads the response and the end
-		// together. A short send cancels it, and linger sends it then.
-		send.Link()
-		r.sqe().PrepShutdown(c.fd, unix.SHUT_WR, userData(opShutdown, c.fd, c.gen))
-		c.ux.finSent = true
-		r.ur.linkedFins++
-	}
 }
 
 func (r *Reactor) onSendCQE(fd int, gen uint32, cqe uring.CQE) {
@@ -276,6 +315,7 @@ func (r *Reactor) forgetRing(c *Conn) {
 		r.recycle(uint16(id))
 	}
 	c.ux.tail, c.ux.stashed = -1, 0
+	r.dropOverflow(c)
 	r.cancelRecv(c)
 	if c.ux.sending {
 		ud := userData(opSend, c.fd, c.gen)

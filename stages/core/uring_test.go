@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"golang.org/x/sys/unix"
 	"io"
 	"runtime"
 	"testing"
@@ -52,8 +53,13 @@ func TestStaleCompletionIgnored(t *testing.T) {
 	}
 }
 
-// bigReplyHandler answers every complete line with reply.
-type bigReplyHandler struct{ reply []byte }
+// bigReplyHandler answers every complete line with reply. Lines must
+// come in order (itoaPad numbers them): one out of order fails the
+// connection, which the client sees as a short read.
+type bigReplyHandler struct {
+	reply []byte
+	next  *int // the next line number expected (one connection per test)
+}
 
 func (bigReplyHandler) Open(*Conn)  {}
 func (bigReplyHandler) Close(*Conn) {}
@@ -64,6 +70,11 @@ func (h bigReplyHandler) Data(c *Conn, in []byte) int {
 		if i < 0 {
 			return n
 		}
+		if want := itoaPad(*h.next); string(in[n:n+i+1]) != want {
+			c.fail()
+			return n
+		}
+		*h.next++
 		c.Write(h.reply)
 		n += i + 1
 	}
@@ -77,7 +88,7 @@ func TestUringBackpressureLosesNothing(t *testing.T) {
 	onlyUring(t)
 	const requests = 300
 	reply := bytes.Repeat([]byte("r"), 8<<10)
-	s := start(t, Config{RecvBuffers: 16, RecvBufferSize: 512}, bigReplyHandler{reply: reply})
+	s := start(t, Config{RecvBuffers: 16, RecvBufferSize: 512}, bigReplyHandler{reply: reply, next: new(int)})
 	c := dial(t, s.r.Addr())
 	var burst []byte
 	for i := range requests {
@@ -100,6 +111,10 @@ func TestUringBackpressureLosesNothing(t *testing.T) {
 	if s.r.ur.paused == 0 {
 		t.Error("the receive was never cancelled: backpressure untested")
 	}
+	if s.r.ur.stashPeak > stashMax {
+		t.Errorf("a connection held %d receive buffers, over the bound of %d", s.r.ur.stashPeak, stashMax)
+	}
+	t.Logf("%d completions went to the overflow", s.r.ur.overflowed)
 	st := s.r.Stats()
 	if st.BytesReceived != uint64(len(burst)) || st.BytesSent != uint64(len(got)) {
 		t.Fatalf("received %d of %d bytes, sent %d of %d", st.BytesReceived, len(burst), st.BytesSent, len(got))
@@ -168,5 +183,56 @@ func TestUringSendWrite(t *testing.T) {
 	st := s.r.Stats()
 	if st.Syscalls[SysWrite] == 0 || st.Syscalls[SysRead] != 0 {
 		t.Fatalf("write %d, read %d: want writes at once and reads from the ring", st.Syscalls[SysWrite], st.Syscalls[SysRead])
+	}
+}
+
+// TestUringClosedFdOutlivesItsRequests: a connection closed with a send
+// prepared and not yet submitted keeps its fd number until the turn's
+// enter has handed the kernel every request naming it. Closed at once,
+// the number would go to the next socket, and the send (the kernel looks
+// the fd up when it takes the request) would answer that connection.
+func TestUringClosedFdOutlivesItsRequests(t *testing.T) {
+	onlyUring(t)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	r, err := New(Config{Addr: "127.0.0.1:0", Engine: EngineUring}, echoHandler{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.releaseFds()
+	defer r.closeAll()
+	if err := r.openRing(); err != nil {
+		t.Fatal(err)
+	}
+	r.tick()
+	pair := func() (int, int) {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
+		return fds[0], fds[1]
+	}
+	fd, _ := pair()
+	r.admit(fd)
+	c := r.table.slots[fd]
+	c.Write([]byte("for the closed connection only"))
+	r.settle(c) // prepares the send
+	r.closeConn(c)
+	if other, _ := pair(); other == fd {
+		t.Fatal("the closed connection's fd was free before its send was submitted")
+	}
+	if err := r.enterRing(0); err != nil {
+		t.Fatal(err)
+	}
+	r.closeDeferred()
+	reused, peer := pair()
+	if reused != fd {
+		t.Skipf("fd not reused after the enter (%d != %d)", reused, fd)
+	}
+	r.enterRing(0)
+	buf := make([]byte, 64)
+	if n, err := unix.Read(peer, buf); n > 0 || err != unix.EAGAIN {
+		t.Fatalf("the socket that reused the fd got %q (%v)", buf[:max(n, 0)], err)
 	}
 }

@@ -36,15 +36,6 @@ func (e *SQE) PrepPollMultishot(fd int, userData uint64) {
 	e.Opcode, e.Fd, e.Len, e.OpFlags, e.UserData = OpPollAdd, int32(fd), PollAddMulti, pollIn, userData
 }
 
-// PrepShutdown shuts down fd's side how (unix.SHUT_WR: a FIN).
-func (e *SQE) PrepShutdown(fd, how int, userData uint64) {
-	e.Opcode, e.Fd, e.Len, e.UserData = OpShutdown, int32(fd), uint32(how), userData
-}
-
-// Link makes the next SQE run only after this one completes in full; a
-// short send or an error cancels it (-ECANCELED).
-func (e *SQE) Link() { e.Flags |= SqeIOLink }
-
 // PrepClose closes fd.
 func (e *SQE) PrepClose(fd int, userData uint64) {
 	e.Opcode, e.Fd, e.UserData = OpClose, int32(fd), userData

@@ -168,6 +168,10 @@ func (r *Ring) SQE() *SQE {
 // Pending is the number of prepared SQEs the kernel has not seen.
 func (r *Ring) Pending() uint32 { return r.sqTailLocal - r.sqSubmitted }
 
+// Unconsumed is the number of prepared SQEs the kernel has not yet taken
+// from the ring (published or not): none once an enter submitted them all.
+func (r *Ring) Unconsumed() uint32 { return r.sqTailLocal - atomic.LoadUint32(r.sqHead) }
+
 // publish makes the prepared SQEs visible to the kernel (a release store
 // of the tail) and returns how many there are.
 func (r *Ring) publish() uint32 {
