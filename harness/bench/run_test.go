@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"latencylab/harness/rundir"
+	"latencylab/harness/scenarios"
 )
 
 func TestRunWritesRunDirectory(t *testing.T) {
@@ -91,8 +92,12 @@ func TestBogusLabBinary(t *testing.T) {
 	if !errors.Is(err, ErrAllFailed) {
 		t.Fatalf("Run error %v, want ErrAllFailed", err)
 	}
-	if len(run.Servers) != len(ContractLadder())+3 {
-		t.Errorf("servers %d, want the contract ladder, the capacity variant and nethttp, fasthttp", len(run.Servers))
+	sc, err := scenarios.Load("capacity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Servers) != len(ContractLadder())+len(sc.Variants)+2 {
+		t.Errorf("servers %d, want the contract ladder, the capacity variants and nethttp, fasthttp", len(run.Servers))
 	}
 	for _, s := range run.Servers {
 		if !s.Failed || s.FailReason == "" {
