@@ -108,6 +108,11 @@ func (c *Conn) write(p []byte, now bool) {
 	if len(p) == 0 || !c.writable() {
 		return
 	}
+	if now && c.pending() > 0 && c.r.ur != nil && !c.ux.sending {
+		// Responses queued for this turn's send request go out first, at
+		// once, so the large one behind them can too, as under epoll.
+		c.r.flush(c)
+	}
 	if c.pending() > 0 || !now {
 		c.queue(p)
 		return

@@ -198,3 +198,21 @@ func TestAnsweredWhenShortOfMemory(t *testing.T) {
 	c := dial(t, s.r.Addr())
 	roundTrip(t, c, "hello\n", "hello\n")
 }
+
+// TestLargeResponseBehindASmallOne: a small response and a large one in
+// the same turn both arrive whole and in order (under io_uring the small
+// one waits for the turn's send, and the large one must not overtake it
+// or count with it against PendingMax).
+func TestLargeResponseBehindASmallOne(t *testing.T) {
+	s := start(t, Config{}, &lineHandler{})
+	c := dial(t, s.r.Addr())
+	const n = 5_000_000 // over PendingMax with the small one
+	if _, err := io.WriteString(c, "a\nbig "+strconv.Itoa(n)+"\nquit\n"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(c)
+	want := "a\n" + strings.Repeat("z", n) + "bye\n"
+	if err != nil || string(got) != want {
+		t.Fatalf("read %d of %d bytes (%v)", len(got), len(want), err)
+	}
+}

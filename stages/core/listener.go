@@ -132,10 +132,17 @@ func (r *Reactor) closeListener() {
 	if r.lfd < 0 {
 		return
 	}
-	if r.ur != nil && r.ur.ring != nil && r.ur.acceptArmed {
-		// The accept holds the listener open until it is cancelled.
-		r.sqe().PrepCancel(userData(opAccept, r.lfd, 0), userData(opCancel, r.lfd, 0))
-		r.ur.acceptArmed = false
+	if r.ur != nil && r.ur.ring != nil {
+		// The accept holds the listener open until it is cancelled, and
+		// one not yet submitted would take the fd when it is: the close
+		// waits for the enter, as a connection's does (closeLater).
+		if r.ur.acceptArmed {
+			r.sqe().PrepCancel(userData(opAccept, r.lfd, 0), userData(opCancel, r.lfd, 0))
+			r.ur.acceptArmed = false
+		}
+		r.closeLater(r.lfd)
+		r.lfd = -1
+		return
 	}
 	if err := r.sysClose(r.lfd); err != nil {
 		r.log.Warn("core: close listener", "fd", r.lfd, "err", err)

@@ -71,6 +71,12 @@ func reuseFd(t *testing.T, r *Reactor) (fd int, oldGen uint32, peer int) {
 	}
 	oldGen = old.gen
 	r.closeConn(old)
+	if r.ur != nil { // the close waits for the enter that submits the cancels
+		if err := r.enterRing(0); err != nil {
+			t.Fatal(err)
+		}
+		r.closeDeferred()
+	}
 	second := pair()
 	if second[0] != fd {
 		t.Skipf("fd not reused (%d != %d); cannot stage a reuse", second[0], fd)

@@ -77,10 +77,11 @@ func splitUserData(ud uint64) (op uint8, fd int, gen uint32) {
 
 // Limits of the engine's own state.
 const (
-	recvGroup  = 0        // the provided-buffer group id
-	stashMax   = 4        // buffers a connection may hold unread before its receive is cancelled
-	outFreeMax = 256      // output buffers kept for reuse
-	outKeepMax = 16 << 10 // larger output buffers are not kept
+	recvGroup     = 0        // the provided-buffer group id
+	stashMax      = 4        // buffers a connection may hold unread before its receive is cancelled
+	overflowPause = 16 << 10 // overflow bytes past which a backpressured connection's receive is cancelled
+	outFreeMax    = 256      // output buffers kept for reuse
+	outKeepMax    = 16 << 10 // larger output buffers are not kept
 )
 
 // uringEngine is the reactor's io_uring state. The ring is made on the
@@ -95,7 +96,8 @@ type uringEngine struct {
 
 	acceptArmed, wakeArmed bool
 	starved                []connRef         // receives ended by ENOBUFS: armed again once buffers come back
-	freed                  int               // buffers recycled since the starved list last ran
+	freed                  int               // buffers given back (for tests)
+	taken                  int               // buffers completions handed us and we have not given back
 	orphans                map[uint64][]byte // buffers of sends still in flight for closed connections
 	outFree                [][]byte
 	// closing holds the fds of closed connections until the requests
@@ -221,6 +223,7 @@ func (r *Reactor) closeDeferred() {
 func (r *Reactor) sqe() *uring.SQE {
 	e := r.ur.ring.SQE()
 	for e == nil {
+		r.ur.bufs.Publish() // receives submitted now may use the buffers given back this turn
 		r.ctr.syscall(SysUringEnter)
 		if _, errno := r.ur.ring.Enter(false, 0, r.cfg.Syscalls == RawSyscalls); errno != 0 && errno != unix.EINTR && errno != unix.EBUSY {
 			r.log.Error("core: io_uring_enter (queue full)", "err", errno)
@@ -235,6 +238,7 @@ func (r *Reactor) sqe() *uring.SQE {
 // that ran out of buffers once some came back. It runs once per turn.
 func (r *Reactor) rearmRing() {
 	u := r.ur
+	u.bufs.Publish()
 	if !u.wakeArmed {
 		r.sqe().PrepPollMultishot(r.efd, userData(opWake, r.efd, 0))
 		u.wakeArmed = true
@@ -243,7 +247,7 @@ func (r *Reactor) rearmRing() {
 		r.sqe().PrepAcceptMultishot(r.lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, userData(opAccept, r.lfd, 0))
 		u.acceptArmed = true
 	}
-	if u.freed > 0 && len(u.starved) > 0 {
+	if u.taken < len(u.bufLen) && len(u.starved) > 0 { // some buffer is the kernel's again
 		for _, ref := range u.starved {
 			if c := r.table.lookup(int(ref.fd), ref.gen); c != nil && c.ux.starved {
 				c.ux.starved = false
@@ -252,8 +256,6 @@ func (r *Reactor) rearmRing() {
 		}
 		u.starved = u.starved[:0]
 	}
-	u.freed = 0
-	u.bufs.Publish()
 }
 
 // register starts serving a new connection: its multishot receive.

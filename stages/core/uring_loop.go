@@ -125,6 +125,9 @@ func (r *Reactor) onAcceptCQE(cqe uring.CQE) {
 func (r *Reactor) onRecvCQE(fd int, gen uint32, cqe uring.CQE) {
 	u := r.ur
 	id, hasBuf := cqe.Buffer()
+	if hasBuf {
+		u.taken++
+	}
 	c := r.lookupUD(fd, gen)
 	if c == nil {
 		if hasBuf {
@@ -157,19 +160,22 @@ func (r *Reactor) onRecvCQE(fd int, gen uint32, cqe uring.CQE) {
 	r.settle(c)
 }
 
-// stash queues a received buffer behind c's others; a connection holding
-// stashMax of them has its receive cancelled, so one connection cannot
-// take every buffer. If its handler is waiting for output to drain (a
-// client that pipelines and does not read), the bytes still on their way
-// (one enter can bring many completions before the cancel) are copied to
-// the connection's overflow and their buffers given back at once;
-// otherwise the stash is read in the next turns (the read budget paces
-// it).
+// stash queues a received buffer behind c's others, for the read path to
+// take. While c's handler waits for its output to drain (a client that
+// pipelines and does not read), what arrives is copied to the
+// connection's overflow instead and the buffer given back at once, so a
+// slow reader holds none of the shared buffers, only memory charged to
+// the budget; past overflowPause bytes its receive is cancelled. A
+// connection holding stashMax buffers (its reads paced by the read
+// budget) has its receive cancelled too.
 func (r *Reactor) stash(c *Conn, id uint16, n int32) {
 	u := r.ur
-	if (c.ux.stashed >= stashMax && c.pending() > 0) || c.ux.overOff < len(c.ux.over) {
+	if c.pending() > 0 || c.ux.overOff < len(c.ux.over) {
 		r.overflow(c, u.bufs.Buf(id)[:n])
 		r.recycle(id)
+		if len(c.ux.over)-c.ux.overOff >= overflowPause {
+			r.cancelRecv(c)
+		}
 		return
 	}
 	u.bufLen[id], u.bufNext[id] = n, -1
@@ -220,6 +226,7 @@ func (r *Reactor) dropOverflow(c *Conn) {
 func (r *Reactor) recycle(id uint16) {
 	r.ur.bufs.Recycle(id)
 	r.ur.freed++
+	r.ur.taken--
 }
 
 // takeStash is readInto for EngineUring: it copies stashed bytes into p

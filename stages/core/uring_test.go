@@ -141,8 +141,14 @@ func bytesOf(i int) string {
 // buffers come back; every connection is answered.
 func TestUringBuffersRunDry(t *testing.T) {
 	onlyUring(t)
+	for _, entries := range []int{2, 4, 1024} { // small rings submit mid-turn, when full
+		t.Run("ring "+bytesOf(entries), func(t *testing.T) { buffersRunDry(t, entries) })
+	}
+}
+
+func buffersRunDry(t *testing.T, ringEntries int) {
 	const conns = 24
-	s := start(t, Config{RecvBuffers: 4, RecvBufferSize: 256}, echoHandler{})
+	s := start(t, Config{RecvBuffers: 4, RecvBufferSize: 256, RingEntries: ringEntries}, echoHandler{})
 	cs := make([]io.ReadWriter, conns)
 	for i := range cs {
 		cs[i] = dial(t, s.r.Addr())
@@ -234,5 +240,58 @@ func TestUringClosedFdOutlivesItsRequests(t *testing.T) {
 	buf := make([]byte, 64)
 	if n, err := unix.Read(peer, buf); n > 0 || err != unix.EAGAIN {
 		t.Fatalf("the socket that reused the fd got %q (%v)", buf[:max(n, 0)], err)
+	}
+}
+
+// TestUringSlowReadersHoldNoBuffers: clients that leave a large answer
+// unread and keep sending hold none of the shared receive buffers (what
+// they send waits in their overflow, charged to the memory budget), so a
+// new client is answered with only 16 buffers among eight of them. Before,
+// each held four until the write timeout (here a minute: the client's
+// read would time out first).
+func TestUringSlowReadersHoldNoBuffers(t *testing.T) {
+	onlyUring(t)
+	s := start(t, Config{RecvBuffers: 16, WriteTimeout: time.Minute}, &lineHandler{})
+	for range 8 {
+		slow := dial(t, s.r.Addr())
+		if _, err := io.WriteString(slow, "big 4000000\n"); err != nil {
+			t.Fatal(err)
+		}
+		for range 4 { // separate arrivals, each its own completion
+			time.Sleep(5 * time.Millisecond)
+			if _, err := io.WriteString(slow, "x\n"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	roundTrip(t, dial(t, s.r.Addr()), "hello\n", "hello\n")
+}
+
+// TestUringListenerOutlivesItsAccept: a listener closed while its accept
+// is prepared and not yet submitted keeps its fd until the enter, so the
+// accept cannot take another socket that reused the number.
+func TestUringListenerOutlivesItsAccept(t *testing.T) {
+	onlyUring(t)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	r, err := New(Config{Addr: "127.0.0.1:0", Engine: EngineUring}, echoHandler{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.releaseFds()
+	if err := r.openRing(); err != nil { // prepares the accept
+		t.Fatal(err)
+	}
+	lfd := r.lfd
+	r.closeListener()
+	if _, err := unix.FcntlInt(uintptr(lfd), unix.F_GETFD, 0); err != nil {
+		t.Fatalf("the listener's fd was closed before its accept was submitted: %v", err)
+	}
+	if err := r.enterRing(0); err != nil {
+		t.Fatal(err)
+	}
+	r.closeDeferred()
+	if _, err := unix.FcntlInt(uintptr(lfd), unix.F_GETFD, 0); err != unix.EBADF {
+		t.Fatalf("the listener's fd is still open after the enter: %v", err)
 	}
 }
