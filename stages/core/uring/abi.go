@@ -13,7 +13,6 @@ package uring
 const (
 	SetupClamp        = 1 << 4
 	SetupSubmitAll    = 1 << 7
-	SetupCoopTaskrun  = 1 << 8
 	SetupTaskrunFlag  = 1 << 9
 	SetupSingleIssuer = 1 << 12
 	SetupDeferTaskrun = 1 << 13
@@ -22,37 +21,26 @@ const (
 // Features the kernel reports in io_uring_params.features.
 const (
 	FeatSingleMmap = 1 << 0
-	FeatNoDrop     = 1 << 1
 	FeatExtArg     = 1 << 8
 )
 
 // Opcodes used by the core.
 const (
-	OpNop         = 0
 	OpPollAdd     = 6
 	OpAccept      = 13
 	OpAsyncCancel = 14
-	OpClose       = 19
 	OpSend        = 26
 	OpRecv        = 27
-	OpShutdown    = 34
 )
 
 // SQE flags.
-const (
-	SqeFixedFile      = 1 << 0
-	SqeIOLink         = 1 << 2
-	SqeBufferSelect   = 1 << 5
-	SqeCqeSkipSuccess = 1 << 6
-)
+const SqeBufferSelect = 1 << 5
 
 // Per-opcode flags.
 const (
 	AcceptMultishot = 1 << 0 // in ioprio
 	RecvMultishot   = 1 << 1 // IORING_RECV_MULTISHOT, in ioprio
 	PollAddMulti    = 1 << 0 // IORING_POLL_ADD_MULTI, in len
-	CancelAll       = 1 << 0 // IORING_ASYNC_CANCEL_ALL
-	CancelFd        = 1 << 1 // IORING_ASYNC_CANCEL_FD
 )
 
 // CQE flags.

@@ -62,9 +62,6 @@ func (r *Ring) RegisterBufRing(group uint16, count, size int) (*BufRing, error) 
 // Group is the buffer group id receives select from.
 func (b *BufRing) Group() uint16 { return b.group }
 
-// Size is the size of each buffer.
-func (b *BufRing) Size() int { return b.size }
-
 // Buf is buffer id's memory.
 func (b *BufRing) Buf(id uint16) []byte {
 	off := int(id) * b.size

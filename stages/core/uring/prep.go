@@ -36,11 +36,6 @@ func (e *SQE) PrepPollMultishot(fd int, userData uint64) {
 	e.Opcode, e.Fd, e.Len, e.OpFlags, e.UserData = OpPollAdd, int32(fd), PollAddMulti, pollIn, userData
 }
 
-// PrepClose closes fd.
-func (e *SQE) PrepClose(fd int, userData uint64) {
-	e.Opcode, e.Fd, e.UserData = OpClose, int32(fd), userData
-}
-
 // Buffer is the provided-buffer id a CQE names, and whether it names one.
 func (c *CQE) Buffer() (uint16, bool) {
 	return uint16(c.Flags >> CqeBufferShift), c.Flags&CqeFBuffer != 0

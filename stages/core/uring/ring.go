@@ -108,9 +108,6 @@ func (r *Ring) mmap(p *params) error {
 	return nil
 }
 
-// Fd is the ring's file descriptor.
-func (r *Ring) Fd() int { return r.fd }
-
 // Close unmaps the rings and closes the fd, which cancels every request
 // still in flight.
 func (r *Ring) Close() {
