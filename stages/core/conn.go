@@ -178,6 +178,12 @@ func (c *Conn) growOut(need int) bool {
 		out = make([]byte, 0, newCap)
 	}
 	out = append(out, c.out...)
+	if c.ux.sending && !c.ux.inflightOwn {
+		// The send in flight still reads the old buffer: it stays
+		// charged until the send completes (onSendCQE).
+		c.r.mem.add(cap(c.out))
+		c.ux.inflightOwn = true
+	}
 	c.out = out
 	c.r.accountOut(c)
 	return true

@@ -118,8 +118,11 @@ type connUring struct {
 	starved    bool // ended by ENOBUFS: armed again once buffers come back
 	sending    bool
 	inflight   []byte // the buffer under the send: kept alive until its CQE
-	over       []byte // received past the stash's bound: over[overOff:] comes after it
-	overOff    int
+	// inflightOwn: pending output outgrew inflight (growOut) while the
+	// send ran; inflight is then charged to the budget on its own.
+	inflightOwn bool
+	over        []byte // received past the stash's bound: over[overOff:] comes after it
+	overOff     int
 }
 
 // RingMemory is what the io_uring engine charges to MemoryMax for as long
@@ -194,6 +197,10 @@ func (r *Reactor) closeRing() {
 	r.ur.ring.Close()
 	r.ur.ring = nil
 	r.mem.add(-r.ur.charged)
+	for ud, b := range r.ur.orphans { // the ring's teardown ends their sends
+		r.mem.add(-cap(b))
+		delete(r.ur.orphans, ud)
+	}
 	r.closeDeferred() // no request can name them any more
 }
 

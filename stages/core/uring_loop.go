@@ -293,11 +293,17 @@ func (r *Reactor) sendPending(c *Conn) {
 func (r *Reactor) onSendCQE(fd int, gen uint32, cqe uring.CQE) {
 	c := r.lookupUD(fd, gen)
 	if c == nil {
-		delete(r.ur.orphans, cqe.UserData) // the kernel is done with it
+		if b, ok := r.ur.orphans[cqe.UserData]; ok { // the kernel is done with it
+			r.mem.add(-cap(b))
+			delete(r.ur.orphans, cqe.UserData)
+		}
 		r.ctr.stale.Add(1)
 		return
 	}
-	c.ux.sending, c.ux.inflight = false, nil
+	if c.ux.inflightOwn {
+		r.mem.add(-cap(c.ux.inflight))
+	}
+	c.ux.sending, c.ux.inflight, c.ux.inflightOwn = false, nil, false
 	switch {
 	case cqe.Res >= 0:
 		c.outOff += int(cqe.Res)
@@ -326,6 +332,9 @@ func (r *Reactor) forgetRing(c *Conn) {
 	r.cancelRecv(c)
 	if c.ux.sending {
 		ud := userData(opSend, c.fd, c.gen)
+		if !c.ux.inflightOwn {
+			r.mem.add(cap(c.ux.inflight)) // stays charged until its CQE; dropOut releases c.out's charge
+		}
 		r.ur.orphans[ud] = c.ux.inflight
 		r.sqe().PrepCancel(ud, userData(opCancel, c.fd, c.gen))
 		c.out, c.outOff = nil, 0 // not for reuse: the kernel may still read it
