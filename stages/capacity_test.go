@@ -114,9 +114,10 @@ func pipelinerThatNeverReads(t *testing.T, st Stage) {
 	if s.MemoryPeakBytes-base > 4<<20 {
 		t.Fatalf("the server held %d bytes of buffers for one connection", s.MemoryPeakBytes-base)
 	}
-	if s.MemoryHeldBytes != base {
-		t.Fatalf("%d bytes still held after the close", s.MemoryHeldBytes-base)
-	}
+	// Under io_uring the buffer of the send the close cancelled stays
+	// charged until the kernel reports the cancel, a turn later.
+	waitFor(t, 5*time.Second, func() bool { return ts.Stats().MemoryHeldBytes == base },
+		"buffers still held after the close")
 }
 
 // The memory budget, in process: clients that each announce a large body
