@@ -19,24 +19,33 @@ func onlyUring(t *testing.T) {
 	}
 }
 
-// TestStaleCompletionIgnored: a completion for a closed connection (an
-// old generation on a reused fd) reaches no handler, and the buffer it
-// names goes back to the kernel; the current connection's does arrive.
-func TestStaleCompletionIgnored(t *testing.T) {
+// ringReactor is a reactor with its ring, driven by the test itself (no
+// Serve) on its goroutine's thread, which the ring belongs to; it skips
+// in the epoll pass.
+func ringReactor(t *testing.T, h Handler) *Reactor {
+	t.Helper()
 	onlyUring(t)
-	runtime.LockOSThread() // the ring belongs to the thread that makes it
-	defer runtime.UnlockOSThread()
-	h := &countingHandler{}
+	runtime.LockOSThread()
+	t.Cleanup(runtime.UnlockOSThread) // cleanups run last in, first out
 	r, err := New(Config{Addr: "127.0.0.1:0", Engine: EngineUring}, h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.releaseFds()
-	defer r.closeAll()
+	t.Cleanup(r.releaseFds)
+	t.Cleanup(r.closeAll)
 	if err := r.openRing(); err != nil {
 		t.Fatal(err)
 	}
 	r.tick()
+	return r
+}
+
+// TestStaleCompletionIgnored: a completion for a closed connection (an
+// old generation on a reused fd) reaches no handler, and the buffer it
+// names goes back to the kernel; the current connection's does arrive.
+func TestStaleCompletionIgnored(t *testing.T) {
+	h := &countingHandler{}
+	r := ringReactor(t, h)
 	fd, oldGen, _ := reuseFd(t, r)
 	// Buffers 0 and 1 stand for what the kernel filled: a test-made CQE
 	// names them as a real one would.
@@ -198,19 +207,7 @@ func TestUringSendWrite(t *testing.T) {
 // the number would go to the next socket, and the send (the kernel looks
 // the fd up when it takes the request) would answer that connection.
 func TestUringClosedFdOutlivesItsRequests(t *testing.T) {
-	onlyUring(t)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	r, err := New(Config{Addr: "127.0.0.1:0", Engine: EngineUring}, echoHandler{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.releaseFds()
-	defer r.closeAll()
-	if err := r.openRing(); err != nil {
-		t.Fatal(err)
-	}
-	r.tick()
+	r := ringReactor(t, echoHandler{})
 	pair := func() (int, int) {
 		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 		if err != nil {
@@ -271,17 +268,7 @@ func TestUringSlowReadersHoldNoBuffers(t *testing.T) {
 // is prepared and not yet submitted keeps its fd until the enter, so the
 // accept cannot take another socket that reused the number.
 func TestUringListenerOutlivesItsAccept(t *testing.T) {
-	onlyUring(t)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	r, err := New(Config{Addr: "127.0.0.1:0", Engine: EngineUring}, echoHandler{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.releaseFds()
-	if err := r.openRing(); err != nil { // prepares the accept
-		t.Fatal(err)
-	}
+	r := ringReactor(t, echoHandler{}) // its ring has the accept prepared
 	lfd := r.lfd
 	r.closeListener()
 	if _, err := unix.FcntlInt(uintptr(lfd), unix.F_GETFD, 0); err != nil {
