@@ -49,7 +49,9 @@ func TestRequestsStopsAfterExactlyN(t *testing.T) {
 				t.Fatalf("requests %d, settled %d, statuses %v, errors %v: want exactly %d",
 					sum.Requests, settledCount(res), sum.Statuses, sum.Errors, tc.n)
 			}
-			if sum.RequestsLimit != tc.n || res.Latency.TotalCount() != tc.n || len(sum.Warnings) > 0 {
+			// Other warnings (a generator that fell behind on a busy
+			// machine) say nothing of the count.
+			if sum.RequestsLimit != tc.n || res.Latency.TotalCount() != tc.n || anyContains(sum.Warnings, "time limit") {
 				t.Errorf("requests_limit %d, latency samples %d, warnings %q", sum.RequestsLimit, res.Latency.TotalCount(), sum.Warnings)
 			}
 			if sum.DurationS > 10 {
