@@ -155,7 +155,8 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"--max-conns", "0"}, {"--max-conns", "-1"}, {"--header-timeout", "0s"}, {"--max-body", "0"}, {"--backlog", "-1"}, {"--backlog", "0"},
 		{"--read-buffer", "2000000"}, {"--memory-max", "0"}, {"--memory-max", "lots"}, {"--memory-max", "4KiB"},
 		{"--reactors", "0"}, {"--reactors", "100000"}, {"--balance", "fastest"}, {"--proto", "echo", "--reactors", "2"},
-		{"--stage", "fasthttp", "--balance", "random"}, {"--syscalls", "fast"}, {"--wait", "spin"}} {
+		{"--stage", "fasthttp", "--balance", "random"}, {"--syscalls", "fast"}, {"--wait", "spin"},
+		{"--send", "maybe"}, {"--recv-buffers", "0"}, {"--recv-buffer-size", "-1"}} {
 		err := cmdServe(append([]string{"--addr", "127.0.0.1:0"}, args...))
 		var ue usageError
 		if !errors.As(err, &ue) {
@@ -212,6 +213,12 @@ func TestServeLayersCoreSettings(t *testing.T) {
 	}
 	if c := config("--stage", "pools", "--max-conns", "7", "--read-buffer", "4096"); c.MaxConns != 7 || c.ReadBufferSize != 4096 {
 		t.Errorf("pools with limits: %d %d", c.MaxConns, c.ReadBufferSize)
+	}
+	if c := config("--stage", "uring"); c.Engine != core.EngineUring || c.Send != core.SendRing || c.RecvBuffers != 0 {
+		t.Errorf("uring, no flags: engine %v send %v recv-buffers %d", c.Engine, c.Send, c.RecvBuffers)
+	}
+	if c := config("--stage", "uring", "--send", "write", "--recv-buffers", "64", "--recv-buffer-size", "2048"); c.Send != core.SendWrite || c.RecvBuffers != 64 || c.RecvBufferSize != 2048 {
+		t.Errorf("uring with flags: send %v recv-buffers %d size %d", c.Send, c.RecvBuffers, c.RecvBufferSize)
 	}
 }
 
