@@ -19,8 +19,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "serve a stage (or a reference server) on the epoll core", cmdServe},
-		{"stages", "list the ladder in order: NAME<TAB>summary", cmdStages},
+		{"serve", "serve a stage (or a reference server) on the one core (epoll, or io_uring for uring)", cmdServe},
+		{"stages", "list the ladder in order: NAME<TAB>summary<TAB>BASE (the stage it changes)", cmdStages},
 		{"load", "generate HTTP/1.1 load against any server and measure latency", cmdLoad},
 		{"bench", "run a scenario over every server; prints the run directory last", cmdBench},
 		{"report", "render RUN_DIR/report/ from a run directory", cmdReport},

@@ -46,9 +46,9 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.s.Proto, "proto", "http", "protocol on the core: http, or echo (raw TCP echo: proves the core knows no HTTP)")
 	fs.StringVar(&f.s.Nagle, "nagle", "stage", "Nagle on accepted sockets: stage (the stage's choice), on, or off")
 	fs.StringVar(&f.s.Syscalls, "syscalls", "stage", "calls that cannot block: stage (the stage's choice), runtime (syscall.Syscall), or raw (syscall.RawSyscall)")
-	fs.StringVar(&f.s.Wait, "wait", "stage", "event wait: stage (the stage's choice), block (epoll_wait with the timer's timeout), or\n"+
-		"poll-first (a zero-timeout epoll_wait first; block only when nothing is ready)")
-	fs.StringVar(&f.s.Send, "send", "stage", "io_uring stages: how a response is sent: stage (the stage's choice), ring (a send request,\n"+
+	fs.StringVar(&f.s.Wait, "wait", "stage", "event wait of the epoll stages: stage (the stage's choice), block (epoll_wait with the timer's\n"+
+		"timeout), or poll-first (a zero-timeout epoll_wait first; block only when nothing is ready)")
+	fs.StringVar(&f.s.Send, "send", "stage", "uring stage: how a response is sent: stage (the stage's choice), ring (a send request,\n"+
 		"no syscall) or write (write(2) at once, a send request only for what the kernel did not take)")
 	fs.IntVar(&f.s.Reactors, "reactors", 0, "reactors, each on its own thread (default: the stage's: one, or for multicore one per\n"+
 		"CPU of --cpu, else GOMAXPROCS)")
@@ -63,9 +63,9 @@ func newServeFlags() (*flag.FlagSet, *serveFlags) {
 		"a connection that would exceed it gets a 503 and is closed. It is also the Go heap's\n"+
 		"soft limit (GOMEMLIMIT), unless GOMEMLIMIT is set")
 	fs.IntVar(&f.s.Core.ReadBufferSize, "read-buffer", core.DefaultReadBufferSize, "initial read buffer per connection, bytes")
-	fs.IntVar(&f.s.Core.RecvBuffers, "recv-buffers", core.DefaultRecvBuffers, "io_uring stages: receive buffers the reactor provides the kernel (a power of two;\n"+
-		"with --recv-buffer-size, charged to --memory-max while it serves)")
-	fs.IntVar(&f.s.Core.RecvBufferSize, "recv-buffer-size", core.DefaultRecvBufferSize, "io_uring stages: bytes per receive buffer")
+	fs.IntVar(&f.s.Core.RecvBuffers, "recv-buffers", core.DefaultRecvBuffers, "uring stage: receive buffers the reactor provides the kernel (a power of two up to\n"+
+		"32768; with --recv-buffer-size, charged to --memory-max while it serves)")
+	fs.IntVar(&f.s.Core.RecvBufferSize, "recv-buffer-size", core.DefaultRecvBufferSize, "uring stage: bytes per receive buffer")
 	fs.DurationVar(&f.s.Core.HeaderTimeout, "header-timeout", core.DefaultHeaderTimeout, "time allowed to read one request (slowloris guard)")
 	fs.DurationVar(&f.s.Core.IdleTimeout, "idle-timeout", core.DefaultIdleTimeout, "keep-alive idle time between requests")
 	fs.DurationVar(&f.s.Core.WriteTimeout, "write-timeout", core.DefaultWriteTimeout, "time allowed for pending output to drain")

@@ -156,7 +156,9 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{"--read-buffer", "2000000"}, {"--memory-max", "0"}, {"--memory-max", "lots"}, {"--memory-max", "4KiB"},
 		{"--reactors", "0"}, {"--reactors", "100000"}, {"--balance", "fastest"}, {"--proto", "echo", "--reactors", "2"},
 		{"--stage", "fasthttp", "--balance", "random"}, {"--syscalls", "fast"}, {"--wait", "spin"},
-		{"--send", "maybe"}, {"--recv-buffers", "0"}, {"--recv-buffer-size", "-1"}} {
+		{"--send", "maybe"}, {"--recv-buffers", "0"}, {"--recv-buffer-size", "-1"},
+		{"--stage", "uring", "--recv-buffers", "1000"}, {"--stage", "rawsyscall", "--send", "write"},
+		{"--stage", "uring", "--wait", "poll-first"}, {"--stage", "nethttp", "--recv-buffers", "64"}} {
 		err := cmdServe(append([]string{"--addr", "127.0.0.1:0"}, args...))
 		var ue usageError
 		if !errors.As(err, &ue) {

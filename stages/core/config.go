@@ -50,6 +50,10 @@ func setInt(v *int, def int) {
 	}
 }
 
+// Check says what is wrong with cfg, its zero settings read as their
+// defaults, as New would: for callers that report it as a usage error.
+func (cfg Config) Check() error { return cfg.withDefaults().validate() }
+
 // validate rejects settings that cannot work, after defaults are applied.
 func (cfg Config) validate() error {
 	switch {

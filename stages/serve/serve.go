@@ -168,7 +168,29 @@ func CoreConfig(f Settings, st stages.Stage) (core.Config, error) {
 	if _, ok := sendFlag[f.Send]; !ok && f.Send != "stage" && f.Send != "" {
 		return core.Config{}, settingsError(fmt.Sprintf("--send %q: want stage, ring or write", f.Send))
 	}
-	return st.CoreConfig(f.overrides), nil
+	cfg := st.CoreConfig(f.overrides)
+	if err := f.checkEngine(cfg); err != nil {
+		return core.Config{}, err
+	}
+	return cfg, nil
+}
+
+// checkEngine refuses the flags the stage's engine would ignore, and
+// io_uring sizes the core would refuse, as usage errors.
+func (f Settings) checkEngine(cfg core.Config) error {
+	uring := cfg.Engine == core.EngineUring
+	for _, name := range []string{"send", "recv-buffers", "recv-buffer-size"} {
+		if f.Given[name] && !uring {
+			return settingsError(fmt.Sprintf("--%s applies to the io_uring stage (uring); %s runs on epoll", name, f.Stage))
+		}
+	}
+	if f.Given["wait"] && uring {
+		return settingsError("--wait applies to epoll stages; uring waits in io_uring_enter")
+	}
+	if err := cfg.Check(); err != nil {
+		return settingsError(err.Error())
+	}
+	return nil
 }
 
 // coreFlags are the flags that set a core setting: given on the command
@@ -244,8 +266,9 @@ func (r referenceServer) Close() { _ = r.Server.Shutdown(context.Background()) }
 
 func newReference(f Settings) (Server, error) {
 	if f.Proto != "http" || f.App != "hello" || f.SplitWrite || f.Nagle != "stage" || f.Syscalls != "stage" || f.Wait != "stage" ||
+		f.Given["send"] || f.Given["recv-buffers"] || f.Given["recv-buffer-size"] ||
 		f.Given["reactors"] || f.Given["balance"] {
-		return nil, settingsError("reference servers serve the hello app over http only; --proto, --app, --split-write, --nagle, --syscalls, --wait, --reactors and --balance do not apply")
+		return nil, settingsError("reference servers serve the hello app over http only; --proto, --app, --split-write, --nagle, --syscalls, --wait, --send, --recv-buffers, --reactors and --balance do not apply")
 	}
 	s, err := reference.New(f.Stage, f.Addr)
 	if err != nil {
