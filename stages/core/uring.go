@@ -231,8 +231,7 @@ func (r *Reactor) sqe() *uring.SQE {
 	e := r.ur.ring.SQE()
 	for e == nil {
 		r.ur.bufs.Publish() // receives submitted now may use the buffers given back this turn
-		r.ctr.syscall(SysUringEnter)
-		if _, errno := r.ur.ring.Enter(false, 0, r.cfg.Syscalls == RawSyscalls); errno != 0 && errno != unix.EINTR && errno != unix.EBUSY {
+		if errno := r.submitRing(); !enterOK(errno) {
 			r.log.Error("core: io_uring_enter (queue full)", "err", errno)
 		}
 		e = r.ur.ring.SQE()

@@ -38,10 +38,17 @@ func (r *Reactor) loopUring() error {
 	}
 	// Submit the cancels of the connections closed last, so their sockets
 	// close now rather than when the ring is torn down.
-	r.ctr.syscall(SysUringEnter)
-	_, _ = r.ur.ring.Enter(false, 0, r.cfg.Syscalls == RawSyscalls)
+	_ = r.submitRing()
 	r.closeDeferred()
 	return nil
+}
+
+// submitRing is an enter that cannot block: it submits what is prepared
+// and runs the deferred completion work, as Config.Syscalls says.
+func (r *Reactor) submitRing() unix.Errno {
+	r.ctr.syscall(SysUringEnter)
+	_, errno := r.ur.ring.Enter(false, 0, r.cfg.Syscalls == RawSyscalls)
+	return errno
 }
 
 // enterRing is the turn's one io_uring_enter. With work for the kernel
@@ -55,8 +62,7 @@ func (r *Reactor) enterRing(waitNs int64) error {
 	r.closeDeferred() // those no prepared request names
 	closing := len(r.ur.closing) > 0
 	if ring.Pending() > 0 || ring.TaskrunPending() || waitNs == 0 || closing {
-		r.ctr.syscall(SysUringEnter)
-		if _, errno := ring.Enter(false, 0, r.cfg.Syscalls == RawSyscalls); !enterOK(errno) {
+		if errno := r.submitRing(); !enterOK(errno) {
 			return fmt.Errorf("io_uring_enter: %w", errno)
 		}
 		if ring.Ready() > 0 || waitNs == 0 || closing {
