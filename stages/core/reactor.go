@@ -70,6 +70,7 @@ type Reactor struct {
 	nconns        int // open connections (the loop's own count; Stats has the atomic one)
 	nrefused      int // refused connections lingering (not in nconns)
 	mem           budget
+	shutdownSeen  bool // Shutdown was asked; one more turn collects what came before it
 	draining      bool
 	drainDeadline int64
 	acceptPaused  bool // accept hit EMFILE/ENFILE; retry on a timer
@@ -197,7 +198,7 @@ func (r *Reactor) waitNs() int64 {
 	if r.acceptPaused && (next < 0 || r.nowNs+acceptRetryNs < next) {
 		next = r.nowNs + acceptRetryNs
 	}
-	if len(r.again) > 0 {
+	if len(r.again) > 0 || (r.shutdownSeen && !r.draining) {
 		return 0 // input is waiting: only collect the events that came meanwhile
 	}
 	if next < 0 {

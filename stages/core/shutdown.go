@@ -63,6 +63,14 @@ func (r *Reactor) finished() bool {
 		return true
 	}
 	if !r.draining && r.shutdownReq.Load() {
+		if !r.shutdownSeen {
+			// Bytes that reached a socket before Shutdown are a request in
+			// progress, but their event (under io_uring, the deferred
+			// receive) may not be handled yet: one more turn that does not
+			// sleep collects them before idle connections are closed.
+			r.shutdownSeen = true
+			return false
+		}
 		r.beginDrain()
 	}
 	if !r.draining {
