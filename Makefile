@@ -50,9 +50,9 @@ race: build
 
 # The tests that -race makes meaningless (allocation counts, RSS) skip under
 # it; this pass runs them without, so a hot path that allocates fails CI.
-NORACE_TESTS := Alloc|ZeroAllocs|MemoryBudget
+NORACE_TESTS := Alloc|ZeroAllocs|MemoryBudget|NoAllocation
 norace:
-	$(GO) test -count=1 -run '$(NORACE_TESTS)' ./stages/... ./cmd/lab
+	$(GO) test -count=1 -run '$(NORACE_TESTS)' ./stages/... ./cmd/lab ./harness/load
 
 # Copy one run's report into RESULTS.md and results/ (RUN=runs/<dir>, default:
 # newest); OTHERS="runs/<dir> ..." publishes other scenarios' runs beside it.

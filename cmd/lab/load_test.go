@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"io"
@@ -58,7 +59,10 @@ func TestLoadCommandUsageErrors(t *testing.T) {
 	cases := map[string][]string{
 		"no URL":       {"--conns", "2"},
 		"two URLs":     {"http://127.0.0.1:1/", "http://127.0.0.1:2/"},
-		"https":        {"https://127.0.0.1/"},
+		"tls on http":  {"http://127.0.0.1:1/", "--insecure"},
+		"bad resume":   {"https://127.0.0.1:1/", "--tls-resume", "maybe"},
+		"bad tls max":  {"https://127.0.0.1:1/", "--tls-max", "1.1"},
+		"cert no key":  {"https://127.0.0.1:1/", "--cert", "c.pem"},
 		"bad mode":     {"http://127.0.0.1:1/", "--mode", "pipeline"},
 		"bad nodelay":  {"http://127.0.0.1:1/", "--nodelay", "maybe"},
 		"bad header":   {"http://127.0.0.1:1/", "--header", "nocolon"},
@@ -208,5 +212,50 @@ func TestLoadCommandRequests(t *testing.T) {
 	var ue usageError
 	if err := runLoad([]string{url, "--requests", "-1"}, io.Discard, io.Discard, false); !errors.As(err, &ue) {
 		t.Errorf("--requests -1: %v, want a usage error", err)
+	}
+}
+
+// lab load https://: the summary names what TLS negotiated and times the
+// handshakes apart; the JSON has the tls object.
+func TestLoadCommandHTTPS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "Hello, World!")
+	}))
+	srv.EnableHTTP2 = false
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	ca, jsonPath := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "r.json")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	args := []string{srv.URL + "/", "--conns", "2", "--duration", "300ms", "--warmup", "0", "--mode", "close",
+		"--cacert", ca, "--tls-max", "1.2", "--json", jsonPath}
+	if err := runLoad(args, &out, io.Discard, false); err != nil {
+		t.Fatalf("lab load: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"handshake", "connect", "tls          TLS 1.2", "ALPN http/1.1", "(verified)", "resumed (tickets on)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+	var m struct {
+		Protocol string `json:"protocol"`
+		TLS      struct {
+			Version   string `json:"version"`
+			Full      int64  `json:"handshakes_full"`
+			Resumed   int64  `json:"handshakes_resumed"`
+			Handshake struct {
+				Count int64 `json:"count"`
+			} `json:"handshake_ns"`
+		} `json:"tls"`
+	}
+	b, _ := os.ReadFile(jsonPath)
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Protocol != "http/1.1" || m.TLS.Version != "TLS 1.2" || m.TLS.Resumed == 0 || m.TLS.Handshake.Count != m.TLS.Full+m.TLS.Resumed {
+		t.Errorf("json: %+v", m)
 	}
 }

@@ -182,7 +182,6 @@ func TestTimeoutRecordedAsLatency(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	cases := map[string]string{
-		"https://127.0.0.1/":     "https is not supported",
 		"ftp://127.0.0.1/":       "unsupported scheme",
 		"127.0.0.1:80/":          "bad URL",
 		"http:///path":           "no host",

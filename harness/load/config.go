@@ -52,6 +52,7 @@ type Config struct {
 	Headers  []string // "Name: value"
 	Body     []byte
 	NoDelay  bool         // TCP_NODELAY on the client sockets
+	TLS      TLSOptions   // for an https:// URL; options on an http:// URL are refused
 	HlogPath string       // "" = none
 	Progress io.Writer    // nil = none; a \r-updated progress line
 	Threads  int          // event-loop threads; 0 = GOMAXPROCS, at most Conns
@@ -75,10 +76,15 @@ func DefaultConfig(url string) Config {
 
 // Validate reports the first thing wrong with c, without touching the network.
 func (c Config) Validate() error {
-	if _, err := parseTarget(c.URL); err != nil {
+	t, err := parseTarget(c.URL)
+	if err != nil {
 		return err
 	}
+	if c.TLS.set() && !t.tls {
+		return fmt.Errorf("URL %q is http://: the TLS options need https://", c.URL)
+	}
 	checks := []error{
+		c.TLS.validate(),
 		c.validateCounts(),
 		c.validateShard(),
 		c.validateTimes(),

@@ -5,9 +5,10 @@ import "golang.org/x/sys/unix"
 type connState uint8
 
 const (
-	stIdle       connState = iota // no socket
-	stConnecting                  // connect in progress
-	stOpen                        // connected
+	stIdle        connState = iota // no socket
+	stConnecting                   // connect in progress
+	stHandshaking                  // connected; a TLS handshake goroutine owns the socket
+	stOpen                         // connected (and secured)
 )
 
 // reqSlot is one request on a connection: its index in the connection's
@@ -18,28 +19,30 @@ type reqSlot struct{ k, intended, sent int64 }
 // its socket is replaced when the server closes it or it fails. A slot's
 // requests follow its own schedule (plan.intended with its phase).
 type conn struct {
-	idx        uint32
-	gen        uint32 // bumped for every socket; stale epoll events carry an old one
-	fd         int
-	state      connState
-	events     uint32 // epoll mask registered for fd
-	parser     respParser
-	ring       []reqSlot // outstanding requests, oldest first (circular, cap = depth)
-	head, n    int
-	unwritten  int   // outstanding requests not yet handed to the socket
-	wOff, wLen int   // a partial write of plan.batch[:wLen]
-	next       int64 // index of the next request to send
-	sentHigh   int64 // requests below this index had their send lag recorded
-	phase      int64 // intended time of request 0
-	roomAt     int64 // when the connection last got room to send
-	connectAt  int64
-	retryAt    int64
-	failures   int  // consecutive failed sockets
-	answered   bool // the current socket got a response
-	ever       bool // a socket of this slot connected at least once
-	wakeAt     int64
-	wakeGen    uint32
-	wakeSet    bool
+	idx         uint32
+	gen         uint32 // bumped for every socket; stale epoll events carry an old one
+	fd          int
+	state       connState
+	events      uint32 // epoll mask registered for fd
+	parser      respParser
+	ring        []reqSlot // outstanding requests, oldest first (circular, cap = depth)
+	head, n     int
+	unwritten   int   // outstanding requests not yet handed to the socket
+	wOff, wLen  int   // a partial write of plan.batch[:wLen]
+	next        int64 // index of the next request to send
+	sentHigh    int64 // requests below this index had their send lag recorded
+	phase       int64 // intended time of request 0
+	roomAt      int64 // when the connection last got room to send
+	connectAt   int64
+	handshakeAt int64
+	sec         *secure // TLS state of the current socket; nil for plain HTTP
+	retryAt     int64
+	failures    int  // consecutive failed sockets
+	answered    bool // the current socket got a response
+	ever        bool // a socket of this slot connected at least once
+	wakeAt      int64
+	wakeGen     uint32
+	wakeSet     bool
 	// With --requests, the window is requests [winFrom, winTo) of this
 	// slot: known from the start in open loop; in closed loop it opens
 	// with the first request sent after the warm-up (winFrom < 0 until).
@@ -88,7 +91,7 @@ func (c *conn) closeSocket() {
 	if c.fd >= 0 {
 		unix.Close(c.fd)
 	}
-	c.fd, c.events, c.state = -1, 0, stIdle
+	c.fd, c.events, c.state, c.sec = -1, 0, stIdle, nil
 	c.gen++
 }
 

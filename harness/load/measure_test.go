@@ -294,23 +294,32 @@ func TestCancelStopsEarly(t *testing.T) {
 // process's allocations (generator, an allocation-free test server, and
 // the run's fixed set-up) stay far below one per request.
 func TestNoAllocationPerRequest(t *testing.T) {
-	s := startRaw(t, func(c net.Conn, _ *bufio.Reader) {
-		buf := make([]byte, 4096)
-		resp := []byte(okResponse)
-		for {
-			n, err := c.Read(buf)
-			if err != nil {
-				return
-			}
-			for range bytes.Count(buf[:n], []byte("\r\n\r\n")) {
-				if _, err := c.Write(resp); err != nil {
-					return
-				}
-			}
-		}
-	})
+	s := startRaw(t, echoResponses)
 	cfg := quick(s.url("/"))
 	cfg.Duration = time.Second
+	assertNoAllocationPerRequest(t, cfg)
+}
+
+// echoResponses answers each request head it reads with okResponse,
+// allocating nothing per request.
+func echoResponses(c net.Conn, _ *bufio.Reader) {
+	buf := make([]byte, 4096)
+	resp := []byte(okResponse)
+	for {
+		n, err := c.Read(buf)
+		if err != nil {
+			return
+		}
+		for range bytes.Count(buf[:n], []byte("\r\n\r\n")) {
+			if _, err := c.Write(resp); err != nil {
+				return
+			}
+		}
+	}
+}
+
+func assertNoAllocationPerRequest(t *testing.T, cfg Config) {
+	t.Helper()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	res := mustRun(t, cfg)

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -180,7 +181,33 @@ func mergeAgents(agents []*agentResult) *Merged {
 	m.Summary.Latency = percentiles(latency)
 	m.Summary.Service = percentiles(orEmpty(m.totals[rundir.TagService]))
 	m.Summary.SendLag = percentiles(orEmpty(m.totals[rundir.TagSendLag]))
+	if h := m.totals[rundir.TagConnect]; h != nil && h.TotalCount() > 0 {
+		connect := percentiles(h)
+		m.Summary.Connect = &connect
+	}
+	if m.Summary.TLS != nil {
+		m.Summary.TLS.Handshake = percentiles(orEmpty(m.totals[rundir.TagHandshake]))
+	}
 	return m
+}
+
+// mergeTLS adds an agent's handshake counts; the negotiated parameters
+// are the first agent's that has them (every agent offers the same).
+func mergeTLS(into, t *rundir.TLSInfo) *rundir.TLSInfo {
+	if t == nil {
+		return into
+	}
+	if into == nil {
+		c := *t
+		c.HandshakesFull, c.HandshakesResumed = 0, 0
+		into = &c
+	}
+	if into.Version == "" {
+		into.Version, into.CipherSuite, into.ALPN = t.Version, t.CipherSuite, t.ALPN
+	}
+	into.HandshakesFull += t.HandshakesFull
+	into.HandshakesResumed += t.HandshakesResumed
+	return into
 }
 
 // firstIntervalMs is the earliest interval start: with a common
@@ -245,6 +272,8 @@ func mergeSummaries(agents []*agentResult) rundir.LoadResult {
 		addCounts(s.Errors, r.Errors)
 		addCounts(s.Statuses, r.Statuses)
 		s.Generator = mergeGenerator(s.Generator, r.Generator)
+		s.TLS = mergeTLS(s.TLS, r.TLS)
+		s.Protocol = cmp.Or(s.Protocol, r.Protocol)
 		for class, msg := range r.ErrorMessages {
 			if s.ErrorMessages == nil {
 				s.ErrorMessages = map[string]string{}

@@ -43,6 +43,14 @@ func (p *poller) mod(fd int, events uint32, idx, gen uint32) error {
 	return nil
 }
 
+// del stops watching fd (a TLS handshake owns the socket meanwhile).
+func (p *poller) del(fd int) error {
+	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
+		return fmt.Errorf("epoll_ctl del: %w", err)
+	}
+	return nil
+}
+
 // poll returns ready events without blocking.
 func (p *poller) poll() int {
 	n, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),

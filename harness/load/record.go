@@ -1,6 +1,8 @@
 package load
 
 import (
+	"crypto/tls"
+
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
 	"latencylab/harness/rundir"
@@ -23,10 +25,11 @@ const (
 	classReset
 	classParse
 	classUnsent // scheduled in the window, never sent: no usable connection
+	classTLS    // a handshake that failed, or a record that did not decrypt
 	classCount
 )
 
-var classNames = [classCount]string{"connect", "read", "write", "timeout", "reset", "parse", "unsent"}
+var classNames = [classCount]string{"connect", "read", "write", "timeout", "reset", "parse", "unsent", "tls"}
 
 // unsentMessage explains classUnsent (it has no error of its own).
 const unsentMessage = "scheduled in the window but never sent: no usable connection before the deadline (see the connect, reset and read errors)"
@@ -35,6 +38,8 @@ const unsentMessage = "scheduled in the window but never sent: no usable connect
 // the run ends; then the recorders are merged.
 type recorder struct {
 	latency, service, sendLag, pacerLag *hdrhistogram.Histogram
+	connect, handshake                  *hdrhistogram.Histogram // connection set-up, ending in the window
+	tls                                 tlsRecord
 	iv                                  *ivRecorder // nil without --hlog
 	responses, warmupResponses          int64
 	settled                             int64 // measured requests that ended: a response, a failure, a timeout, unsent
@@ -47,7 +52,33 @@ type recorder struct {
 }
 
 func newRecorder() *recorder {
-	return &recorder{latency: newHist(), service: newHist(), sendLag: newHist(), pacerLag: newHist()}
+	return &recorder{latency: newHist(), service: newHist(), sendLag: newHist(), pacerLag: newHist(),
+		connect: newHist(), handshake: newHist()}
+}
+
+// tlsRecord is what the window's handshakes negotiated: counts, and the
+// parameters of the first one (every connection offers the same).
+type tlsRecord struct {
+	full, resumed int64
+	version       uint16
+	suite         uint16
+	alpn          string
+}
+
+// connected records how long a TCP connect took.
+func (r *recorder) connected(ns int64) { _ = r.connect.RecordValue(clampNs(ns)) }
+
+// handshook records a TLS handshake that ended in the window.
+func (r *recorder) handshook(ns int64, st tls.ConnectionState) {
+	_ = r.handshake.RecordValue(clampNs(ns))
+	if st.DidResume {
+		r.tls.resumed++
+	} else {
+		r.tls.full++
+	}
+	if r.tls.version == 0 {
+		r.tls.version, r.tls.suite, r.tls.alpn = st.Version, st.CipherSuite, st.NegotiatedProtocol
+	}
 }
 
 func clampNs(v int64) int64 { return min(max(v, 0), rundir.HistHighestNS) }
@@ -125,6 +156,13 @@ func (r *recorder) merge(o *recorder) {
 	r.service.Merge(o.service)
 	r.sendLag.Merge(o.sendLag)
 	r.pacerLag.Merge(o.pacerLag)
+	r.connect.Merge(o.connect)
+	r.handshake.Merge(o.handshake)
+	r.tls.full += o.tls.full
+	r.tls.resumed += o.tls.resumed
+	if r.tls.version == 0 {
+		r.tls.version, r.tls.suite, r.tls.alpn = o.tls.version, o.tls.suite, o.tls.alpn
+	}
 	r.responses += o.responses
 	r.warmupResponses += o.warmupResponses
 	r.settled += o.settled

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -82,7 +83,24 @@ func (r *Result) writeTable(w io.Writer) {
 	} else {
 		fmt.Fprintln(w, "  closed loop: latency = service time (no schedule, so no coordinated-omission correction).")
 	}
+	r.writeSetup(w)
 	fmt.Fprintln(w)
+}
+
+// writeSetup adds the connections' set-up: TCP connect, TLS handshake.
+func (r *Result) writeSetup(w io.Writer) {
+	if r.Connect == nil || r.Connect.TotalCount() == 0 {
+		return
+	}
+	writeRow(w, "connect", r.Connect)
+	if r.Summary.TLS != nil {
+		writeRow(w, "handshake", r.Handshake)
+	}
+	what := "connect: the TCP connect"
+	if r.Summary.TLS != nil {
+		what += "; handshake: the TLS handshake after it"
+	}
+	fmt.Fprintf(w, "  %s; for the connections made in the window (part of service time in close mode only).\n", what)
 }
 
 func writeRow(w io.Writer, name string, h *hdrhistogram.Histogram) {
@@ -105,6 +123,12 @@ func (r *Result) writeCounts(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  statuses     %s\n", joinCounts(s.Statuses, false))
 	fmt.Fprintf(w, "  connections  %d of %d established (%s connects in all)\n", s.Connected, s.Conns, s.Extra["connects"])
+	if t := s.TLS; t != nil {
+		fmt.Fprintf(w, "  tls          %s, %s, ALPN %s, server name %s (%s); handshakes in the window: %d full, %d resumed (tickets %s)\n",
+			cmp.Or(t.Version, "-"), cmp.Or(t.CipherSuite, "-"), cmp.Or(t.ALPN, "none"), t.ServerName,
+			map[bool]string{true: "verified", false: "NOT verified: --insecure"}[t.Verified],
+			t.HandshakesFull, t.HandshakesResumed, map[bool]string{true: "on", false: "off"}[t.Resume])
+	}
 	if n := s.Extra["closed_between"]; n != "" && n != "0" {
 		fmt.Fprintf(w, "               %s closed by the server between responses (FIN or RST): the requests on their way were retried, not counted as errors (RFC 9112 §9.3.1)\n", n)
 	}

@@ -20,13 +20,16 @@ var ErrNothingMeasured = errors.New("nothing measured")
 
 // Result is the outcome of a run.
 type Result struct {
-	Summary  rundir.LoadResult // exactly what --json writes
-	Latency  *hdrhistogram.Histogram
-	Service  *hdrhistogram.Histogram
-	SendLag  *hdrhistogram.Histogram
-	PacerLag *hdrhistogram.Histogram // the part of send lag the generator caused (see package doc)
-	open     bool
-	threads  int
+	Summary   rundir.LoadResult // exactly what --json writes
+	Latency   *hdrhistogram.Histogram
+	Service   *hdrhistogram.Histogram
+	SendLag   *hdrhistogram.Histogram
+	PacerLag  *hdrhistogram.Histogram // the part of send lag the generator caused (see package doc)
+	Connect   *hdrhistogram.Histogram // TCP connects that ended in the window
+	Handshake *hdrhistogram.Histogram // TLS handshakes that ended in the window
+
+	open    bool
+	threads int
 }
 
 // Run generates the load cfg describes and measures it. It returns when the
@@ -58,6 +61,11 @@ func prepare(ctx context.Context, cfg Config) (*plan, []*worker, *hlogWriter, er
 	}
 	threads := cfg.threads(runtime.GOMAXPROCS(0))
 	p := newPlan(cfg, t, time.Time{})
+	if t.tls {
+		if p.tls, err = cfg.TLS.clientConfig(t.hostname, alpnHTTP1); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	cfg.logger().Debug("lab load: start", "addr", t.addr, "conns", cfg.Conns, "threads", threads,
 		"mode", cfg.Mode.String(), "rate", cfg.Rate, "warmup", cfg.Warmup, "duration", cfg.Duration)
 	var hw *hlogWriter
@@ -156,7 +164,7 @@ func finishRun(cfg Config, p *plan, workers []*worker, hw *hlogWriter, out execu
 	}
 	cpus := availableCPUs()
 	res := &Result{Latency: rec.latency, Service: rec.service, SendLag: rec.sendLag, PacerLag: rec.pacerLag,
-		open: p.open, threads: len(workers)}
+		Connect: rec.connect, Handshake: rec.handshake, open: p.open, threads: len(workers)}
 	res.Summary = buildSummary(cfg, rec, summaryInputs{
 		windowNs: windowNs, connected: connected, threads: len(workers), cpus: cpus,
 		loadCPU: out.cpu.utilization(cpus), busiest: busiest, marginNs: marginNs,
@@ -174,7 +182,8 @@ func finishRun(cfg Config, p *plan, workers []*worker, hw *hlogWriter, out execu
 	if hw != nil {
 		var totals map[string]*hdrhistogram.Histogram
 		if res.Summary.Shard != nil { // lab merge needs them to merge service time and send lag
-			totals = map[string]*hdrhistogram.Histogram{rundir.TagService: rec.service, rundir.TagSendLag: rec.sendLag}
+			totals = map[string]*hdrhistogram.Histogram{rundir.TagService: rec.service, rundir.TagSendLag: rec.sendLag,
+				rundir.TagConnect: rec.connect, rundir.TagHandshake: rec.handshake}
 		}
 		err = errors.Join(err, hw.close(totals))
 	}

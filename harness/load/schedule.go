@@ -1,6 +1,7 @@
 package load
 
 import (
+	"crypto/tls"
 	"math"
 	"time"
 
@@ -27,6 +28,7 @@ type plan struct {
 	req       []byte // one request
 	batch     []byte // InFlight copies of req, for one pipelined write
 	target    target
+	tls       *tls.Config // https:// only: every connection's client configuration
 }
 
 // drainSlackNs is the grace after the timeout before the hard stop.

@@ -30,9 +30,16 @@ func startRaw(t *testing.T, serve func(c net.Conn, r *bufio.Reader)) *rawServer 
 		t.Fatal(err)
 	}
 	s := &rawServer{ln: ln, conns: map[net.Conn]bool{}}
+	s.serve(serve)
+	t.Cleanup(s.close)
+	return s
+}
+
+// serve accepts on s.ln until it closes.
+func (s *rawServer) serve(serve func(c net.Conn, r *bufio.Reader)) {
 	s.wg.Go(func() {
 		for {
-			c, err := ln.Accept()
+			c, err := s.ln.Accept()
 			if err != nil {
 				return
 			}
@@ -46,8 +53,6 @@ func startRaw(t *testing.T, serve func(c net.Conn, r *bufio.Reader)) *rawServer 
 			})
 		}
 	})
-	t.Cleanup(s.close)
-	return s
 }
 
 func (s *rawServer) close() {

@@ -1,6 +1,8 @@
 package load
 
 import (
+	"cmp"
+	"crypto/tls"
 	"fmt"
 	"strconv"
 	"strings"
@@ -39,6 +41,11 @@ func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult
 		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
 		Connected: in.connected, WarmupS: cfg.Warmup.Seconds(), WarmupReqs: rec.warmupResponses,
 		LoadCPU: in.loadCPU, Interrupted: in.interrupted, RequestsLimit: in.requestsShare,
+		Protocol: alpnHTTP1, TLS: tlsInfo(cfg, rec),
+	}
+	if rec.connect.TotalCount() > 0 {
+		connect := percentiles(rec.connect)
+		s.Connect = &connect
 	}
 	if in.windowNs > 0 {
 		s.ThroughputRPS = float64(rec.responses) / (float64(in.windowNs) / 1e9)
@@ -231,4 +238,21 @@ func shardInfo(cfg Config, p *plan, out execution) *rundir.ShardInfo {
 		si.StartAt = cfg.StartAt.UTC().Format(time.RFC3339Nano)
 	}
 	return si
+}
+
+// tlsInfo is the tls object of an https:// run's summary.
+func tlsInfo(cfg Config, rec *recorder) *rundir.TLSInfo {
+	t, err := parseTarget(cfg.URL)
+	if err != nil || !t.tls {
+		return nil
+	}
+	info := &rundir.TLSInfo{
+		ServerName: cmp.Or(cfg.TLS.ServerName, t.hostname), Verified: !cfg.TLS.Insecure, Resume: !cfg.TLS.NoResume,
+		HandshakesFull: rec.tls.full, HandshakesResumed: rec.tls.resumed,
+		Handshake: percentiles(rec.handshake), ALPN: rec.tls.alpn,
+	}
+	if rec.tls.version != 0 {
+		info.Version, info.CipherSuite = tls.VersionName(rec.tls.version), tls.CipherSuiteName(rec.tls.suite)
+	}
+	return info
 }

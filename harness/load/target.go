@@ -18,6 +18,7 @@ type target struct {
 	requestURI string // path and query
 	hostname   string
 	port       int
+	tls        bool           // https://
 	addr       netip.AddrPort // after resolve
 }
 
@@ -27,25 +28,26 @@ func parseTarget(raw string) (target, error) {
 	if err != nil {
 		return target{}, fmt.Errorf("bad URL %q: %w", raw, err)
 	}
+	port := 80
 	switch u.Scheme {
 	case "http":
 	case "https":
-		return target{}, fmt.Errorf("URL %q: https is not supported: lab load speaks plain HTTP/1.1 only (use http://, or put a TLS terminator in front)", raw)
+		port = 443
 	case "":
-		return target{}, fmt.Errorf("bad URL %q: want http://host[:port]/path", raw)
+		return target{}, fmt.Errorf("bad URL %q: want http[s]://host[:port]/path", raw)
 	default:
-		return target{}, fmt.Errorf("URL %q: unsupported scheme %q: only http:// is supported", raw, u.Scheme)
+		return target{}, fmt.Errorf("URL %q: unsupported scheme %q: want http:// or https://", raw, u.Scheme)
 	}
 	if u.Hostname() == "" {
 		return target{}, fmt.Errorf("bad URL %q: no host", raw)
 	}
-	port := 80
 	if p := u.Port(); p != "" {
 		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
 			return target{}, fmt.Errorf("bad URL %q: port %q not in 1..65535", raw, p)
 		}
 	}
-	return target{hostHeader: u.Host, requestURI: u.RequestURI(), hostname: u.Hostname(), port: port}, nil
+	return target{hostHeader: u.Host, requestURI: u.RequestURI(), hostname: u.Hostname(), port: port,
+		tls: u.Scheme == "https"}, nil
 }
 
 // resolve looks the host up once; every connection uses the first address

@@ -42,6 +42,8 @@ type worker struct {
 	load      loopLoad
 	sa        unix.Sockaddr // per worker: connect(2) writes into it
 	family    int
+	hs        *handshakes // TLS only
+	plain     []byte      // TLS only: one record's plaintext
 }
 
 func newWorker(ctx context.Context, p *plan, planConns []int, rec *recorder, stats *workerStats) (*worker, error) {
@@ -51,6 +53,12 @@ func newWorker(ctx context.Context, p *plan, planConns []int, rec *recorder, sta
 	}
 	w := &worker{p: p, ctx: ctx, poll: poll, rec: rec, pace: newPacer(), buf: make([]byte, readBufSize), stats: stats}
 	w.sa, w.family = p.target.sockaddr()
+	if p.tls != nil {
+		if err := w.startTLS(ctx); err != nil {
+			poll.close()
+			return nil, err
+		}
+	}
 	w.conns = make([]conn, len(planConns))
 	for i, g := range planConns {
 		c := newConn(uint32(i), p.mode.InFlight(), p.phase(g))
@@ -249,6 +257,9 @@ func (w *worker) finish(now int64) {
 		}
 		c.closeSocket()
 	}
+	if w.hs != nil {
+		w.hs.close()
+	}
 	w.load.sample(now, w.p)
 	w.load.close(now)
 	if w.rec.iv != nil {
@@ -278,4 +289,18 @@ func (w *worker) countUnsent(c *conn) {
 	if end > from {
 		w.rec.addUnsent(end - from)
 	}
+}
+
+// startTLS gives the worker its handshake runner, watched by its epoll.
+func (w *worker) startTLS(ctx context.Context) error {
+	hs, err := newHandshakes(ctx, w.p.tls)
+	if err != nil {
+		return err
+	}
+	if err := w.poll.add(hs.efd, unix.EPOLLIN, wakeIdx, 0); err != nil {
+		hs.close()
+		return err
+	}
+	w.hs, w.plain = hs, make([]byte, plainBufSize)
+	return nil
 }

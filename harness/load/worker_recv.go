@@ -6,6 +6,10 @@ import "golang.org/x/sys/unix"
 // been closed carry an old generation and are ignored.
 func (w *worker) onEvent(ev unix.EpollEvent) {
 	idx := uint32(ev.Fd)
+	if idx == wakeIdx {
+		w.onHandshakes()
+		return
+	}
 	if int(idx) >= len(w.conns) {
 		return
 	}
@@ -49,7 +53,7 @@ func (w *worker) onReadable(c *conn, now int64) {
 			w.onEOF(c, now)
 			return
 		default:
-			if !w.consume(c, w.buf[:n], now) {
+			if !w.take(c, w.buf[:n], now) {
 				return
 			}
 			if n == len(w.buf) {
@@ -59,6 +63,14 @@ func (w *worker) onReadable(c *conn, now int64) {
 		break
 	}
 	w.advance(c, now)
+}
+
+// take is what the loop read: plaintext, or a TLS socket's ciphertext.
+func (w *worker) take(c *conn, b []byte, now int64) bool {
+	if c.sec != nil {
+		return w.consumeTLS(c, b, now)
+	}
+	return w.consume(c, b, now)
 }
 
 // consume feeds bytes to the parser; false means the socket is gone.

@@ -100,14 +100,12 @@ func (w *worker) flush(c *conn, now int64) {
 	if c.state != stOpen {
 		return
 	}
-	if c.wLen == 0 {
-		if c.unwritten == 0 {
-			return
-		}
-		c.wLen, c.wOff = c.unwritten*len(w.p.req), 0
+	if c.wLen == 0 && !w.stageWrite(c, now) {
+		return
 	}
+	out := w.outgoing(c)
 	for c.wOff < c.wLen {
-		n, e := sysSend(c.fd, w.p.batch[c.wOff:c.wLen])
+		n, e := sysSend(c.fd, out[c.wOff:c.wLen])
 		switch e {
 		case 0:
 			c.wOff += n
@@ -121,7 +119,36 @@ func (w *worker) flush(c *conn, now int64) {
 		}
 	}
 	c.wLen, c.wOff, c.unwritten = 0, 0, 0
+	if c.sec != nil {
+		c.sec.lc.out = c.sec.lc.out[:0]
+	}
 	w.setEvents(c, unix.EPOLLIN)
+}
+
+// stageWrite sets up the next write: the requests not yet written,
+// encrypted on a TLS socket. false: nothing to write, or the socket failed.
+func (w *worker) stageWrite(c *conn, now int64) bool {
+	plain := w.p.batch[:c.unwritten*len(w.p.req)]
+	c.wOff = 0
+	if c.sec == nil {
+		c.wLen = len(plain)
+		return c.wLen > 0
+	}
+	out, err := w.encrypt(c, plain)
+	if err != nil {
+		w.fail(c, now, classTLS, err)
+		return false
+	}
+	c.wLen = len(out)
+	return c.wLen > 0
+}
+
+// outgoing is what flush sends from: the requests, or their ciphertext.
+func (w *worker) outgoing(c *conn) []byte {
+	if c.sec != nil {
+		return c.sec.lc.out
+	}
+	return w.p.batch
 }
 
 // onWritable continues a partial write, then sends what became due.
@@ -166,10 +193,23 @@ func (w *worker) connect(c *conn, now int64) {
 	}
 }
 
+// onConnected: the TCP connect is done; a TLS socket handshakes next.
 func (w *worker) onConnected(c *conn, now int64) {
-	c.state, c.ever, c.roomAt = stOpen, true, now
 	w.rec.connects++
+	if now >= w.p.warmupNs {
+		w.rec.connected(now - c.connectAt)
+	}
+	if w.hs != nil {
+		w.startHandshake(c, now)
+		return
+	}
 	w.setEvents(c, unix.EPOLLIN)
+	w.onSecured(c, now)
+}
+
+// onSecured: the socket is ready for requests.
+func (w *worker) onSecured(c *conn, now int64) {
+	c.state, c.ever, c.roomAt = stOpen, true, now
 	w.advance(c, now)
 }
 

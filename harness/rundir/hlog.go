@@ -100,8 +100,10 @@ func (l *Hlog) Whole() *hdr.Histogram {
 // interval log, so that lab merge can merge service time and send lag
 // exactly too. Readers of the latency intervals (untagged) pass over them.
 const (
-	TagService = "service"
-	TagSendLag = "send_lag"
+	TagService   = "service"
+	TagSendLag   = "send_lag"
+	TagConnect   = "connect"
+	TagHandshake = "tls_handshake"
 )
 
 // HlogWriter writes an interval log (CONTRACTS.md §3): a comment, the

@@ -121,19 +121,27 @@ type LoadResult struct {
 	// RequestsLimit is lab load --requests (this agent's share of it):
 	// the window ended after that many requests, each ending as a
 	// response or an error, unless a warning says the time limit came first.
-	RequestsLimit int64             `json:"requests_limit,omitempty"`
-	Errors        map[string]int64  `json:"errors"` // by class: connect, read, write, timeout, reset, parse, status_<code>
-	ThroughputRPS float64           `json:"throughput_rps"`
-	Latency       Percentiles       `json:"latency_ns"`
-	Service       Percentiles       `json:"service_ns"`
-	SendLag       Percentiles       `json:"send_lag_ns"`
-	Connected     int               `json:"connected"`            // connections actually established
-	Statuses      map[string]int64  `json:"statuses"`             // responses by status code (empty when none)
-	WarmupS       float64           `json:"warmup_s"`             // excluded from everything above
-	WarmupReqs    int64             `json:"warmup_requests"`      // requests completed during warm-up
-	LoadCPU       float64           `json:"load_cpu_utilization"` // generator CPU / (wall * cpus it may use)
-	Warnings      []string          `json:"warnings,omitempty"`   // e.g. "generator fell behind"
-	Extra         map[string]string `json:"extra,omitempty"`      // the same figures as strings, for older readers
+	RequestsLimit int64            `json:"requests_limit,omitempty"`
+	Errors        map[string]int64 `json:"errors"` // by class: connect, read, write, timeout, reset, parse, status_<code>
+	ThroughputRPS float64          `json:"throughput_rps"`
+	Latency       Percentiles      `json:"latency_ns"`
+	Service       Percentiles      `json:"service_ns"`
+	SendLag       Percentiles      `json:"send_lag_ns"`
+	// Protocol is the HTTP version spoken ("http/1.1"); absent in results
+	// written before it existed, which were all HTTP/1.1.
+	Protocol string `json:"protocol,omitempty"`
+	// Connect is the TCP connect time of the connections that connected
+	// in the window (close mode: one per request).
+	Connect *Percentiles `json:"connect_ns,omitempty"`
+	// TLS is what an https:// run negotiated; absent for plain HTTP.
+	TLS        *TLSInfo          `json:"tls,omitempty"`
+	Connected  int               `json:"connected"`            // connections actually established
+	Statuses   map[string]int64  `json:"statuses"`             // responses by status code (empty when none)
+	WarmupS    float64           `json:"warmup_s"`             // excluded from everything above
+	WarmupReqs int64             `json:"warmup_requests"`      // requests completed during warm-up
+	LoadCPU    float64           `json:"load_cpu_utilization"` // generator CPU / (wall * cpus it may use)
+	Warnings   []string          `json:"warnings,omitempty"`   // e.g. "generator fell behind"
+	Extra      map[string]string `json:"extra,omitempty"`      // the same figures as strings, for older readers
 	// Generator is how the generator itself did, typed. Results written
 	// before it existed have only extra.
 	Generator *GeneratorInfo `json:"generator,omitempty"`
@@ -154,6 +162,22 @@ type LoadResult struct {
 	// ListenOverflows, ListenDrops, TCPSynRetrans, RetransSegs,
 	// TCPTimeouts, TCPLossProbes. lab bench adds it; lab load alone does not.
 	Kernel map[string]int64 `json:"kernel,omitempty"`
+}
+
+// TLSInfo is what an https:// run's handshakes negotiated and how long
+// they took (CONTRACTS.md §3): from the TCP connect's end to the
+// handshake's, for the handshakes that ended in the window.
+type TLSInfo struct {
+	Version     string `json:"version"`      // "TLS 1.3"
+	CipherSuite string `json:"cipher_suite"` // IANA name
+	ALPN        string `json:"alpn"`         // the protocol the server chose; "" when none
+	ServerName  string `json:"server_name"`  // SNI sent and name verified
+	Verified    bool   `json:"verified"`     // false with --insecure
+	// Resume: session tickets were offered (--tls-resume on).
+	Resume            bool        `json:"resume"`
+	HandshakesFull    int64       `json:"handshakes_full"`
+	HandshakesResumed int64       `json:"handshakes_resumed"`
+	Handshake         Percentiles `json:"handshake_ns"`
 }
 
 // GeneratorInfo is the load generator's own account of a run
