@@ -68,16 +68,27 @@ func TestFixedDelayP50(t *testing.T) {
 // were sent after it.
 func TestFreezeShowsInCorrectedLatency(t *testing.T) {
 	var frozenUntil atomic.Int64 // unix ns
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := httptest.NewServer(freezer(&frozenUntil))
+	t.Cleanup(srv.Close)
+	freezeCase(t, DefaultConfig(srv.URL+"/"), &frozenUntil)
+}
+
+// freezer answers "ok", after sleeping until *frozenUntil (unix ns).
+func freezer(frozenUntil *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if d := time.Until(time.Unix(0, frozenUntil.Load())); d > 0 {
 			time.Sleep(d)
 		}
 		io.WriteString(w, "ok")
-	}))
-	t.Cleanup(srv.Close)
+	})
+}
+
+// freezeCase runs cfg's server open loop for 10 s and freezes it for 1 s
+// at 4 s.
+func freezeCase(t *testing.T, cfg Config, frozenUntil *atomic.Int64) {
+	t.Helper()
 	freeze := time.AfterFunc(4*time.Second, func() { frozenUntil.Store(time.Now().Add(time.Second).UnixNano()) })
 	t.Cleanup(func() { freeze.Stop() })
-	cfg := DefaultConfig(srv.URL + "/")
 	cfg.Conns, cfg.Rate, cfg.Duration, cfg.Warmup, cfg.Timeout = 20, 1000, 10*time.Second, 0, 5*time.Second
 	res := mustRun(t, cfg)
 	s := res.Summary

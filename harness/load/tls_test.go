@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -266,4 +267,14 @@ func TestTLSLargePipelinedResponses(t *testing.T) {
 	if sum.Requests < 20 {
 		t.Fatalf("%d requests", sum.Requests)
 	}
+}
+
+// The freeze test over TLS: a 1 s stall shows in the corrected latency,
+// not in the service time.
+func TestTLSFreezeShowsInCorrectedLatency(t *testing.T) {
+	var frozenUntil atomic.Int64
+	s := startTLS(t, freezer(&frozenUntil))
+	cfg := DefaultConfig(s.URL + "/")
+	cfg.TLS.CAFile = s.caFile
+	freezeCase(t, cfg, &frozenUntil)
 }
