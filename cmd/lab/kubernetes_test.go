@@ -91,7 +91,7 @@ func TestKubernetesAgentsJob(t *testing.T) {
 		fs.SetOutput(io.Discard)
 		var f loadFlags
 		f.register(fs)
-		url, err := parseLoadArgs(fs, args)
+		url, err := f.parseArgs(fs, args)
 		if err != nil {
 			t.Fatalf("pod %d: lab load %v: %v", i, args, err)
 		}

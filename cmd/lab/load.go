@@ -44,6 +44,8 @@ type loadFlags struct {
 	slo                       *capacity.SLO // nil: no objective
 	tls                       load.TLSOptions
 	tlsResume, tlsMax         string
+	targets, pick             string
+	seed                      uint64
 }
 
 const loadAbout = `Generates HTTP/1.1 load against URL (http:// or https://; any server) and
@@ -100,6 +102,12 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 			return err
 		})
 	f.registerTLS(fs)
+	fs.StringVar(&f.targets, "targets", "", "a request mix instead of URL: a file in vegeta's http format (METHOD URL lines, header\n"+
+		"lines, @body-file; blank lines between targets; \"weight=N\" may end a METHOD URL line); every\n"+
+		"target on one server. Per-target results in the JSON, the busiest in the summary")
+	fs.StringVar(&f.pick, "pick", "rr", "with --targets, how each request picks its target: rr (round robin in the plan's order) |\n"+
+		"random | weighted (by the file's weights); a sharded agent picks as the whole plan would")
+	fs.Uint64Var(&f.seed, "seed", 1, "with --targets, the seed of --pick random and weighted (a rerun with one seed repeats)")
 }
 
 func (f *loadFlags) registerTLS(fs *flag.FlagSet) {
@@ -150,6 +158,15 @@ func (f *loadFlags) config(url string) (load.Config, error) {
 	if cfg.TLS, err = f.tlsOptions(); err != nil {
 		return cfg, err
 	}
+	if f.targets != "" {
+		if cfg.Targets, err = load.ReadTargets(f.targets); err != nil {
+			return cfg, err
+		}
+		if cfg.Pick, err = load.ParsePick(f.pick); err != nil {
+			return cfg, fmt.Errorf("--%w", err)
+		}
+		cfg.Seed = f.seed
+	}
 	switch f.nodelay {
 	case "on":
 		cfg.NoDelay = true
@@ -184,7 +201,7 @@ func runLoad(args []string, stdout, stderr io.Writer, tty bool) error {
 		fmt.Fprintf(fs.Output(), "%s\n\n", loadAbout)
 		usage()
 	}
-	url, err := parseLoadArgs(fs, args)
+	url, err := f.parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -240,12 +257,54 @@ func writeLoadResult(res *load.Result, jsonPath string, stdout, stderr io.Writer
 	return res.WriteJSON(jsonPath)
 }
 
-// parseLoadArgs parses flags placed before or after the one URL.
-func parseLoadArgs(fs *flag.FlagSet, args []string) (string, error) {
+// parseArgs parses the flags and returns the URL ("" with --targets).
+func (f *loadFlags) parseArgs(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseLoadArgs(fs, args)
+	if err != nil {
+		return "", err
+	}
+	return f.checkTargets(fs, pos)
+}
+
+// checkTargets says what names the server: the one URL, or --targets
+// (with no URL, and none of the flags a targets file replaces).
+func (f *loadFlags) checkTargets(fs *flag.FlagSet, pos []string) (string, error) {
+	if f.targets == "" {
+		if len(pos) != 1 {
+			return "", usageError{fmt.Sprintf("want exactly one URL, got %d arguments (lab load URL [flags], or lab load --targets FILE)", len(pos))}
+		}
+		for _, name := range []string{"pick", "seed"} {
+			if flagSet(fs, name) {
+				return "", usageError{"--" + name + " needs --targets"}
+			}
+		}
+		return pos[0], nil
+	}
+	if len(pos) != 0 {
+		return "", usageError{"a URL and --targets are exclusive: the targets file names the server"}
+	}
+	for _, name := range []string{"method", "body", "body-file"} {
+		if flagSet(fs, name) {
+			return "", usageError{"--" + name + " and --targets are exclusive: each target has its own"}
+		}
+	}
+	return "", nil
+}
+
+// flagSet says the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// parseLoadArgs parses flags placed before or after the positional
+// arguments, and returns those.
+func parseLoadArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := parseFlags(fs, args); err != nil {
-			return "", err
+			return nil, err
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -253,10 +312,7 @@ func parseLoadArgs(fs *flag.FlagSet, args []string) (string, error) {
 		}
 		pos, args = append(pos, args[0]), args[1:]
 	}
-	if len(pos) != 1 {
-		return "", usageError{fmt.Sprintf("want exactly one URL, got %d arguments (lab load URL [flags])", len(pos))}
-	}
-	return pos[0], nil
+	return pos, nil
 }
 
 func pinLoad(list string) error {

@@ -63,6 +63,10 @@ func TestLoadCommandUsageErrors(t *testing.T) {
 		"bad resume":   {"https://127.0.0.1:1/", "--tls-resume", "maybe"},
 		"bad tls max":  {"https://127.0.0.1:1/", "--tls-max", "1.1"},
 		"cert no key":  {"https://127.0.0.1:1/", "--cert", "c.pem"},
+		"pick no mix":  {"http://127.0.0.1:1/", "--pick", "random"},
+		"URL and mix":  {"http://127.0.0.1:1/", "--targets", "t.http"},
+		"mix, method":  {"--targets", "t.http", "--method", "POST"},
+		"mix missing":  {"--targets", "/nonexistent/t.http"},
 		"bad mode":     {"http://127.0.0.1:1/", "--mode", "pipeline"},
 		"bad nodelay":  {"http://127.0.0.1:1/", "--nodelay", "maybe"},
 		"bad header":   {"http://127.0.0.1:1/", "--header", "nocolon"},
@@ -257,5 +261,30 @@ func TestLoadCommandHTTPS(t *testing.T) {
 	}
 	if m.Protocol != "http/1.1" || m.TLS.Version != "TLS 1.2" || m.TLS.Resumed == 0 || m.TLS.Handshake.Count != m.TLS.Full+m.TLS.Resumed {
 		t.Errorf("json: %+v", m)
+	}
+}
+
+// lab load --targets: no URL, a summary listing the busiest targets, and
+// a bad line named with its file and line.
+func TestLoadCommandTargets(t *testing.T) {
+	url := helloServer(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.http")
+	os.WriteFile(path, []byte("GET "+url+"?a weight=1\n\nGET "+url+"?b weight=9\n"), 0o600)
+	var out bytes.Buffer
+	args := []string{"--targets", path, "--pick", "weighted", "--seed", "3", "--conns", "2", "--duration", "300ms", "--warmup", "0"}
+	if err := runLoad(args, &out, io.Discard, false); err != nil {
+		t.Fatalf("lab load: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"targets      2, picked weighted (seed 3)", "GET " + url + "?b (weight 9)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+	os.WriteFile(path, []byte("GET "+url+"\n\nGET\n"), 0o600)
+	err := runLoad([]string{"--targets", path}, io.Discard, io.Discard, false)
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "t.http:3:") {
+		t.Errorf("a bad line: %v, want a usage error naming t.http:3", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
 	"latencylab/harness/loadmode"
@@ -39,7 +40,13 @@ const RequestsTimeLimit = 10 * time.Minute
 // the zero value, Method "" means GET and Mode{} means keepalive; every
 // other field must be set.
 type Config struct {
-	URL                       string
+	URL string // "" with Targets: the mix names the server
+	// Targets is a request mix (lab load --targets): every request picks
+	// one, by Pick and Seed. Method and Body are then the targets'; Headers
+	// are added to each. All targets are on one server.
+	Targets                   []Target
+	Pick                      Pick
+	Seed                      uint64
 	Conns                     int
 	Duration, Warmup, Timeout time.Duration
 	// Requests > 0 ends the window after exactly that many requests
@@ -76,14 +83,15 @@ func DefaultConfig(url string) Config {
 
 // Validate reports the first thing wrong with c, without touching the network.
 func (c Config) Validate() error {
-	t, err := parseTarget(c.URL)
+	t, err := parseTarget(c.server())
 	if err != nil {
 		return err
 	}
 	if c.TLS.set() && !t.tls {
-		return fmt.Errorf("URL %q is http://: the TLS options need https://", c.URL)
+		return fmt.Errorf("URL %q is http://: the TLS options need https://", c.server())
 	}
 	checks := []error{
+		c.validateTargets(t),
 		c.TLS.validate(),
 		c.validateCounts(),
 		c.validateShard(),
@@ -93,6 +101,45 @@ func (c Config) Validate() error {
 		validateHeaders(c.Headers),
 	}
 	return errors.Join(checks...)
+}
+
+func (c Config) validateTargets(server target) error {
+	switch {
+	case len(c.Targets) == 0:
+		return nil
+	case len(c.Targets) > targetsMax:
+		return fmt.Errorf("%d targets: at most %d", len(c.Targets), targetsMax)
+	case c.URL != "":
+		return errors.New("a URL and targets are exclusive: the targets name the server")
+	case len(c.Body) > 0:
+		return errors.New("a body and targets are exclusive: each target has its own (@body-file)")
+	case c.Pick > PickWeighted:
+		return fmt.Errorf("pick %d: want rr, random or weighted", c.Pick)
+	}
+	for _, tg := range c.Targets {
+		t, err := parseTarget(tg.URL)
+		if err != nil {
+			return fmt.Errorf("%s: %w", tg.where, err)
+		}
+		if t.origin() != server.origin() {
+			return fmt.Errorf("%s: %s is not on %s: one run loads one server", tg.where, tg.URL, server.origin())
+		}
+		if err := errors.Join(validateMethod(tg.Method), validateHeaders(append(slices.Clip(c.Headers), tg.Headers...))); err != nil {
+			return fmt.Errorf("%s: %w", tg.where, err)
+		}
+		if tg.Weight < 1 || tg.Weight > weightMax {
+			return fmt.Errorf("%s: weight %d not in 1..%d", tg.where, tg.Weight, weightMax)
+		}
+	}
+	return nil
+}
+
+// server is the URL that names the server: URL, or the mix's first target.
+func (c Config) server() string {
+	if c.URL == "" && len(c.Targets) > 0 {
+		return c.Targets[0].URL
+	}
+	return c.URL
 }
 
 func (c Config) validateCounts() error {

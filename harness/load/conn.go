@@ -13,13 +13,18 @@ const (
 
 // reqSlot is one request on a connection: its index in the connection's
 // schedule, its intended and its actual send time (ns since t0).
-type reqSlot struct{ k, intended, sent int64 }
+type reqSlot struct {
+	k, intended, sent int64
+	t                 int32 // the request (target) it sends: an index in plan.reqs
+}
 
 // conn is one connection slot of a worker. A slot lives for the whole run;
 // its socket is replaced when the server closes it or it fails. A slot's
 // requests follow its own schedule (plan.intended with its phase).
 type conn struct {
 	idx         uint32
+	gidx        int    // its index in the whole plan (it picks targets by it)
+	wbuf        []byte // a mix's requests gathered for one write
 	gen         uint32 // bumped for every socket; stale epoll events carry an old one
 	fd          int
 	state       connState
@@ -50,8 +55,8 @@ type conn struct {
 	winFrom, winTo int64
 }
 
-func newConn(idx uint32, depth int, phase int64) conn {
-	return conn{idx: idx, fd: -1, ring: make([]reqSlot, depth), phase: phase, winFrom: -1}
+func newConn(idx uint32, gidx int, depth int, phase int64) conn {
+	return conn{idx: idx, gidx: gidx, fd: -1, ring: make([]reqSlot, depth), phase: phase, winFrom: -1}
 }
 
 // openWindow starts the slot's --requests window at request from.
@@ -69,6 +74,9 @@ func (c *conn) push(s reqSlot) {
 }
 
 func (c *conn) front() *reqSlot { return &c.ring[c.head] }
+
+// at is the i-th outstanding request, oldest first (i < n).
+func (c *conn) at(i int) *reqSlot { return &c.ring[(c.head+i)%len(c.ring)] }
 
 func (c *conn) popFront() reqSlot {
 	s := c.ring[c.head]

@@ -311,6 +311,19 @@ func TestNoAllocationPerRequest(t *testing.T) {
 	assertNoAllocationPerRequest(t, cfg)
 }
 
+// A request mix gathers its picked requests into a reused buffer and
+// records per target: still nothing allocated per request.
+func TestNoAllocationPerMixedRequest(t *testing.T) {
+	s := startRaw(t, echoResponses)
+	cfg := quick("")
+	for _, path := range []string{"/a", "/b", "/c"} {
+		cfg.Targets = append(cfg.Targets, Target{Method: "GET", URL: s.url(path), Weight: 1})
+	}
+	cfg.Pick, cfg.Duration = PickRandom, time.Second
+	cfg.Mode = loadmode.Mode{Kind: loadmode.Pipeline, Depth: 4}
+	assertNoAllocationPerRequest(t, cfg)
+}
+
 // echoResponses answers each request head it reads with okResponse,
 // allocating nothing per request.
 func echoResponses(c net.Conn, _ *bufio.Reader) {

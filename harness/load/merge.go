@@ -146,6 +146,11 @@ func planDiff(a, b rundir.LoadResult) string {
 		return fmt.Sprintf("url %q, %q", a.URL, b.URL)
 	case a.Mode != b.Mode:
 		return fmt.Sprintf("mode %s, %s", a.Mode, b.Mode)
+	case len(a.Targets) != len(b.Targets) || a.TargetsPick != b.TargetsPick || a.TargetsSeed != b.TargetsSeed:
+		return fmt.Sprintf("%d targets picked %s (seed %d), %d picked %s (seed %d)",
+			len(a.Targets), a.TargetsPick, a.TargetsSeed, len(b.Targets), b.TargetsPick, b.TargetsSeed)
+	case !sameTargets(a.Targets, b.Targets):
+		return "targets files that differ"
 	case sa.Count != sb.Count:
 		return fmt.Sprintf("%d agents, %d agents", sa.Count, sb.Count)
 	case sa.PlanConns != sb.PlanConns || sa.PlanRate != sb.PlanRate:
@@ -188,7 +193,35 @@ func mergeAgents(agents []*agentResult) *Merged {
 	if m.Summary.TLS != nil {
 		m.Summary.TLS.Handshake = percentiles(orEmpty(m.totals[rundir.TagHandshake]))
 	}
+	for i := range m.Summary.Targets {
+		if h := m.totals[rundir.TargetTag(i)]; h != nil {
+			m.Summary.Targets[i].Latency = percentiles(h)
+		}
+	}
 	return m
+}
+
+func sameTargets(a, b []rundir.TargetResult) bool {
+	return slices.EqualFunc(a, b, func(x, y rundir.TargetResult) bool {
+		return x.Method == y.Method && x.URL == y.URL && x.Weight == y.Weight
+	})
+}
+
+// mergeTargets adds an agent's per-target counts (latency comes from the
+// interval logs' totals).
+func mergeTargets(into, ts []rundir.TargetResult) []rundir.TargetResult {
+	if into == nil && ts != nil {
+		into = make([]rundir.TargetResult, len(ts))
+		for i, t := range ts {
+			into[i] = rundir.TargetResult{Method: t.Method, URL: t.URL, Weight: t.Weight, Statuses: map[string]int64{}}
+		}
+	}
+	for i, t := range ts {
+		into[i].Requests += t.Requests
+		into[i].Errors += t.Errors
+		addCounts(into[i].Statuses, t.Statuses)
+	}
+	return into
 }
 
 // mergeTLS adds an agent's handshake counts; the negotiated parameters
@@ -273,6 +306,8 @@ func mergeSummaries(agents []*agentResult) rundir.LoadResult {
 		addCounts(s.Statuses, r.Statuses)
 		s.Generator = mergeGenerator(s.Generator, r.Generator)
 		s.TLS = mergeTLS(s.TLS, r.TLS)
+		s.Targets = mergeTargets(s.Targets, r.Targets)
+		s.TargetsPick, s.TargetsSeed = r.TargetsPick, r.TargetsSeed
 		s.Protocol = cmp.Or(s.Protocol, r.Protocol)
 		for class, msg := range r.ErrorMessages {
 			if s.ErrorMessages == nil {

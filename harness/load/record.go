@@ -39,6 +39,7 @@ const unsentMessage = "scheduled in the window but never sent: no usable connect
 type recorder struct {
 	latency, service, sendLag, pacerLag *hdrhistogram.Histogram
 	connect, handshake                  *hdrhistogram.Histogram // connection set-up, ending in the window
+	targets                             []targetRec             // a mix's per-target results; nil without one
 	tls                                 tlsRecord
 	iv                                  *ivRecorder // nil without --hlog
 	responses, warmupResponses          int64
@@ -83,24 +84,37 @@ func (r *recorder) handshook(ns int64, st tls.ConnectionState) {
 
 func clampNs(v int64) int64 { return min(max(v, 0), rundir.HistHighestNS) }
 
-// response records a measured, complete response.
-func (r *recorder) response(now, latencyNs, serviceNs int64, status int) {
+// response records a measured, complete response to request (target) t.
+func (r *recorder) response(now, latencyNs, serviceNs int64, status int, t int32) {
 	r.responses++
 	r.settled++
 	if status >= 0 && status < statusMax {
 		r.statuses[status]++
 	}
 	r.sample(now, latencyNs, serviceNs)
+	if r.targets != nil {
+		tr := &r.targets[t]
+		tr.responses++
+		tr.status(status)
+		tr.sample(latencyNs)
+		if status >= statusErrorAt {
+			tr.errors++
+		}
+	}
 }
 
 // timeout records a request that timed out: an error and a latency sample.
-func (r *recorder) timeout(now, latencyNs, serviceNs int64) {
+func (r *recorder) timeout(now, latencyNs, serviceNs int64, t int32) {
 	r.settled++
 	r.errors[classTimeout]++
 	if r.firstErr[classTimeout] == "" {
 		r.firstErr[classTimeout] = r.timeoutMsg
 	}
 	r.sample(now, latencyNs, serviceNs)
+	if r.targets != nil {
+		r.targets[t].errors++
+		r.targets[t].sample(latencyNs)
+	}
 }
 
 // addUnsent counts n requests of the window that were never sent.
@@ -137,10 +151,13 @@ func (r *recorder) fail(class errClass, err error) {
 	}
 }
 
-// failRequest counts a measured request that failed.
-func (r *recorder) failRequest(class errClass, err error) {
+// failRequest counts a measured request to target t that failed.
+func (r *recorder) failRequest(class errClass, err error, t int32) {
 	r.settled++
 	r.fail(class, err)
+	if r.targets != nil {
+		r.targets[t].errors++
+	}
 }
 
 // note keeps the first error text of a class without counting it (warm-up).
@@ -158,6 +175,12 @@ func (r *recorder) merge(o *recorder) {
 	r.pacerLag.Merge(o.pacerLag)
 	r.connect.Merge(o.connect)
 	r.handshake.Merge(o.handshake)
+	if r.targets == nil && o.targets != nil {
+		r.targets = newTargetRecs(len(o.targets))
+	}
+	for i := range o.targets {
+		r.targets[i].merge(&o.targets[i])
+	}
 	r.tls.full += o.tls.full
 	r.tls.resumed += o.tls.resumed
 	if r.tls.version == 0 {

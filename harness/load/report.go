@@ -122,6 +122,7 @@ func (r *Result) writeCounts(w io.Writer) {
 		fmt.Fprintf(w, "               first: %s\n", msg)
 	}
 	fmt.Fprintf(w, "  statuses     %s\n", joinCounts(s.Statuses, false))
+	writeTargets(w, s)
 	fmt.Fprintf(w, "  connections  %d of %d established (%s connects in all)\n", s.Connected, s.Conns, s.Extra["connects"])
 	if t := s.TLS; t != nil {
 		fmt.Fprintf(w, "  tls          %s, %s, ALPN %s, server name %s (%s); handshakes in the window: %d full, %d resumed (tickets %s)\n",
@@ -168,4 +169,24 @@ func joinCounts(m map[string]int64, skipZero bool) string {
 		parts[i] = k + " " + strconv.FormatInt(m[k], 10)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// busiestShown is how many targets the text summary lists.
+const busiestShown = 5
+
+// writeTargets lists a mix's busiest targets (the JSON has them all).
+func writeTargets(w io.Writer, s *rundir.LoadResult) {
+	if len(s.Targets) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  targets      %d, picked %s (seed %d); the busiest:\n", len(s.Targets), s.TargetsPick, s.TargetsSeed)
+	for _, i := range busiest(s.Targets, busiestShown) {
+		t := s.Targets[i]
+		lat := "-"
+		if !t.Latency.Empty() {
+			lat = fmt.Sprintf("p50 %s, p99 %s", fmtNs(t.Latency.P50), fmtNs(t.Latency.P99))
+		}
+		fmt.Fprintf(w, "               %s %s (weight %d): %d requests, %d errors; %s; statuses %s\n",
+			t.Method, t.URL, t.Weight, t.Requests, t.Errors, lat, joinCounts(t.Statuses, false))
+	}
 }

@@ -2,32 +2,54 @@ package load
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// buildRequest renders the one request every connection sends, once.
-// The generator sets Host (unless a header overrides it), Content-Length
-// from the body, and Connection: close in close mode.
-func buildRequest(cfg Config, t target) []byte {
+// request is one request of the run, as it goes on the wire: built once.
+type request struct {
+	wire []byte
+	head bool // a HEAD: its response has no body
+}
+
+// buildRequests renders the run's requests: the URL's one, or one per
+// target of a mix (each with --header's headers added).
+func buildRequests(cfg Config, t target) []request {
+	if len(cfg.Targets) == 0 {
+		return []request{renderRequest(cfg.method(), t, cfg.Headers, cfg.Body, cfg.Mode.Closes())}
+	}
+	reqs := make([]request, len(cfg.Targets))
+	for i, tg := range cfg.Targets {
+		u, _ := parseTarget(tg.URL) // checked when the file was read
+		headers := append(slices.Clip(cfg.Headers), tg.Headers...)
+		reqs[i] = renderRequest(tg.Method, u, headers, tg.Body, cfg.Mode.Closes())
+	}
+	return reqs
+}
+
+// renderRequest renders one request. The generator sets Host (unless a
+// header overrides it), Content-Length from the body, and Connection:
+// close in close mode.
+func renderRequest(method string, t target, headers []string, body []byte, closes bool) request {
 	var b strings.Builder
-	b.WriteString(cfg.method() + " " + t.requestURI + " HTTP/1.1\r\n")
-	if !hasHeader(cfg.Headers, "host") {
+	b.WriteString(method + " " + t.requestURI + " HTTP/1.1\r\n")
+	if !hasHeader(headers, "host") {
 		b.WriteString("Host: " + t.hostHeader + "\r\n")
 	}
-	for _, h := range cfg.Headers {
+	for _, h := range headers {
 		name, value, _ := strings.Cut(h, ":")
 		b.WriteString(strings.TrimSpace(name) + ": " + strings.TrimSpace(value) + "\r\n")
 	}
-	if cfg.Mode.Closes() && !hasHeader(cfg.Headers, "connection") {
+	if closes && !hasHeader(headers, "connection") {
 		b.WriteString("Connection: close\r\n")
 	}
-	if len(cfg.Body) > 0 || bodyMethod(cfg.method()) {
-		b.WriteString("Content-Length: " + strconv.Itoa(len(cfg.Body)) + "\r\n")
+	if len(body) > 0 || bodyMethod(method) {
+		b.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
 	}
 	b.WriteString("\r\n")
-	b.Write(cfg.Body)
-	return []byte(b.String())
+	b.Write(body)
+	return request{wire: []byte(b.String()), head: method == "HEAD"}
 }
 
 // bodyMethod is a method whose requests servers expect a length on.

@@ -52,7 +52,7 @@ func prepare(ctx context.Context, cfg Config) (*plan, []*worker, *hlogWriter, er
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, nil, err
 	}
-	t, _ := parseTarget(cfg.URL)
+	t, _ := parseTarget(cfg.server())
 	rctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	err := t.resolve(rctx)
 	cancel()
@@ -88,6 +88,9 @@ func makeWorkers(ctx context.Context, p *plan, conns []int, threads int, hw *hlo
 	for i := range threads {
 		first, last := len(conns)*i/threads, len(conns)*(i+1)/threads
 		rec := newRecorder()
+		if len(p.targets) > 0 {
+			rec.targets = newTargetRecs(len(p.targets))
+		}
 		rec.timeoutMsg = fmt.Sprintf("no complete response within %s (--timeout)", time.Duration(p.timeoutNs))
 		if hw != nil {
 			rec.iv = hw.recorder(i, p.warmupNs)
@@ -184,6 +187,11 @@ func finishRun(cfg Config, p *plan, workers []*worker, hw *hlogWriter, out execu
 		if res.Summary.Shard != nil { // lab merge needs them to merge service time and send lag
 			totals = map[string]*hdrhistogram.Histogram{rundir.TagService: rec.service, rundir.TagSendLag: rec.sendLag,
 				rundir.TagConnect: rec.connect, rundir.TagHandshake: rec.handshake}
+			for i, tr := range rec.targets {
+				if tr.latency != nil {
+					totals[rundir.TargetTag(i)] = tr.latency
+				}
+			}
 		}
 		err = errors.Join(err, hw.close(totals))
 	}
@@ -244,5 +252,5 @@ func sleepUntil(p *plan, at int64, done <-chan struct{}) bool {
 
 func hlogHeader(cfg Config) string {
 	return fmt.Sprintf("[lab load %s: %d conns, mode %s, rate %g, latency in ns from the intended send time]",
-		cfg.URL, cfg.Conns, cfg.Mode, cfg.Rate)
+		summaryURL(cfg), cfg.Conns, cfg.Mode, cfg.Rate)
 }

@@ -17,16 +17,17 @@ type plan struct {
 	rate      float64 // req/s over all connections
 	periodNs  float64 // open loop: between two sends of one connection
 	mode      loadmode.Mode
-	headReq   bool
 	nodelay   bool
 	warmupNs  int64 // measuring starts
 	endNs     int64 // measuring ends: no request is intended at or after it
 	hardNs    int64 // nothing runs past it
 	timeoutNs int64
-	requests  int64  // --requests: the window's requests over all connections (0: none)
-	conns     int    // the whole plan's connections
-	req       []byte // one request
-	batch     []byte // InFlight copies of req, for one pipelined write
+	requests  int64     // --requests: the window's requests over all connections (0: none)
+	conns     int       // the whole plan's connections
+	reqs      []request // the URL's one request, or a mix's, one per target
+	pick      picker    // which of reqs request k of a connection sends
+	targets   []Target  // the mix, if any (per-target results)
+	batch     []byte    // one request: InFlight copies of it, for one pipelined write
 	target    target
 	tls       *tls.Config // https:// only: every connection's client configuration
 }
@@ -35,12 +36,11 @@ type plan struct {
 const drainSlackNs = int64(250 * time.Millisecond)
 
 func newPlan(cfg Config, t target, t0 time.Time) *plan {
-	req := buildRequest(cfg, t)
 	p := &plan{
-		t0: t0, open: cfg.openLoop(), rate: cfg.Rate,
-		mode: cfg.Mode, headReq: cfg.method() == "HEAD",
+		t0: t0, open: cfg.openLoop(), rate: cfg.Rate, mode: cfg.Mode,
 		nodelay: cfg.NoDelay, warmupNs: int64(cfg.Warmup), timeoutNs: int64(cfg.Timeout),
-		req: req, target: t, requests: cfg.Requests, conns: cfg.Conns,
+		reqs: buildRequests(cfg, t), target: t, requests: cfg.Requests, conns: cfg.Conns,
+		pick: newPicker(cfg.Pick, cfg.Targets, cfg.Conns, cfg.Seed), targets: cfg.Targets,
 	}
 	p.endNs = p.warmupNs + int64(cfg.Duration)
 	p.hardNs = p.endNs
@@ -51,11 +51,16 @@ func newPlan(cfg Config, t target, t0 time.Time) *plan {
 		p.endNs = min(p.endNs, p.lastIntended()+max(int64(1e9/p.rate), 1))
 		p.hardNs = p.endNs + p.timeoutNs + drainSlackNs
 	}
-	for range p.mode.InFlight() {
-		p.batch = append(p.batch, req...)
+	if !p.mixed() {
+		for range p.mode.InFlight() {
+			p.batch = append(p.batch, p.reqs[0].wire...)
+		}
 	}
 	return p
 }
+
+// mixed says the run sends a mix of requests (--targets).
+func (p *plan) mixed() bool { return len(p.reqs) > 1 }
 
 // quota is connection gidx's share of --requests: the plan's requests
 // split evenly, the first connections taking one more.

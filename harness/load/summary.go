@@ -35,13 +35,16 @@ type summaryInputs struct {
 
 func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult {
 	s := rundir.LoadResult{
-		URL: cfg.URL, Conns: cfg.Shard.size(cfg.Conns), Rate: shareOfRate(cfg), Mode: cfg.Mode.String(),
+		URL: summaryURL(cfg), Conns: cfg.Shard.size(cfg.Conns), Rate: shareOfRate(cfg), Mode: cfg.Mode.String(),
 		DurationS: float64(in.windowNs) / 1e9, Requests: rec.responses,
 		Errors: errorCounts(rec), Statuses: statusCounts(rec),
 		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
 		Connected: in.connected, WarmupS: cfg.Warmup.Seconds(), WarmupReqs: rec.warmupResponses,
 		LoadCPU: in.loadCPU, Interrupted: in.interrupted, RequestsLimit: in.requestsShare,
-		Protocol: alpnHTTP1, TLS: tlsInfo(cfg, rec),
+		Protocol: alpnHTTP1, TLS: tlsInfo(cfg, rec), Targets: targetResults(cfg, rec.targets),
+	}
+	if len(cfg.Targets) > 0 {
+		s.TargetsPick, s.TargetsSeed = cfg.Pick.String(), cfg.Seed
 	}
 	if rec.connect.TotalCount() > 0 {
 		connect := percentiles(rec.connect)
@@ -242,7 +245,7 @@ func shardInfo(cfg Config, p *plan, out execution) *rundir.ShardInfo {
 
 // tlsInfo is the tls object of an https:// run's summary.
 func tlsInfo(cfg Config, rec *recorder) *rundir.TLSInfo {
-	t, err := parseTarget(cfg.URL)
+	t, err := parseTarget(cfg.server())
 	if err != nil || !t.tls {
 		return nil
 	}
@@ -255,4 +258,13 @@ func tlsInfo(cfg Config, rec *recorder) *rundir.TLSInfo {
 		info.Version, info.CipherSuite = tls.VersionName(rec.tls.version), tls.CipherSuiteName(rec.tls.suite)
 	}
 	return info
+}
+
+// summaryURL is the result's url: the URL, or a mix's server.
+func summaryURL(cfg Config) string {
+	if cfg.URL != "" {
+		return cfg.URL
+	}
+	t, _ := parseTarget(cfg.server())
+	return t.origin()
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -88,4 +89,13 @@ func (t *target) sockaddr() (unix.Sockaddr, int) {
 		return &unix.SockaddrInet4{Port: int(t.addr.Port()), Addr: ip.As4()}, unix.AF_INET
 	}
 	return &unix.SockaddrInet6{Port: int(t.addr.Port()), Addr: ip.As16()}, unix.AF_INET6
+}
+
+// origin is the server the target is on: scheme, host and port.
+func (t target) origin() string {
+	scheme := "http"
+	if t.tls {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(t.hostname), strconv.Itoa(t.port))
 }

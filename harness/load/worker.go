@@ -61,7 +61,7 @@ func newWorker(ctx context.Context, p *plan, planConns []int, rec *recorder, sta
 	}
 	w.conns = make([]conn, len(planConns))
 	for i, g := range planConns {
-		c := newConn(uint32(i), p.mode.InFlight(), p.phase(g))
+		c := newConn(uint32(i), g, p.mode.InFlight(), p.phase(g))
 		if p.requests > 0 {
 			c.quota = p.quota(g)
 			if p.open {
@@ -273,7 +273,7 @@ func (w *worker) expireOutstanding(c *conn, now int64) {
 	for c.n > 0 {
 		s := c.popFront()
 		if w.counts(c, s, now) {
-			w.rec.timeout(now, now-s.intended, now-s.sent)
+			w.rec.timeout(now, now-s.intended, now-s.sent, s.t)
 			w.errs++
 		}
 	}

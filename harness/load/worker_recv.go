@@ -80,6 +80,9 @@ func (w *worker) consume(c *conn, b []byte, now int64) bool {
 			w.fail(c, now, classParse, errUnsolicited)
 			return false
 		}
+		if !c.parser.started {
+			c.parser.headReq = w.p.reqs[c.front().t].head // the response answers the oldest request
+		}
 		m, done, err := c.parser.feed(b)
 		b = b[m:]
 		if err != nil {
@@ -105,7 +108,7 @@ func (w *worker) complete(c *conn, now int64) bool {
 	s := c.popFront()
 	status, closeConn := c.parser.status, c.parser.closeConn || w.p.mode.Closes()
 	if w.counts(c, s, now) {
-		w.rec.response(now, now-s.intended, now-s.sent, status)
+		w.rec.response(now, now-s.intended, now-s.sent, status, s.t)
 		if status >= 400 {
 			w.errs++
 		}
@@ -114,7 +117,7 @@ func (w *worker) complete(c *conn, now int64) bool {
 	}
 	w.responses++
 	c.failures, c.answered = 0, true
-	c.parser.reset(w.p.headReq)
+	c.parser.reset(false)
 	if closeConn {
 		w.drop(c, now)
 		return false
@@ -167,7 +170,7 @@ func (w *worker) fail(c *conn, now int64, class errClass, err error) {
 	if c.n > 0 {
 		s := c.popFront()
 		if w.counts(c, s, now) {
-			w.rec.failRequest(class, err)
+			w.rec.failRequest(class, err, s.t)
 			w.errs++
 		} else {
 			w.rec.note(class, err)

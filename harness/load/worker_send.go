@@ -65,7 +65,7 @@ func (w *worker) enqueueDue(c *conn, now int64) bool {
 			break
 		}
 		w.recordSend(c, intended, now)
-		c.push(reqSlot{k: c.next, intended: intended, sent: now})
+		c.push(reqSlot{k: c.next, intended: intended, sent: now, t: w.p.pick.pick(c.gidx, c.next)})
 		c.next++
 		c.unwritten++
 		added = true
@@ -128,7 +128,7 @@ func (w *worker) flush(c *conn, now int64) {
 // stageWrite sets up the next write: the requests not yet written,
 // encrypted on a TLS socket. false: nothing to write, or the socket failed.
 func (w *worker) stageWrite(c *conn, now int64) bool {
-	plain := w.p.batch[:c.unwritten*len(w.p.req)]
+	plain := w.unwrittenRequests(c)
 	c.wOff = 0
 	if c.sec == nil {
 		c.wLen = len(plain)
@@ -145,10 +145,27 @@ func (w *worker) stageWrite(c *conn, now int64) bool {
 
 // outgoing is what flush sends from: the requests, or their ciphertext.
 func (w *worker) outgoing(c *conn) []byte {
-	if c.sec != nil {
+	switch {
+	case c.sec != nil:
 		return c.sec.lc.out
+	case w.p.mixed():
+		return c.wbuf
 	}
 	return w.p.batch
+}
+
+// unwrittenRequests is the bytes of c's requests not yet written: a
+// prefix of the batch for one request; for a mix, the picked requests
+// gathered into c's write buffer (grown once, then reused).
+func (w *worker) unwrittenRequests(c *conn) []byte {
+	if !w.p.mixed() {
+		return w.p.batch[:c.unwritten*len(w.p.reqs[0].wire)]
+	}
+	c.wbuf = c.wbuf[:0]
+	for i := c.n - c.unwritten; i < c.n; i++ {
+		c.wbuf = append(c.wbuf, w.p.reqs[c.at(i).t].wire...)
+	}
+	return c.wbuf
 }
 
 // onWritable continues a partial write, then sends what became due.
@@ -180,7 +197,7 @@ func (w *worker) connect(c *conn, now int64) {
 	}
 	c.fd, c.state, c.answered = fd, stConnecting, false
 	c.gen++
-	c.parser.reset(w.p.headReq)
+	c.parser.reset(false)
 	events := uint32(unix.EPOLLIN | unix.EPOLLOUT)
 	if err := w.poll.add(fd, events, c.idx, c.gen); err != nil {
 		c.closeSocket()
@@ -232,7 +249,7 @@ func (w *worker) checkTimeout(c *conn, now int64) {
 	case c.n > 0 && c.state == stOpen && now-c.front().sent >= w.p.timeoutNs:
 		s := c.popFront()
 		if w.counts(c, s, now) {
-			w.rec.timeout(now, now-s.intended, now-s.sent)
+			w.rec.timeout(now, now-s.intended, now-s.sent, s.t)
 			w.errs++
 		}
 		w.drop(c, now)

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
@@ -151,13 +153,14 @@ func (h *HlogWriter) Tagged(tag string, hist *hdr.Histogram, startMs, endMs int6
 	h.Interval(c)
 }
 
-// Totals appends the whole-window histograms present (TagService,
-// TagSendLag). They are stamped from the last interval's start to the
+// Totals appends the whole-window histograms given (TagService,
+// TagSendLag, TagConnect, TagHandshake, TargetTag), in the order of their
+// tags. They are stamped from the last interval's start to the
 // window's end, not from the window's start, so that the log stays in
 // time order (readers that select a time range rely on it); their counts
 // cover the whole window.
 func (h *HlogWriter) Totals(totals map[string]*hdr.Histogram, lastMs, endMs int64) {
-	for _, tag := range []string{TagService, TagSendLag} {
+	for _, tag := range slices.Sorted(maps.Keys(totals)) {
 		if t := totals[tag]; t != nil {
 			h.Tagged(tag, t, lastMs, endMs)
 		}

@@ -122,7 +122,7 @@ type LoadResult struct {
 	// the window ended after that many requests, each ending as a
 	// response or an error, unless a warning says the time limit came first.
 	RequestsLimit int64            `json:"requests_limit,omitempty"`
-	Errors        map[string]int64 `json:"errors"` // by class: connect, read, write, timeout, reset, parse, status_<code>
+	Errors        map[string]int64 `json:"errors"` // by class: connect, read, write, timeout, reset, parse, unsent, tls, status_<code>
 	ThroughputRPS float64          `json:"throughput_rps"`
 	Latency       Percentiles      `json:"latency_ns"`
 	Service       Percentiles      `json:"service_ns"`
@@ -134,14 +134,21 @@ type LoadResult struct {
 	// in the window (close mode: one per request).
 	Connect *Percentiles `json:"connect_ns,omitempty"`
 	// TLS is what an https:// run negotiated; absent for plain HTTP.
-	TLS        *TLSInfo          `json:"tls,omitempty"`
-	Connected  int               `json:"connected"`            // connections actually established
-	Statuses   map[string]int64  `json:"statuses"`             // responses by status code (empty when none)
-	WarmupS    float64           `json:"warmup_s"`             // excluded from everything above
-	WarmupReqs int64             `json:"warmup_requests"`      // requests completed during warm-up
-	LoadCPU    float64           `json:"load_cpu_utilization"` // generator CPU / (wall * cpus it may use)
-	Warnings   []string          `json:"warnings,omitempty"`   // e.g. "generator fell behind"
-	Extra      map[string]string `json:"extra,omitempty"`      // the same figures as strings, for older readers
+	TLS *TLSInfo `json:"tls,omitempty"`
+	// Targets is a request mix's results per target, in the targets
+	// file's order (lab load --targets); absent for a single URL.
+	Targets []TargetResult `json:"targets,omitempty"`
+	// TargetsPick and TargetsSeed are how a mix's requests chose their
+	// target (rr, random, weighted) and the seed of the draws.
+	TargetsPick string            `json:"targets_pick,omitempty"`
+	TargetsSeed uint64            `json:"targets_seed,omitempty"`
+	Connected   int               `json:"connected"`            // connections actually established
+	Statuses    map[string]int64  `json:"statuses"`             // responses by status code (empty when none)
+	WarmupS     float64           `json:"warmup_s"`             // excluded from everything above
+	WarmupReqs  int64             `json:"warmup_requests"`      // requests completed during warm-up
+	LoadCPU     float64           `json:"load_cpu_utilization"` // generator CPU / (wall * cpus it may use)
+	Warnings    []string          `json:"warnings,omitempty"`   // e.g. "generator fell behind"
+	Extra       map[string]string `json:"extra,omitempty"`      // the same figures as strings, for older readers
 	// Generator is how the generator itself did, typed. Results written
 	// before it existed have only extra.
 	Generator *GeneratorInfo `json:"generator,omitempty"`
@@ -163,6 +170,24 @@ type LoadResult struct {
 	// TCPTimeouts, TCPLossProbes. lab bench adds it; lab load alone does not.
 	Kernel map[string]int64 `json:"kernel,omitempty"`
 }
+
+// TargetResult is one target of a request mix: its counts over the window
+// (as the summary's: requests are responses of any status, errors are
+// failures and statuses >= 400) and its latency, from the intended send
+// time, at two significant figures.
+type TargetResult struct {
+	Method   string           `json:"method"`
+	URL      string           `json:"url"`
+	Weight   int              `json:"weight"`
+	Requests int64            `json:"requests"`
+	Errors   int64            `json:"errors"`
+	Statuses map[string]int64 `json:"statuses"`
+	Latency  Percentiles      `json:"latency_ns"`
+}
+
+// TargetTag is the tag of target i's latency total in a sharded agent's
+// interval log, so that lab merge merges per-target latency exactly.
+func TargetTag(i int) string { return "target_" + strconv.Itoa(i) }
 
 // TLSInfo is what an https:// run's handshakes negotiated and how long
 // they took (CONTRACTS.md §3): from the TCP connect's end to the
