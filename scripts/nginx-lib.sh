@@ -2,7 +2,9 @@
 # It checks taskset, sets root and tmp (removed at exit, with the nginx it
 # may start) and builds $tmp/lab. start_nginx starts a one-worker nginx
 # serving /plaintext on 127.0.0.1:$port, pinned to $srv_cpu, with its files
-# in $tmp; it sets nginx_pid.
+# in $tmp; it sets nginx_pid. start_nginx tls listens with TLS instead,
+# with a self-signed certificate for 127.0.0.1 made by openssl in
+# $tmp/cert.pem (the CA a client trusts) and $tmp/key.pem.
 command -v taskset >/dev/null || { echo "taskset not installed" >&2; exit 1; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tmp=$(mktemp -d)
@@ -14,9 +16,15 @@ cleanup() {
 trap cleanup EXIT
 (cd "$root" && go build -o "$tmp/lab" ./cmd/lab)
 start_nginx() {
-	local nginx
+	local nginx listen="listen 127.0.0.1:$port;"
 	nginx=$(command -v nginx || echo /usr/sbin/nginx)
 	[[ -x $nginx ]] || { echo "nginx not installed: pass a URL" >&2; exit 1; }
+	if [[ ${1:-} == tls ]]; then
+		command -v openssl >/dev/null || { echo "openssl not installed: it makes the test certificate" >&2; exit 1; }
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
+			-addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+		listen="listen 127.0.0.1:$port ssl; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate $tmp/cert.pem; ssl_certificate_key $tmp/key.pem;"
+	fi
 	cat >"$tmp/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -27,7 +35,7 @@ http {
   access_log off;
   keepalive_requests 10000000;
   server {
-    listen 127.0.0.1:$port;
+    $listen
     location /plaintext { return 200 "Hello, World!"; }
   }
 }

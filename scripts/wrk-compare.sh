@@ -4,23 +4,29 @@
 # interleaved (wrk, lab, wrk, lab, ...) so machine drift hits both alike.
 # Prints each round, the medians and the ratio lab/wrk.
 #
-# usage: scripts/wrk-compare.sh [-c CONNS] [-d SECONDS] [-n ROUNDS]
-#                               [-g GEN_CPU] [-s SERVER_CPU] [URL]
+# usage: scripts/wrk-compare.sh [-t] [-S SPIN] [-c CONNS] [-d SECONDS]
+#                               [-n ROUNDS] [-g GEN_CPU] [-s SERVER_CPU] [URL]
 # Without URL it starts nginx (must be installed) on 127.0.0.1:$PORT
 # (default 18089) with a minimal temporary config serving /plaintext,
-# pinned to SERVER_CPU. With URL it measures that server (loopback only:
+# pinned to SERVER_CPU; -t makes it HTTPS (TLS 1.3, a self-signed
+# certificate made by openssl, trusted by lab load with --cacert; wrk
+# verifies nothing). -S passes --spin SPIN to lab load (see lab load
+# --help: on loopback a sleeping client's wake-ups are charged to the
+# server, and wrk, busier per request, sleeps less). With URL it measures that server (loopback only:
 # this is a lab tool, point it at your own machine).
 set -euo pipefail
 
-conns=32 dur=5 rounds=3 gen_cpu=1 srv_cpu=0 port=${PORT:-18089}
-while getopts "c:d:n:g:s:h" opt; do
+conns=32 dur=5 rounds=3 gen_cpu=1 srv_cpu=0 port=${PORT:-18089} tls= spin=0
+while getopts "tS:c:d:n:g:s:h" opt; do
 	case $opt in
+	t) tls=tls ;;
+	S) spin=$OPTARG ;;
 	c) conns=$OPTARG ;;
 	d) dur=$OPTARG ;;
 	n) rounds=$OPTARG ;;
 	g) gen_cpu=$OPTARG ;;
 	s) srv_cpu=$OPTARG ;;
-	*) sed -n '2,12p' "$0"; exit 2 ;;
+	*) sed -n '2,18p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -30,9 +36,11 @@ command -v wrk >/dev/null || { echo "wrk not installed" >&2; exit 1; }
 # shellcheck source=nginx-lib.sh
 . "$(dirname "$0")/nginx-lib.sh"
 
+lab_tls=()
 if [[ -z $url ]]; then
-	start_nginx
-	url="http://127.0.0.1:$port/plaintext"
+	start_nginx $tls
+	url="http${tls:+s}://127.0.0.1:$port/plaintext"
+	[[ -z $tls ]] || lab_tls=(--cacert "$tmp/cert.pem")
 fi
 
 limit=$((dur + 30))
@@ -42,11 +50,11 @@ run_wrk() {
 }
 run_lab() {
 	timeout "$limit" taskset -c "$gen_cpu" "$tmp/lab" load "$url" --conns "$conns" --duration "${dur}s" \
-		--warmup 1s --cpu "$gen_cpu" --json "$tmp/lab.json" >/dev/null
+		--warmup 1s --cpu "$gen_cpu" --spin "$spin" "${lab_tls[@]}" --json "$tmp/lab.json" >/dev/null
 	sed -n 's/^ *"throughput_rps": *\([0-9.]*\),*$/\1/p' "$tmp/lab.json"
 }
 
-echo "server $url; generator CPU $gen_cpu; $conns connections; closed loop; ${dur}s per run; $rounds rounds"
+echo "server $url; generator CPU $gen_cpu; $conns connections; closed loop; ${dur}s per run; $rounds rounds; lab --spin $spin"
 : >"$tmp/wrk.txt"
 : >"$tmp/lab.txt"
 for r in $(seq "$rounds"); do

@@ -39,6 +39,7 @@ type loadFlags struct {
 	jsonPath, hlogPath, cpu   string
 	nodelay                   string
 	threads                   int
+	spin                      time.Duration
 	shard                     load.Shard
 	startAt                   time.Time
 	slo                       *capacity.SLO // nil: no objective
@@ -84,6 +85,9 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the request body from this file")
 	fs.StringVar(&f.jsonPath, "json", "", "write the summary as JSON (docs/CONTRACTS.md §3 keys) to this file; - writes it to stdout (the text summary then goes to stderr)")
 	fs.StringVar(&f.hlogPath, "hlog", "", "write an HdrHistogram interval log (100 ms intervals of latency, ns) to this file")
+	fs.DurationVar(&f.spin, "spin", 0, "poll for responses this long before an event loop sleeps (at most 1ms; 0 = sleep at once).\n"+
+		"On loopback a sleeping generator's wake-ups are charged to the server; polling spares it them,\n"+
+		"as a busy client or a real network would, at the cost of the generator's idle CPU")
 	fs.StringVar(&f.nodelay, "nodelay", "on", "TCP_NODELAY on the generator's sockets: on | off")
 	fs.StringVar(&f.cpu, "cpu", "", "pin the generator to these CPUs, e.g. 2 or 2-3 (sets GOMAXPROCS to their count)")
 	fs.IntVar(&f.threads, "threads", 0, "event-loop threads (0 = one per usable CPU, at most --conns)")
@@ -152,7 +156,7 @@ func (f *loadFlags) config(url string) (load.Config, error) {
 		}
 	}
 	cfg.Rate, cfg.Mode, cfg.Method, cfg.Headers = f.rate, f.mode, f.method, f.headers
-	cfg.HlogPath, cfg.Threads = f.hlogPath, f.threads
+	cfg.HlogPath, cfg.Threads, cfg.Spin = f.hlogPath, f.threads, f.spin
 	cfg.Shard, cfg.StartAt = f.shard, f.startAt
 	var err error
 	if cfg.TLS, err = f.tlsOptions(); err != nil {

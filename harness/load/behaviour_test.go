@@ -232,3 +232,19 @@ func assertNoErrors(t *testing.T, errs map[string]int64) {
 		}
 	}
 }
+
+// --spin: the loop polls before it sleeps; the results are the same kind.
+func TestSpin(t *testing.T) {
+	s := startRaw(t, fixed(okResponse))
+	cfg := quick(s.url("/"))
+	cfg.Spin = 50 * time.Microsecond
+	sum := mustRun(t, cfg).Summary
+	assertNoErrors(t, sum.Errors)
+	if sum.Requests < 100 {
+		t.Fatalf("%d requests", sum.Requests)
+	}
+	cfg.Spin = 2 * time.Millisecond
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "spin") {
+		t.Errorf("spin 2ms: %v", err)
+	}
+}

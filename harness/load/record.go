@@ -69,16 +69,20 @@ type tlsRecord struct {
 // connected records how long a TCP connect took.
 func (r *recorder) connected(ns int64) { _ = r.connect.RecordValue(clampNs(ns)) }
 
-// handshook records a TLS handshake that ended in the window.
-func (r *recorder) handshook(ns int64, st tls.ConnectionState) {
+// handshook records a TLS handshake: what it negotiated (the first one,
+// warm-up or not), and, if it ended in the window, its time and kind.
+func (r *recorder) handshook(ns int64, st tls.ConnectionState, measured bool) {
+	if r.tls.version == 0 {
+		r.tls.version, r.tls.suite, r.tls.alpn = st.Version, st.CipherSuite, st.NegotiatedProtocol
+	}
+	if !measured {
+		return
+	}
 	_ = r.handshake.RecordValue(clampNs(ns))
 	if st.DidResume {
 		r.tls.resumed++
 	} else {
 		r.tls.full++
-	}
-	if r.tls.version == 0 {
-		r.tls.version, r.tls.suite, r.tls.alpn = st.Version, st.CipherSuite, st.NegotiatedProtocol
 	}
 }
 

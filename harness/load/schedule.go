@@ -22,6 +22,7 @@ type plan struct {
 	endNs     int64 // measuring ends: no request is intended at or after it
 	hardNs    int64 // nothing runs past it
 	timeoutNs int64
+	spinNs    int64     // Config.Spin
 	requests  int64     // --requests: the window's requests over all connections (0: none)
 	conns     int       // the whole plan's connections
 	reqs      []request // the URL's one request, or a mix's, one per target
@@ -38,7 +39,7 @@ const drainSlackNs = int64(250 * time.Millisecond)
 func newPlan(cfg Config, t target, t0 time.Time) *plan {
 	p := &plan{
 		t0: t0, open: cfg.openLoop(), rate: cfg.Rate, mode: cfg.Mode,
-		nodelay: cfg.NoDelay, warmupNs: int64(cfg.Warmup), timeoutNs: int64(cfg.Timeout),
+		nodelay: cfg.NoDelay, warmupNs: int64(cfg.Warmup), timeoutNs: int64(cfg.Timeout), spinNs: int64(cfg.Spin),
 		reqs: buildRequests(cfg, t), target: t, requests: cfg.Requests, conns: cfg.Conns,
 		pick: newPicker(cfg.Pick, cfg.Targets, cfg.Conns, cfg.Seed), targets: cfg.Targets,
 	}

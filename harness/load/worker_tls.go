@@ -48,9 +48,7 @@ func (w *worker) onHandshakes() {
 			continue
 		}
 		c.events = unix.EPOLLIN
-		if d.at >= w.p.warmupNs {
-			w.rec.handshook(d.at-c.handshakeAt, c.sec.tc.ConnectionState())
-		}
+		w.rec.handshook(d.at-c.handshakeAt, c.sec.tc.ConnectionState(), d.at >= w.p.warmupNs)
 		w.onSecured(c, w.p.now())
 	}
 }
