@@ -63,8 +63,13 @@ type Config struct {
 	// Spin is how long an event loop polls for responses before it sleeps
 	// (0: it sleeps at once). See worker.spin for why it changes what the
 	// server pays per request on loopback.
-	Spin     time.Duration
-	TLS      TLSOptions   // for an https:// URL; options on an http:// URL are refused
+	Spin time.Duration
+	TLS  TLSOptions // for an https:// URL; options on an http:// URL are refused
+	// HTTP2 speaks HTTP/2: h2 over TLS (ALPN) for https://, h2c with prior
+	// knowledge for http://. Streams (default 1) streams are in flight per
+	// connection, capped by the server's SETTINGS_MAX_CONCURRENT_STREAMS.
+	HTTP2    bool
+	Streams  int
 	HlogPath string       // "" = none
 	Progress io.Writer    // nil = none; a \r-updated progress line
 	Threads  int          // event-loop threads; 0 = GOMAXPROCS, at most Conns
@@ -97,6 +102,7 @@ func (c Config) Validate() error {
 	}
 	checks := []error{
 		c.validateTargets(t),
+		c.validateHTTP2(t),
 		c.TLS.validate(),
 		c.validateCounts(),
 		c.validateShard(),
@@ -137,6 +143,29 @@ func (c Config) validateTargets(server target) error {
 		}
 	}
 	return nil
+}
+
+func (c Config) validateHTTP2(t target) error {
+	switch {
+	case !c.HTTP2 && c.Streams != 0:
+		return errors.New("streams are HTTP/2's: they need http2")
+	case !c.HTTP2:
+		return nil
+	case c.Streams < 0 || c.Streams > h2StreamsMax:
+		return fmt.Errorf("streams %d not in 1..%d", c.Streams, h2StreamsMax)
+	case c.Mode.Kind != loadmode.KeepAlive:
+		return fmt.Errorf("mode %s with http2: HTTP/2 keeps its connections and multiplexes streams on them (use streams, not a mode)", c.Mode)
+	}
+	_, err := buildRequests(c, t)
+	return err
+}
+
+// streams is HTTP/2's streams per connection (0 without HTTP/2).
+func (c Config) streams() int {
+	if !c.HTTP2 {
+		return 0
+	}
+	return max(c.Streams, 1)
 }
 
 // server is the URL that names the server: URL, or the mix's first target.

@@ -16,6 +16,13 @@ const (
 type reqSlot struct {
 	k, intended, sent int64
 	t                 int32 // the request (target) it sends: an index in plan.reqs
+	// HTTP/2: its stream (0 until the HEADERS are written), its response's
+	// status (0 until the final HEADERS), DATA octets received since its
+	// last WINDOW_UPDATE, its body's octets sent and its send window.
+	stream              uint32
+	status              int32
+	recvUnacked         int32
+	bodyOff, sendWindow int32
 }
 
 // conn is one connection slot of a worker. A slot lives for the whole run;
@@ -23,9 +30,12 @@ type reqSlot struct {
 // requests follow its own schedule (plan.intended with its phase).
 type conn struct {
 	idx         uint32
-	gidx        int    // its index in the whole plan (it picks targets by it)
-	wbuf        []byte // a mix's requests gathered for one write
-	gen         uint32 // bumped for every socket; stale epoll events carry an old one
+	gidx        int       // its index in the whole plan (it picks targets by it)
+	wbuf        []byte    // a mix's requests gathered for one write; HTTP/2's frames
+	multiplexed bool      // HTTP/2: streams complete in any order
+	h2          *h2conn   // the current socket's HTTP/2 session
+	retry       []reqSlot // HTTP/2: requests of a lost connection to send again first
+	gen         uint32    // bumped for every socket; stale epoll events carry an old one
 	fd          int
 	state       connState
 	events      uint32 // epoll mask registered for fd
@@ -86,12 +96,47 @@ func (c *conn) popFront() reqSlot {
 }
 
 // requeue forgets the outstanding requests so they are sent again, on the
-// next socket, keeping their intended times.
+// next socket, keeping their intended times. Over HTTP/1.1 they are the
+// requests from the oldest on; over HTTP/2, where streams end in any
+// order, they go to the retry list.
 func (c *conn) requeue() {
-	if c.n > 0 {
+	switch {
+	case c.multiplexed:
+		for i := range c.n {
+			c.retry = append(c.retry, *c.at(i))
+		}
+	case c.n > 0:
 		c.next = c.front().k
 	}
 	c.head, c.n, c.unwritten, c.wOff, c.wLen = 0, 0, 0, 0, 0
+}
+
+// remove takes the i-th outstanding request out (a stream that ended).
+func (c *conn) remove(i int) reqSlot {
+	s := *c.at(i)
+	for j := i; j > 0; j-- { // shift the older ones up by one
+		*c.at(j) = *c.at(j - 1)
+	}
+	c.head = (c.head + 1) % len(c.ring)
+	c.n--
+	return s
+}
+
+// takeRetry takes the oldest request to send again.
+func (c *conn) takeRetry() reqSlot {
+	s := c.retry[0]
+	c.retry = c.retry[:copy(c.retry, c.retry[1:])]
+	return s
+}
+
+// findStream is the index of the outstanding request on stream id, or -1.
+func (c *conn) findStream(id uint32) int {
+	for i := range c.n {
+		if c.at(i).stream == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // closeSocket closes the socket (which also removes it from epoll).
@@ -99,7 +144,7 @@ func (c *conn) closeSocket() {
 	if c.fd >= 0 {
 		unix.Close(c.fd)
 	}
-	c.fd, c.events, c.state, c.sec = -1, 0, stIdle, nil
+	c.fd, c.events, c.state, c.sec, c.h2 = -1, 0, stIdle, nil, nil
 	c.gen++
 }
 

@@ -26,10 +26,11 @@ const (
 	classParse
 	classUnsent // scheduled in the window, never sent: no usable connection
 	classTLS    // a handshake that failed, or a record that did not decrypt
+	classStream // HTTP/2: the server reset the request's stream (RST_STREAM)
 	classCount
 )
 
-var classNames = [classCount]string{"connect", "read", "write", "timeout", "reset", "parse", "unsent", "tls"}
+var classNames = [classCount]string{"connect", "read", "write", "timeout", "reset", "parse", "unsent", "tls", "stream"}
 
 // unsentMessage explains classUnsent (it has no error of its own).
 const unsentMessage = "scheduled in the window but never sent: no usable connection before the deadline (see the connect, reset and read errors)"
@@ -41,6 +42,7 @@ type recorder struct {
 	connect, handshake                  *hdrhistogram.Histogram // connection set-up, ending in the window
 	targets                             []targetRec             // a mix's per-target results; nil without one
 	tls                                 tlsRecord
+	h2                                  h2Record
 	iv                                  *ivRecorder // nil without --hlog
 	responses, warmupResponses          int64
 	settled                             int64 // measured requests that ended: a response, a failure, a timeout, unsent
@@ -54,7 +56,7 @@ type recorder struct {
 
 func newRecorder() *recorder {
 	return &recorder{latency: newHist(), service: newHist(), sendLag: newHist(), pacerLag: newHist(),
-		connect: newHist(), handshake: newHist()}
+		connect: newHist(), handshake: newHist(), h2: h2Record{maxStreams: -1}}
 }
 
 // tlsRecord is what the window's handshakes negotiated: counts, and the
@@ -64,6 +66,29 @@ type tlsRecord struct {
 	version       uint16
 	suite         uint16
 	alpn          string
+}
+
+// h2Record is what HTTP/2's connections saw.
+type h2Record struct {
+	maxStreams int   // the lowest SETTINGS_MAX_CONCURRENT_STREAMS a server sent; -1: none
+	goaways    int64 // GOAWAY frames
+	retried    int64 // requests a GOAWAY left unprocessed, sent again on a new connection
+	resets     int64 // streams the server reset
+}
+
+func (h *h2Record) serverStreams(n int) {
+	if h.maxStreams < 0 || n < h.maxStreams {
+		h.maxStreams = n
+	}
+}
+
+func (h *h2Record) merge(o h2Record) {
+	if o.maxStreams >= 0 {
+		h.serverStreams(o.maxStreams)
+	}
+	h.goaways += o.goaways
+	h.retried += o.retried
+	h.resets += o.resets
 }
 
 // connected records how long a TCP connect took.
@@ -185,6 +210,7 @@ func (r *recorder) merge(o *recorder) {
 	for i := range o.targets {
 		r.targets[i].merge(&o.targets[i])
 	}
+	r.h2.merge(o.h2)
 	r.tls.full += o.tls.full
 	r.tls.resumed += o.tls.resumed
 	if r.tls.version == 0 {

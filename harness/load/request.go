@@ -9,23 +9,47 @@ import (
 
 // request is one request of the run, as it goes on the wire: built once.
 type request struct {
-	wire []byte
-	head bool // a HEAD: its response has no body
+	wire    []byte // HTTP/1.1
+	head    bool   // a HEAD: its response has no body
+	h2block []byte // HTTP/2: the HEADERS frame's block
+	body    []byte // HTTP/2: sent in DATA frames
 }
 
 // buildRequests renders the run's requests: the URL's one, or one per
 // target of a mix (each with --header's headers added).
-func buildRequests(cfg Config, t target) []request {
+func buildRequests(cfg Config, t target) ([]request, error) {
 	if len(cfg.Targets) == 0 {
-		return []request{renderRequest(cfg.method(), t, cfg.Headers, cfg.Body, cfg.Mode.Closes())}
+		r, err := buildRequest(cfg, cfg.method(), t, cfg.Headers, cfg.Body)
+		return []request{r}, err
 	}
 	reqs := make([]request, len(cfg.Targets))
 	for i, tg := range cfg.Targets {
-		u, _ := parseTarget(tg.URL) // checked when the file was read
+		u, err := parseTarget(tg.URL)
+		if err != nil {
+			return nil, err
+		}
 		headers := append(slices.Clip(cfg.Headers), tg.Headers...)
-		reqs[i] = renderRequest(tg.Method, u, headers, tg.Body, cfg.Mode.Closes())
+		if reqs[i], err = buildRequest(cfg, tg.Method, u, headers, tg.Body); err != nil {
+			return nil, fmt.Errorf("%s: %w", tg.where, err)
+		}
 	}
-	return reqs
+	return reqs, nil
+}
+
+// buildRequest renders a request for the run's protocol.
+func buildRequest(cfg Config, method string, t target, headers []string, body []byte) (request, error) {
+	if !cfg.HTTP2 {
+		return renderRequest(method, t, headers, body, cfg.Mode.Closes()), nil
+	}
+	scheme := "http"
+	if t.tls {
+		scheme = "https"
+	}
+	if len(body) > h2BodyMax {
+		return request{}, fmt.Errorf("a body of %d bytes: at most %d with HTTP/2", len(body), h2BodyMax)
+	}
+	block, err := h2Block(method, scheme, t, headers, len(body))
+	return request{h2block: block, body: body, head: method == "HEAD"}, err
 }
 
 // renderRequest renders one request. The generator sets Host (unless a

@@ -62,7 +62,11 @@ func prepare(ctx context.Context, cfg Config) (*plan, []*worker, *hlogWriter, er
 	threads := cfg.threads(runtime.GOMAXPROCS(0))
 	p := newPlan(cfg, t, time.Time{})
 	if t.tls {
-		if p.tls, err = cfg.TLS.clientConfig(t.hostname, alpnHTTP1); err != nil {
+		alpn := alpnHTTP1
+		if cfg.HTTP2 {
+			alpn = protoH2
+		}
+		if p.tls, err = cfg.TLS.clientConfig(t.hostname, alpn); err != nil {
 			return nil, nil, nil, err
 		}
 	}

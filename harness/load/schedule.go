@@ -29,6 +29,8 @@ type plan struct {
 	pick      picker    // which of reqs request k of a connection sends
 	targets   []Target  // the mix, if any (per-target results)
 	batch     []byte    // one request: InFlight copies of it, for one pipelined write
+	h2        bool      // HTTP/2 (h2 over TLS, h2c in clear)
+	streams   int       // HTTP/2: streams in flight per connection
 	target    target
 	tls       *tls.Config // https:// only: every connection's client configuration
 }
@@ -37,11 +39,13 @@ type plan struct {
 const drainSlackNs = int64(250 * time.Millisecond)
 
 func newPlan(cfg Config, t target, t0 time.Time) *plan {
+	reqs, _ := buildRequests(cfg, t) // Validate built them once already
 	p := &plan{
 		t0: t0, open: cfg.openLoop(), rate: cfg.Rate, mode: cfg.Mode,
 		nodelay: cfg.NoDelay, warmupNs: int64(cfg.Warmup), timeoutNs: int64(cfg.Timeout), spinNs: int64(cfg.Spin),
-		reqs: buildRequests(cfg, t), target: t, requests: cfg.Requests, conns: cfg.Conns,
+		reqs: reqs, target: t, requests: cfg.Requests, conns: cfg.Conns,
 		pick: newPicker(cfg.Pick, cfg.Targets, cfg.Conns, cfg.Seed), targets: cfg.Targets,
+		h2: cfg.HTTP2, streams: cfg.streams(),
 	}
 	p.endNs = p.warmupNs + int64(cfg.Duration)
 	p.hardNs = p.endNs
@@ -58,6 +62,14 @@ func newPlan(cfg Config, t target, t0 time.Time) *plan {
 		}
 	}
 	return p
+}
+
+// depth is how many requests a connection may have outstanding.
+func (p *plan) depth() int {
+	if p.h2 {
+		return p.streams
+	}
+	return p.mode.InFlight()
 }
 
 // mixed says the run sends a mix of requests (--targets).

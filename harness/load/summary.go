@@ -41,7 +41,7 @@ func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult
 		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
 		Connected: in.connected, WarmupS: cfg.Warmup.Seconds(), WarmupReqs: rec.warmupResponses,
 		LoadCPU: in.loadCPU, Interrupted: in.interrupted, RequestsLimit: in.requestsShare,
-		Protocol: alpnHTTP1, TLS: tlsInfo(cfg, rec), Targets: targetResults(cfg, rec.targets),
+		Protocol: protocol(cfg), TLS: tlsInfo(cfg, rec), HTTP2: http2Info(cfg, rec), Targets: targetResults(cfg, rec.targets),
 	}
 	if len(cfg.Targets) > 0 {
 		s.TargetsPick, s.TargetsSeed = cfg.Pick.String(), cfg.Seed
@@ -267,4 +267,28 @@ func summaryURL(cfg Config) string {
 	}
 	t, _ := parseTarget(cfg.server())
 	return t.origin()
+}
+
+// protocol is the HTTP the run spoke, as the JSON names it.
+func protocol(cfg Config) string {
+	t, _ := parseTarget(cfg.server())
+	switch {
+	case !cfg.HTTP2:
+		return protoHTTP1
+	case t.tls:
+		return protoH2
+	}
+	return protoH2C
+}
+
+// http2Info is the http2 object of an HTTP/2 run's summary.
+func http2Info(cfg Config, rec *recorder) *rundir.HTTP2Info {
+	if !cfg.HTTP2 {
+		return nil
+	}
+	h := &rundir.HTTP2Info{Streams: cfg.streams(), GoAways: rec.h2.goaways, Retried: rec.h2.retried, StreamResets: rec.h2.resets}
+	if m := rec.h2.maxStreams; m >= 0 {
+		h.ServerMaxStreams, h.Capped = &m, m < cfg.streams()
+	}
+	return h
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -34,12 +35,18 @@ func startTLS(t *testing.T, h http.Handler) *tlsServer {
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failing handshakes are the tests' point
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
+	return &tlsServer{Server: srv, caFile: writeCA(t, srv)}
+}
+
+// writeCA writes srv's certificate as a CA file.
+func writeCA(t *testing.T, srv *httptest.Server) string {
+	t.Helper()
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	block := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 	if err := os.WriteFile(ca, block, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &tlsServer{Server: srv, caFile: ca}
+	return ca
 }
 
 var helloHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "Hello, World!") })
@@ -232,24 +239,44 @@ func TestNoAllocationPerTLSRequest(t *testing.T) {
 // allocsBy is the objects allocated so far whose allocating function (the
 // first frame outside the runtime) is fn. It needs MemProfileRate 1.
 func allocsBy(fn string) int64 {
+	return allocsWhere(func(frames []string) bool {
+		for _, f := range frames {
+			if !strings.HasPrefix(f, "runtime.") {
+				return f == fn
+			}
+		}
+		return false
+	})
+}
+
+// allocsUnder is the objects allocated so far with a frame whose function
+// starts with prefix on their stack. It needs MemProfileRate 1.
+func allocsUnder(prefix string) int64 {
+	return allocsWhere(func(frames []string) bool {
+		return slices.ContainsFunc(frames, func(f string) bool { return strings.HasPrefix(f, prefix) })
+	})
+}
+
+// allocsWhere sums the memory profile's allocations whose stack (function
+// names, leaf first) satisfies match.
+func allocsWhere(match func(frames []string) bool) int64 {
 	runtime.GC() // the profile is as of the last completed cycle
 	n, _ := runtime.MemProfile(nil, true)
 	recs := make([]runtime.MemProfileRecord, n+100)
 	n, _ = runtime.MemProfile(recs, true)
 	var total int64
 	for _, r := range recs[:n] {
+		var names []string
 		frames := runtime.CallersFrames(r.Stack())
 		for {
 			f, more := frames.Next()
-			if !strings.HasPrefix(f.Function, "runtime.") {
-				if f.Function == fn {
-					total += r.AllocObjects
-				}
-				break
-			}
+			names = append(names, f.Function)
 			if !more {
 				break
 			}
+		}
+		if match(names) {
+			total += r.AllocObjects
 		}
 	}
 	return total

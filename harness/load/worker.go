@@ -61,7 +61,8 @@ func newWorker(ctx context.Context, p *plan, planConns []int, rec *recorder, sta
 	}
 	w.conns = make([]conn, len(planConns))
 	for i, g := range planConns {
-		c := newConn(uint32(i), g, p.mode.InFlight(), p.phase(g))
+		c := newConn(uint32(i), g, p.depth(), p.phase(g))
+		c.multiplexed = p.h2
 		if p.requests > 0 {
 			c.quota = p.quota(g)
 			if p.open {
@@ -123,7 +124,7 @@ func (w *worker) finished(now int64) bool {
 func (w *worker) busy(now int64) bool {
 	for i := range w.conns {
 		c := &w.conns[i]
-		if c.n > 0 {
+		if c.n > 0 || len(c.retry) > 0 {
 			return true
 		}
 		if w.hasBacklog(c) && (c.state != stIdle || c.retryAt <= now) {
@@ -137,7 +138,7 @@ func (w *worker) busy(now int64) bool {
 // has nothing in flight.
 func (w *worker) allSpent() bool {
 	for i := range w.conns {
-		if c := &w.conns[i]; !c.spent() || c.n > 0 {
+		if c := &w.conns[i]; !c.spent() || c.n > 0 || len(c.retry) > 0 {
 			return false
 		}
 	}
@@ -146,7 +147,7 @@ func (w *worker) allSpent() bool {
 
 // hasBacklog says the connection has due, unsent requests of the window.
 func (w *worker) hasBacklog(c *conn) bool {
-	return w.p.open && w.p.intended(c.phase, c.next) < w.p.endNs && !c.spent()
+	return len(c.retry) > 0 || w.p.open && w.p.intended(c.phase, c.next) < w.p.endNs && !c.spent()
 }
 
 // counts says whether request s of c is measured: with --requests, when
@@ -282,8 +283,14 @@ func (w *worker) expireOutstanding(c *conn, now int64) {
 	}
 }
 
-// countUnsent counts requests of the window that were due but never sent.
+// countUnsent counts requests of the window that were due but never sent
+// (HTTP/2's retries among them).
 func (w *worker) countUnsent(c *conn) {
+	for _, s := range c.retry {
+		if w.counts(c, s, w.p.endNs-1) {
+			w.rec.addUnsent(1)
+		}
+	}
 	from := max(c.next, w.p.firstAtOrAfter(c.phase, w.p.warmupNs))
 	end := w.p.firstAtOrAfter(c.phase, w.p.endNs)
 	if w.p.requests > 0 {

@@ -75,6 +75,9 @@ func (w *worker) take(c *conn, b []byte, now int64) bool {
 
 // consume feeds bytes to the parser; false means the socket is gone.
 func (w *worker) consume(c *conn, b []byte, now int64) bool {
+	if c.h2 != nil {
+		return w.consumeH2(c, b, now)
+	}
 	for len(b) > 0 {
 		if c.n == 0 {
 			w.fail(c, now, classParse, errUnsolicited)
@@ -102,11 +105,22 @@ func (w *worker) consume(c *conn, b []byte, now int64) bool {
 // complete records the response at the head of the connection. false
 // means the response ended the connection (it has been replaced).
 func (w *worker) complete(c *conn, now int64) bool {
-	if c.n == w.p.mode.InFlight() {
+	if c.n == w.room(c) {
 		c.roomAt = now // it was full: from now on it can send
 	}
 	s := c.popFront()
 	status, closeConn := c.parser.status, c.parser.closeConn || w.p.mode.Closes()
+	w.record(c, s, now, status)
+	c.parser.reset(false)
+	if closeConn {
+		w.drop(c, now)
+		return false
+	}
+	return true
+}
+
+// record counts the response to s, with its status.
+func (w *worker) record(c *conn, s reqSlot, now int64, status int) {
 	if w.counts(c, s, now) {
 		w.rec.response(now, now-s.intended, now-s.sent, status, s.t)
 		if status >= 400 {
@@ -117,12 +131,6 @@ func (w *worker) complete(c *conn, now int64) bool {
 	}
 	w.responses++
 	c.failures, c.answered = 0, true
-	c.parser.reset(false)
-	if closeConn {
-		w.drop(c, now)
-		return false
-	}
-	return true
 }
 
 // betweenResponses says a close now is the keep-alive race (RFC 9112
@@ -131,12 +139,18 @@ func (w *worker) complete(c *conn, now int64) bool {
 // That is the same event whether the close is a FIN or an RST (a server
 // closing with our request unread sends RST): its requests are retried,
 // counted apart, not failed.
-func betweenResponses(c *conn) bool { return c.answered && !c.parser.started }
+// HTTP/2 has no such race: a server ends a connection with GOAWAY, and a
+// close with streams open fails them.
+func betweenResponses(c *conn) bool { return !c.multiplexed && c.answered && !c.parser.started }
 
 // onEOF: the server closed. Idle or between responses, that is a normal
 // close; after a close-delimited body it completes the response.
 // Otherwise the request in flight failed.
 func (w *worker) onEOF(c *conn, now int64) {
+	if c.multiplexed && c.n > 0 {
+		w.fail(c, now, classRead, errH2Closed)
+		return
+	}
 	if c.n == 0 || betweenResponses(c) {
 		switch {
 		case !c.answered:

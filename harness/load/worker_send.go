@@ -47,7 +47,15 @@ func (w *worker) enqueueDue(c *conn, now int64) bool {
 		return false // a write is still going out
 	}
 	added := false
-	for c.n < w.p.mode.InFlight() {
+	for c.n < w.room(c) {
+		if len(c.retry) > 0 { // HTTP/2: a lost connection's requests go first
+			s := c.takeRetry()
+			s.sent, s.stream, s.status = now, 0, 0
+			c.push(s)
+			c.unwritten++
+			added = true
+			continue
+		}
 		if !w.mayEnqueue(c, now) {
 			break
 		}
@@ -71,6 +79,18 @@ func (w *worker) enqueueDue(c *conn, now int64) bool {
 		added = true
 	}
 	return added
+}
+
+// room is how many requests c may have outstanding: the pipeline depth,
+// or HTTP/2's streams as the server allows them (none before its SETTINGS).
+func (w *worker) room(c *conn) int {
+	switch {
+	case !c.multiplexed:
+		return w.p.mode.InFlight()
+	case c.h2 == nil:
+		return 0
+	}
+	return c.h2.room(w.p.streams)
 }
 
 // mayEnqueue says the slot's --requests share (if any) lets it send
@@ -123,11 +143,17 @@ func (w *worker) flush(c *conn, now int64) {
 		c.sec.lc.out = c.sec.lc.out[:0]
 	}
 	w.setEvents(c, unix.EPOLLIN)
+	if c.h2 != nil && len(c.h2.sink.b) > 0 {
+		w.flush(c, now) // frames queued while this write went out
+	}
 }
 
 // stageWrite sets up the next write: the requests not yet written,
 // encrypted on a TLS socket. false: nothing to write, or the socket failed.
 func (w *worker) stageWrite(c *conn, now int64) bool {
+	if c.h2 != nil {
+		return w.stageH2(c, now)
+	}
 	plain := w.unwrittenRequests(c)
 	c.wOff = 0
 	if c.sec == nil {
@@ -148,7 +174,7 @@ func (w *worker) outgoing(c *conn) []byte {
 	switch {
 	case c.sec != nil:
 		return c.sec.lc.out
-	case w.p.mixed():
+	case w.p.mixed() || c.h2 != nil:
 		return c.wbuf
 	}
 	return w.p.batch
@@ -224,9 +250,14 @@ func (w *worker) onConnected(c *conn, now int64) {
 	w.onSecured(c, now)
 }
 
-// onSecured: the socket is ready for requests.
+// onSecured: the socket is ready for requests; HTTP/2 sends its preface
+// first, and requests wait for the server's SETTINGS.
 func (w *worker) onSecured(c *conn, now int64) {
 	c.state, c.ever, c.roomAt = stOpen, true, now
+	if c.multiplexed {
+		c.h2 = newH2Conn()
+		c.h2.preface()
+	}
 	w.advance(c, now)
 }
 

@@ -2,7 +2,9 @@ package load
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -40,7 +42,11 @@ func (w *worker) onHandshakes() {
 			continue // the socket has since been closed
 		}
 		if d.err != nil {
-			w.handshakeFailed(c, d.at, d.err)
+			w.handshakeFailed(c, d.at, w.explainHandshake(d.err))
+			continue
+		}
+		if w.p.h2 && c.sec.tc.ConnectionState().NegotiatedProtocol != protoH2 {
+			w.handshakeFailed(c, d.at, errNoH2)
 			continue
 		}
 		if err := w.poll.add(c.fd, unix.EPOLLIN, c.idx, c.gen); err != nil {
@@ -51,6 +57,16 @@ func (w *worker) onHandshakes() {
 		w.rec.handshook(d.at-c.handshakeAt, c.sec.tc.ConnectionState(), d.at >= w.p.warmupNs)
 		w.onSecured(c, w.p.now())
 	}
+}
+
+// explainHandshake names the ALPN refusal of a server without h2 (Go's
+// servers refuse a handshake whose protocols they do not speak; others
+// complete it without ALPN, which onHandshakes refuses).
+func (w *worker) explainHandshake(err error) error {
+	if w.p.h2 && strings.Contains(err.Error(), "no application protocol") {
+		return fmt.Errorf("%w: %w", errNoH2, err)
+	}
+	return err
 }
 
 // handshakeFailed is connectFailed with the tls class: its requests wait

@@ -133,6 +133,8 @@ type LoadResult struct {
 	// Connect is the TCP connect time of the connections that connected
 	// in the window (close mode: one per request).
 	Connect *Percentiles `json:"connect_ns,omitempty"`
+	// HTTP2 is how an HTTP/2 run's connections went; absent otherwise.
+	HTTP2 *HTTP2Info `json:"http2,omitempty"`
 	// TLS is what an https:// run negotiated; absent for plain HTTP.
 	TLS *TLSInfo `json:"tls,omitempty"`
 	// Targets is a request mix's results per target, in the targets
@@ -169,6 +171,18 @@ type LoadResult struct {
 	// ListenOverflows, ListenDrops, TCPSynRetrans, RetransSegs,
 	// TCPTimeouts, TCPLossProbes. lab bench adds it; lab load alone does not.
 	Kernel map[string]int64 `json:"kernel,omitempty"`
+}
+
+// HTTP2Info is an HTTP/2 run's account (CONTRACTS.md §3).
+type HTTP2Info struct {
+	Streams int `json:"streams"` // asked for, per connection (--streams)
+	// ServerMaxStreams is the lowest SETTINGS_MAX_CONCURRENT_STREAMS a
+	// server sent (absent when none did); Capped says it was below Streams.
+	ServerMaxStreams *int  `json:"server_max_streams,omitempty"`
+	Capped           bool  `json:"capped"`
+	GoAways          int64 `json:"goaways"`
+	Retried          int64 `json:"goaway_retried"` // requests a GOAWAY left unprocessed, sent again
+	StreamResets     int64 `json:"stream_resets"`
 }
 
 // TargetResult is one target of a request mix: its counts over the window
