@@ -4,7 +4,8 @@
 # serving /plaintext on 127.0.0.1:$port, pinned to $srv_cpu, with its files
 # in $tmp; it sets nginx_pid. start_nginx tls listens with TLS instead,
 # with a self-signed certificate for 127.0.0.1 made by openssl in
-# $tmp/cert.pem (the CA a client trusts) and $tmp/key.pem.
+# $tmp/cert.pem (the CA a client trusts) and $tmp/key.pem; h2 is TLS with
+# HTTP/2 (ALPN), h2c HTTP/2 in clear with prior knowledge.
 command -v taskset >/dev/null || { echo "taskset not installed" >&2; exit 1; }
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tmp=$(mktemp -d)
@@ -19,12 +20,17 @@ start_nginx() {
 	local nginx listen="listen 127.0.0.1:$port;"
 	nginx=$(command -v nginx || echo /usr/sbin/nginx)
 	[[ -x $nginx ]] || { echo "nginx not installed: pass a URL" >&2; exit 1; }
-	if [[ ${1:-} == tls ]]; then
+	case ${1:-} in
+	tls | h2)
 		command -v openssl >/dev/null || { echo "openssl not installed: it makes the test certificate" >&2; exit 1; }
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
 			-addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
-		listen="listen 127.0.0.1:$port ssl; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate $tmp/cert.pem; ssl_certificate_key $tmp/key.pem;"
-	fi
+		local how=ssl
+		[[ $1 == h2 ]] && how="ssl http2"
+		listen="listen 127.0.0.1:$port $how; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate $tmp/cert.pem; ssl_certificate_key $tmp/key.pem;"
+		;;
+	h2c) listen="listen 127.0.0.1:$port http2;" ;;
+	esac
 	cat >"$tmp/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;

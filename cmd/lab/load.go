@@ -47,10 +47,12 @@ type loadFlags struct {
 	tlsResume, tlsMax         string
 	targets, pick             string
 	seed                      uint64
+	http2                     bool
+	streams                   int
 }
 
-const loadAbout = `Generates HTTP/1.1 load against URL (http:// or https://; any server) and
-measures latency with HdrHistogram. --rate 0 is a closed loop (capacity: each
+const loadAbout = `Generates HTTP/1.1 or HTTP/2 (--http2) load against URL (http:// or https://;
+any server), or a request mix (--targets), and measures latency with HdrHistogram. --rate 0 is a closed loop (capacity: each
 connection sends as soon as it has room; latency = service time). --rate R > 0
 is an open loop (wrk2 schedule): latency is measured from each request's
 intended send time, so server stalls cannot hide (coordinated-omission free);
@@ -106,6 +108,9 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 			return err
 		})
 	f.registerTLS(fs)
+	fs.BoolVar(&f.http2, "http2", false, "speak HTTP/2: h2 over TLS (negotiated by ALPN) for https://, h2c with prior knowledge for http://")
+	fs.IntVar(&f.streams, "streams", 0, "with --http2, streams in flight per connection (default 1), capped by the server's\n"+
+		"SETTINGS_MAX_CONCURRENT_STREAMS (the summary says when): HTTP/2's pipeline depth")
 	fs.StringVar(&f.targets, "targets", "", "a request mix instead of URL: a file in vegeta's http format (METHOD URL lines, header\n"+
 		"lines, @body-file; blank lines between targets; \"weight=N\" may end a METHOD URL line); every\n"+
 		"target on one server. Per-target results in the JSON, the busiest in the summary")
@@ -157,6 +162,7 @@ func (f *loadFlags) config(url string) (load.Config, error) {
 	}
 	cfg.Rate, cfg.Mode, cfg.Method, cfg.Headers = f.rate, f.mode, f.method, f.headers
 	cfg.HlogPath, cfg.Threads, cfg.Spin = f.hlogPath, f.threads, f.spin
+	cfg.HTTP2, cfg.Streams = f.http2, f.streams
 	cfg.Shard, cfg.StartAt = f.shard, f.startAt
 	var err error
 	if cfg.TLS, err = f.tlsOptions(); err != nil {

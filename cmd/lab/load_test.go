@@ -64,6 +64,9 @@ func TestLoadCommandUsageErrors(t *testing.T) {
 		"bad tls max":  {"https://127.0.0.1:1/", "--tls-max", "1.1"},
 		"cert no key":  {"https://127.0.0.1:1/", "--cert", "c.pem"},
 		"pick no mix":  {"http://127.0.0.1:1/", "--pick", "random"},
+		"streams, h1":  {"http://127.0.0.1:1/", "--streams", "4"},
+		"h2 close":     {"http://127.0.0.1:1/", "--http2", "--mode", "close"},
+		"h2 streams":   {"http://127.0.0.1:1/", "--http2", "--streams", "100000"},
 		"URL and mix":  {"http://127.0.0.1:1/", "--targets", "t.http"},
 		"mix, method":  {"--targets", "t.http", "--method", "POST"},
 		"mix missing":  {"--targets", "/nonexistent/t.http"},
@@ -286,5 +289,38 @@ func TestLoadCommandTargets(t *testing.T) {
 	var ue usageError
 	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "t.http:3:") {
 		t.Errorf("a bad line: %v, want a usage error naming t.http:3", err)
+	}
+}
+
+// lab load --http2 against Go's h2c server: the summary's http2 line, the
+// JSON's protocol and http2 object.
+func TestLoadCommandHTTP2(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.Proto)
+	}))
+	srv.Config.Protocols = new(http.Protocols)
+	srv.Config.Protocols.SetUnencryptedHTTP2(true)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	var out bytes.Buffer
+	args := []string{srv.URL + "/", "--http2", "--streams", "500", "--conns", "2", "--duration", "300ms", "--warmup", "0", "--json", jsonPath}
+	if err := runLoad(args, &out, io.Discard, false); err != nil {
+		t.Fatalf("lab load: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "http2        h2c, 500 streams per connection asked, CAPPED: the server allows only 250") {
+		t.Errorf("summary:\n%s", out.String())
+	}
+	var m struct {
+		Protocol string `json:"protocol"`
+		HTTP2    struct {
+			Streams int  `json:"streams"`
+			Max     int  `json:"server_max_streams"`
+			Capped  bool `json:"capped"`
+		} `json:"http2"`
+	}
+	b, _ := os.ReadFile(jsonPath)
+	if err := json.Unmarshal(b, &m); err != nil || m.Protocol != "h2c" || m.HTTP2.Streams != 500 || m.HTTP2.Max != 250 || !m.HTTP2.Capped {
+		t.Errorf("json %s: %+v %v", b, m, err)
 	}
 }

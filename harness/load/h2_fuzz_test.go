@@ -56,6 +56,9 @@ func fuzzFrame(h *h2conn, raw []byte) bool {
 			return false
 		}
 		h.hdrOpen = !f.endHeaders
+		if f.first {
+			h.dec.SetEmitEnabled(true)
+		}
 		if _, err := h.dec.Write(f.frag); err != nil {
 			return false
 		}

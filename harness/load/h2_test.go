@@ -144,11 +144,11 @@ func startH2Script(t *testing.T, s h2Script) *rawServer {
 
 // h2Headers encodes a response header block.
 func h2Headers(status int, fields ...string) []byte {
-	return h2Fields(append([]string{":status", strconv.Itoa(status)}, fields...)...)
+	return hpackFields(append([]string{":status", strconv.Itoa(status)}, fields...)...)
 }
 
-// h2Fields encodes a header block of name, value pairs (trailers).
-func h2Fields(fields ...string) []byte {
+// hpackFields encodes a header block of name, value pairs (trailers).
+func hpackFields(fields ...string) []byte {
 	var b bytes.Buffer
 	enc := hpack.NewEncoder(&b)
 	for i := 0; i+1 < len(fields); i += 2 {
@@ -231,7 +231,7 @@ func TestH2ContinuationPingInterimTrailers(t *testing.T) {
 			if err := fr.WriteData(stream, false, []byte("body")); err != nil {
 				return err
 			}
-			return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: h2Fields("x-trailer", "1"), EndHeaders: true, EndStream: true})
+			return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: hpackFields("x-trailer", "1"), EndHeaders: true, EndStream: true})
 		}})
 	cfg := quick(s.url("/"))
 	cfg.HTTP2, cfg.Streams = true, 8
@@ -261,7 +261,7 @@ func TestH2MalformedFrames(t *testing.T) {
 			return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: []byte{0xff, 0xff, 0xff, 0xff}, EndHeaders: true})
 		}, "COMPRESSION_ERROR"},
 		"no status": {func(_ io.Writer, fr *http2.Framer, stream uint32) error {
-			return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: h2Fields("x-trailer", "1"), EndHeaders: true, EndStream: true})
+			return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: hpackFields("x-trailer", "1"), EndHeaders: true, EndStream: true})
 		}, "without :status"},
 		"continuation outside a block": {func(_ io.Writer, fr *http2.Framer, stream uint32) error {
 			return fr.WriteContinuation(stream, true, h2Headers(200))

@@ -146,6 +146,8 @@ func planDiff(a, b rundir.LoadResult) string {
 		return fmt.Sprintf("url %q, %q", a.URL, b.URL)
 	case a.Mode != b.Mode:
 		return fmt.Sprintf("mode %s, %s", a.Mode, b.Mode)
+	case a.Protocol != b.Protocol:
+		return fmt.Sprintf("protocol %s, %s", a.Protocol, b.Protocol)
 	case len(a.Targets) != len(b.Targets) || a.TargetsPick != b.TargetsPick || a.TargetsSeed != b.TargetsSeed:
 		return fmt.Sprintf("%d targets picked %s (seed %d), %d picked %s (seed %d)",
 			len(a.Targets), a.TargetsPick, a.TargetsSeed, len(b.Targets), b.TargetsPick, b.TargetsSeed)
@@ -221,6 +223,26 @@ func mergeTargets(into, ts []rundir.TargetResult) []rundir.TargetResult {
 		into[i].Errors += t.Errors
 		addCounts(into[i].Statuses, t.Statuses)
 	}
+	return into
+}
+
+// mergeHTTP2 adds an agent's HTTP/2 counts and keeps the lowest server
+// limit.
+func mergeHTTP2(into, h *rundir.HTTP2Info) *rundir.HTTP2Info {
+	if h == nil {
+		return into
+	}
+	if into == nil {
+		return &rundir.HTTP2Info{Streams: h.Streams, ServerMaxStreams: h.ServerMaxStreams, Capped: h.Capped,
+			GoAways: h.GoAways, Retried: h.Retried, StreamResets: h.StreamResets}
+	}
+	if m := h.ServerMaxStreams; m != nil && (into.ServerMaxStreams == nil || *m < *into.ServerMaxStreams) {
+		into.ServerMaxStreams = m
+	}
+	into.Capped = into.Capped || h.Capped
+	into.GoAways += h.GoAways
+	into.Retried += h.Retried
+	into.StreamResets += h.StreamResets
 	return into
 }
 
@@ -306,6 +328,7 @@ func mergeSummaries(agents []*agentResult) rundir.LoadResult {
 		addCounts(s.Statuses, r.Statuses)
 		s.Generator = mergeGenerator(s.Generator, r.Generator)
 		s.TLS = mergeTLS(s.TLS, r.TLS)
+		s.HTTP2 = mergeHTTP2(s.HTTP2, r.HTTP2)
 		s.Targets = mergeTargets(s.Targets, r.Targets)
 		s.TargetsPick, s.TargetsSeed = r.TargetsPick, r.TargetsSeed
 		s.Protocol = cmp.Or(s.Protocol, r.Protocol)

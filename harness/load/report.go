@@ -124,6 +124,17 @@ func (r *Result) writeCounts(w io.Writer) {
 	fmt.Fprintf(w, "  statuses     %s\n", joinCounts(s.Statuses, false))
 	writeTargets(w, s)
 	fmt.Fprintf(w, "  connections  %d of %d established (%s connects in all)\n", s.Connected, s.Conns, s.Extra["connects"])
+	if h := s.HTTP2; h != nil {
+		limit := "the server set no limit"
+		if m := h.ServerMaxStreams; m != nil {
+			limit = fmt.Sprintf("the server allows %d", *m)
+		}
+		if h.Capped {
+			limit = fmt.Sprintf("CAPPED: the server allows only %d (SETTINGS_MAX_CONCURRENT_STREAMS)", *h.ServerMaxStreams)
+		}
+		fmt.Fprintf(w, "  http2        %s, %d streams per connection asked, %s; %d GOAWAY (%d requests sent again), %d streams reset\n",
+			s.Protocol, h.Streams, limit, h.GoAways, h.Retried, h.StreamResets)
+	}
 	if t := s.TLS; t != nil {
 		fmt.Fprintf(w, "  tls          %s, %s, ALPN %s, server name %s (%s); handshakes in the window: %d full, %d resumed (tickets %s)\n",
 			cmp.Or(t.Version, "-"), cmp.Or(t.CipherSuite, "-"), cmp.Or(t.ALPN, "none"), t.ServerName,

@@ -2,6 +2,8 @@ package load
 
 import (
 	"fmt"
+
+	"golang.org/x/net/http2/hpack"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,10 +11,10 @@ import (
 
 // request is one request of the run, as it goes on the wire: built once.
 type request struct {
-	wire    []byte // HTTP/1.1
-	head    bool   // a HEAD: its response has no body
-	h2block []byte // HTTP/2: the HEADERS frame's block
-	body    []byte // HTTP/2: sent in DATA frames
+	wire     []byte              // HTTP/1.1
+	head     bool                // a HEAD: its response has no body
+	h2fields []hpack.HeaderField // HTTP/2: its header fields
+	body     []byte              // HTTP/2: sent in DATA frames
 }
 
 // buildRequests renders the run's requests: the URL's one, or one per
@@ -48,8 +50,8 @@ func buildRequest(cfg Config, method string, t target, headers []string, body []
 	if len(body) > h2BodyMax {
 		return request{}, fmt.Errorf("a body of %d bytes: at most %d with HTTP/2", len(body), h2BodyMax)
 	}
-	block, err := h2Block(method, scheme, t, headers, len(body))
-	return request{h2block: block, body: body, head: method == "HEAD"}, err
+	fields, err := h2Fields(method, scheme, t, headers, len(body))
+	return request{h2fields: fields, body: body, head: method == "HEAD"}, err
 }
 
 // renderRequest renders one request. The generator sets Host (unless a

@@ -53,7 +53,7 @@ func (w *worker) h2Requests(c *conn) {
 		r := &w.p.reqs[s.t]
 		s.stream, h.nextID = h.nextID, h.nextID+2
 		s.status, s.recvUnacked, s.bodyOff, s.sendWindow = 0, 0, 0, int32(h.streamWin)
-		_ = h.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: s.stream, BlockFragment: r.h2block,
+		_ = h.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: s.stream, BlockFragment: h.encode(r.h2fields),
 			EndStream: len(r.body) == 0, EndHeaders: true})
 	}
 	c.unwritten = 0
@@ -121,6 +121,7 @@ func (w *worker) onRawFrame(c *conn, raw []byte, now int64) bool {
 		}
 		if f.first {
 			h.hdrStream, h.hdrEnds, h.status = f.stream, f.endStream, 0
+			h.dec.SetEmitEnabled(true) // until :status (onField)
 		}
 		h.hdrOpen = !f.endHeaders
 		return w.onHeaderBlock(c, f.frag, f.endHeaders, now)
@@ -181,6 +182,8 @@ func (w *worker) onSettings(c *conn, f *http2.SettingsFrame, now int64) bool {
 			h.streamWin = int64(s.Val)
 		case http2.SettingMaxFrameSize:
 			h.maxFrame = int(s.Val)
+		case http2.SettingHeaderTableSize:
+			h.enc.SetMaxDynamicTableSizeLimit(s.Val) // the server's decoder holds no more
 		}
 		return nil
 	})

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# h2load-compare.sh: closed-loop HTTP/2 throughput of `lab load --http2`
+# against h2load's (nghttp2-client), same server, same connections x
+# streams, both pinned to the same CPU, runs interleaved (h2load, lab,
+# h2load, lab, ...) so machine drift hits both alike. Prints each round,
+# the medians and the ratio lab/h2load.
+#
+# usage: scripts/h2load-compare.sh [-C] [-c CONNS] [-m STREAMS] [-d SECONDS]
+#                                  [-n ROUNDS] [-g GEN_CPU] [-s SERVER_CPU]
+# It starts nginx (must be installed) on 127.0.0.1:$PORT (default 18089)
+# serving /plaintext, pinned to SERVER_CPU: h2 over TLS (a self-signed
+# certificate made by openssl, trusted by lab load with --cacert; h2load
+# verifies nothing), or with -C h2c (cleartext, prior knowledge).
+set -euo pipefail
+
+conns=32 streams=8 dur=5 rounds=3 gen_cpu=1 srv_cpu=0 port=${PORT:-18089} mode=h2
+while getopts "Cc:m:d:n:g:s:h" opt; do
+	case $opt in
+	C) mode=h2c ;;
+	c) conns=$OPTARG ;;
+	m) streams=$OPTARG ;;
+	d) dur=$OPTARG ;;
+	n) rounds=$OPTARG ;;
+	g) gen_cpu=$OPTARG ;;
+	s) srv_cpu=$OPTARG ;;
+	*) sed -n '2,14p' "$0"; exit 2 ;;
+	esac
+done
+
+command -v h2load >/dev/null || { echo "h2load not installed (apt-get install nghttp2-client)" >&2; exit 1; }
+# shellcheck source=nginx-lib.sh
+. "$(dirname "$0")/nginx-lib.sh"
+
+start_nginx "$mode"
+scheme=https lab_tls=(--cacert "$tmp/cert.pem")
+[[ $mode == h2 ]] || { scheme=http; lab_tls=(); }
+url="$scheme://127.0.0.1:$port/plaintext"
+
+limit=$((dur + 30))
+run_h2load() {
+	timeout "$limit" taskset -c "$gen_cpu" h2load -t1 -c"$conns" -m"$streams" -D"$dur" --warm-up-time=1 "$url" |
+		awk '/^finished in/ {print $4}'
+}
+run_lab() {
+	timeout "$limit" taskset -c "$gen_cpu" "$tmp/lab" load "$url" --http2 --conns "$conns" --streams "$streams" \
+		--duration "${dur}s" --warmup 1s --cpu "$gen_cpu" "${lab_tls[@]}" --json "$tmp/lab.json" >/dev/null
+	sed -n 's/^ *"throughput_rps": *\([0-9.]*\),*$/\1/p' "$tmp/lab.json"
+}
+
+echo "server $url ($mode); generator CPU $gen_cpu; $conns connections x $streams streams; closed loop; ${dur}s per run; $rounds rounds"
+: >"$tmp/h2load.txt"
+: >"$tmp/lab.txt"
+for r in $(seq "$rounds"); do
+	h=$(run_h2load)
+	l=$(run_lab)
+	echo "$h" >>"$tmp/h2load.txt"
+	echo "$l" >>"$tmp/lab.txt"
+	printf 'round %d: h2load %10.0f req/s   lab %10.0f req/s   ratio %.3f\n' "$r" "$h" "$l" "$(echo "$l $h" | awk '{print $1/$2}')"
+done
+mh=$(median <"$tmp/h2load.txt")
+ml=$(median <"$tmp/lab.txt")
+printf 'median: h2load %10.0f req/s   lab %10.0f req/s   ratio lab/h2load %.3f\n' "$mh" "$ml" "$(echo "$ml $mh" | awk '{print $1/$2}')"
