@@ -1,6 +1,11 @@
-// Package load is an open-loop, coordinated-omission-correct HTTP/1.1 load
+// Package load is an open-loop, coordinated-omission-correct HTTP load
 // generator. It knows nothing about the lab's stages: point it at any
-// HTTP/1.1 server (plain http:// only; no TLS).
+// server, over HTTP/1.1 or HTTP/2 (h2c, or h2 over TLS), http:// or
+// https://, with one request or a mix of them (targets.go).
+//
+// TLS and HTTP/2 run on the same event loops: see secure.go (a tls.Conn
+// over the loop's buffers, its handshake off the loop) and h2.go (frames
+// read whole from the loop's buffers).
 //
 // # Architecture
 //
@@ -55,7 +60,8 @@
 // # Errors and counting
 //
 // Requests counts responses of every status. Errors are counted by class:
-// connect, read, write, timeout, reset, parse, and status_<code> for every
+// connect, read, write, timeout, reset, parse, unsent, tls (handshakes),
+// stream (HTTP/2 streams the server reset), and status_<code> for every
 // response with status >= 400 (those responses are also in Requests and in
 // the histograms). A timed-out request is a latency sample >= Timeout, never
 // dropped. Other failed requests have no completion and no latency sample.

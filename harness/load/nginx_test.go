@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +35,12 @@ func startNginxTLS(t *testing.T) nginxTLS {
 			t.Skip("nginx not installed: skipped (.ci/run installs it)")
 		}
 		bin = "/usr/sbin/nginx"
+	}
+	v, _ := exec.Command(bin, "-V").CombinedOutput()
+	for _, mod := range []string{"http_ssl_module", "http_v2_module"} {
+		if !strings.Contains(string(v), mod) {
+			t.Skipf("this nginx was built without %s: skipped", mod)
+		}
 	}
 	dir := t.TempDir()
 	cert, key := selfSigned(t, dir)
