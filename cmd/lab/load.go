@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -49,22 +51,27 @@ type loadFlags struct {
 	seed                      uint64
 	http2                     bool
 	streams                   int
+	tlsSet                    bool // a TLS flag was given, even at its default
 }
 
+// tlsFlags are the flags only an https:// URL may take.
+var tlsFlags = []string{"sni", "cacert", "insecure", "cert", "key", "tls-resume", "tls-max"}
+
 const loadAbout = `Generates HTTP/1.1 or HTTP/2 (--http2) load against URL (http:// or https://;
-any server), or a request mix (--targets), and measures latency with HdrHistogram. --rate 0 is a closed loop (capacity: each
-connection sends as soon as it has room; latency = service time). --rate R > 0
-is an open loop (wrk2 schedule): latency is measured from each request's
-intended send time, so server stalls cannot hide (coordinated-omission free);
-service time from the actual send; send lag = actual - intended send.
-Warm-up is measured separately and excluded. --requests N ends the window after
-exactly N requests instead of after --duration. Prints a summary on stdout, a
-progress line on stderr when it is a terminal, and exits non-zero when no
-request got a 2xx/3xx response. With --slo, the verdict is in the summary
-and the JSON, and a missed objective exits with status 3 (for CI pipelines).
-An https:// URL speaks TLS 1.2 or 1.3 on the same event loops: the connect
-and the handshake are timed apart from request latency (close mode shows a
-handshake per request, full or resumed).`
+any server), or a request mix (--targets FILE), and measures latency with
+HdrHistogram. --rate 0 is a closed loop (capacity: each connection sends as
+soon as it has room; latency = service time). --rate R > 0 is an open loop
+(wrk2 schedule): latency is measured from each request's intended send time,
+so server stalls cannot hide (coordinated-omission free); service time from
+the actual send; send lag = actual - intended send. Warm-up is measured
+separately and excluded. --requests N ends the window after exactly N
+requests instead of after --duration. Prints a summary on stdout, a progress
+line on stderr when it is a terminal, and exits non-zero when no request got
+a 2xx/3xx response. With --slo, the verdict is in the summary and the JSON,
+and a missed objective exits with status 3 (for CI pipelines). An https://
+URL speaks TLS 1.2 or 1.3 on the same event loops: the connect and the
+handshake are timed apart from request latency (close mode shows a handshake
+per request, full or resumed).`
 
 func (f *loadFlags) register(fs *flag.FlagSet) {
 	d := load.DefaultConfig("")
@@ -114,7 +121,7 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.targets, "targets", "", "a request mix instead of URL: a file in vegeta's http format (METHOD URL lines, header\n"+
 		"lines, @body-file; blank lines between targets; \"weight=N\" may end a METHOD URL line); every\n"+
 		"target on one server. Per-target results in the JSON, the busiest in the summary")
-	fs.StringVar(&f.pick, "pick", "rr", "with --targets, how each request picks its target: rr (round robin in the plan's order) |\n"+
+	fs.StringVar(&f.pick, "pick", "rr", "with --targets, how each request picks its target: rr (each connection in turn through every target) |\n"+
 		"random | weighted (by the file's weights); a sharded agent picks as the whole plan would")
 	fs.Uint64Var(&f.seed, "seed", 1, "with --targets, the seed of --pick random and weighted (a rerun with one seed repeats)")
 }
@@ -177,6 +184,9 @@ func (f *loadFlags) config(url string) (load.Config, error) {
 		}
 		cfg.Seed = f.seed
 	}
+	if server := cmp.Or(url, firstTargetURL(cfg.Targets)); f.tlsSet && !strings.HasPrefix(strings.ToLower(server), "https://") {
+		return cfg, fmt.Errorf("%s is not https://: the TLS flags (--%s) need an https:// URL", server, strings.Join(tlsFlags, ", --"))
+	}
 	switch f.nodelay {
 	case "on":
 		cfg.NoDelay = true
@@ -202,7 +212,7 @@ func (f *loadFlags) config(url string) (load.Config, error) {
 
 // runLoad is cmdLoad with its outputs given (for tests).
 func runLoad(args []string, stdout, stderr io.Writer, tty bool) error {
-	fs := newFlagSet("load", "URL [flags]")
+	fs := newFlagSet("load", "URL [flags] | lab load --targets FILE [flags]")
 	fs.SetOutput(stderr)
 	var f loadFlags
 	f.register(fs)
@@ -267,12 +277,20 @@ func writeLoadResult(res *load.Result, jsonPath string, stdout, stderr io.Writer
 	return res.WriteJSON(jsonPath)
 }
 
+func firstTargetURL(ts []load.Target) string {
+	if len(ts) == 0 {
+		return ""
+	}
+	return ts[0].URL
+}
+
 // parseArgs parses the flags and returns the URL ("" with --targets).
 func (f *loadFlags) parseArgs(fs *flag.FlagSet, args []string) (string, error) {
 	pos, err := parseLoadArgs(fs, args)
 	if err != nil {
 		return "", err
 	}
+	f.tlsSet = slices.ContainsFunc(tlsFlags, func(name string) bool { return flagSet(fs, name) })
 	return f.checkTargets(fs, pos)
 }
 

@@ -36,15 +36,17 @@ import (
 
 // HTTP/2 settings and limits of the generator.
 const (
-	h2StreamsMax     = 1000       // --streams
-	h2MaxFrame       = 16384      // the frame size the generator reads (the protocol's default)
-	h2StreamWindow   = 1 << 20    // the receive window each stream gets
-	h2ConnWindow     = 1 << 30    // the connection's receive window
-	h2HeaderListMax  = 64 << 10   // a response's header block, decoded
-	h2BodyMax        = h2MaxFrame // a request body: one DATA frame
-	h2StreamIDMax    = 1<<31 - 1  // stream IDs run out; the connection is replaced before
-	h2DefaultWindow  = 65535      // the protocol's initial windows
-	h2StreamIDReplay = h2StreamIDMax - 2*h2StreamsMax
+	h2StreamsMax    = 1000                           // --streams
+	h2MaxFrame      = 16384                          // the frame size the generator reads (the protocol's default)
+	h2StreamWindow  = 1 << 20                        // the receive window each stream gets
+	h2ConnWindow    = 1 << 30                        // the connection's receive window
+	h2HeaderListMax = 64 << 10                       // a response's header block, decoded
+	h2BodyMax       = h2MaxFrame                     // a request body: one DATA frame
+	h2StreamIDMax   = 1<<31 - 1                      // stream IDs run out; the connection is replaced before
+	h2WindowMax     = 1<<31 - 1                      // a flow-control window's largest value
+	h2SinkMax       = 1 << 20                        // frames queued for a server that does not read
+	h2DefaultWindow = 65535                          // the protocol's initial windows
+	h2LastNewStream = h2StreamIDMax - 2*h2StreamsMax // no new stream opens after this ID
 )
 
 // The protocols lab load speaks, as the JSON's protocol key names them.
@@ -132,6 +134,8 @@ type h2conn struct {
 	hdrEnds     bool   // that block's HEADERS frame ended the stream
 	ready       bool   // the server's first SETTINGS have come
 	maxStreams  int    // the server's SETTINGS_MAX_CONCURRENT_STREAMS; -1: no limit
+	blockBytes  int    // the header block being read, so far
+	since       int64  // when it last had room or a stream: a server that allows none for --timeout fails
 	maxFrame    int    // the largest frame the server reads
 	nextID      uint32
 	goaway      bool  // GOAWAY came (or IDs ran out): no new streams
@@ -140,8 +144,8 @@ type h2conn struct {
 	recvUnacked int64 // DATA octets since the last connection WINDOW_UPDATE
 }
 
-func newH2Conn() *h2conn {
-	h := &h2conn{maxStreams: -1, maxFrame: h2MaxFrame, nextID: 1, sendWin: h2DefaultWindow, streamWin: h2DefaultWindow}
+func newH2Conn(now int64) *h2conn {
+	h := &h2conn{maxStreams: -1, since: now, maxFrame: h2MaxFrame, nextID: 1, sendWin: h2DefaultWindow, streamWin: h2DefaultWindow}
 	h.fr = http2.NewFramer(&h.sink, &h.src)
 	h.fr.SetReuseFrames()
 	h.fr.AllowIllegalReads = true // the frame order is checked in checkOrder

@@ -21,7 +21,7 @@ func FuzzH2Frames(f *testing.F) {
 	f.Add([]byte{0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 1}, uint8(1))
 	f.Add([]byte{0, 0, 4, 8, 0, 0, 0, 0, 0, 0, 0, 0, 1}, uint8(9))
 	f.Fuzz(func(t *testing.T, in []byte, chunk uint8) {
-		h := newH2Conn()
+		h := newH2Conn(0)
 		step := int(chunk%64) + 1
 		for off := 0; off < len(in); off += step {
 			b := in[off:min(off+step, len(in))]

@@ -357,3 +357,93 @@ func TestH2FreezeShowsInCorrectedLatency(t *testing.T) {
 	cfg.TLS.CAFile, cfg.HTTP2 = s.caFile, true
 	freezeCase(t, cfg, &frozenUntil)
 }
+
+// startH2Raw is an h2c server that reads the client's preface and then
+// runs serve with a Framer on the connection.
+func startH2Raw(t *testing.T, serve func(fr *http2.Framer)) *rawServer {
+	return startRaw(t, func(c net.Conn, r *bufio.Reader) {
+		preface := make([]byte, len(http2.ClientPreface))
+		if _, err := io.ReadFull(r, preface); err != nil {
+			return
+		}
+		serve(http2.NewFramer(c, r))
+	})
+}
+
+// serveUntil answers SETTINGS and calls onRequest for each request that
+// ends, until the connection fails.
+func serveUntil(fr *http2.Framer, onRequest func(stream uint32) error) {
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			return
+		}
+		switch f := f.(type) {
+		case *http2.SettingsFrame:
+			if !f.IsAck() && fr.WriteSettingsAck() != nil {
+				return
+			}
+		case *http2.HeadersFrame:
+			if f.StreamEnded() && onRequest(f.StreamID) != nil {
+				return
+			}
+		}
+	}
+}
+
+// Hostile or stalled HTTP/2 servers: each is an error that names it, the
+// slot backs off or is replaced, and nothing hangs past --timeout.
+func TestH2StalledServers(t *testing.T) {
+	for name, c := range map[string]struct {
+		serve func(fr *http2.Framer)
+		class string
+		want  string
+		slow  bool // it takes the server a while to fill the socket buffers
+	}{
+		"no SETTINGS": {func(fr *http2.Framer) { serveUntil(fr, func(uint32) error { return nil }) },
+			"parse", "no SETTINGS", false},
+		"no streams allowed": {func(fr *http2.Framer) {
+			fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 0})
+			serveUntil(fr, func(uint32) error { return nil })
+		}, "parse", "allowed no stream", false},
+		"GOAWAY before any response": {func(fr *http2.Framer) {
+			fr.WriteSettings()
+			fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+			serveUntil(fr, func(uint32) error { return nil })
+		}, "stream", "GOAWAY before any response", false},
+		"reset after GOAWAY": {func(fr *http2.Framer) {
+			fr.WriteSettings()
+			serveUntil(fr, func(stream uint32) error {
+				if err := fr.WriteGoAway(stream, http2.ErrCodeNo, nil); err != nil {
+					return err
+				}
+				return fr.WriteRSTStream(stream, http2.ErrCodeCancel)
+			})
+		}, "stream", "CANCEL", false},
+		"PINGs, never reading": {func(fr *http2.Framer) {
+			fr.WriteSettings()
+			for fr.WritePing(false, [8]byte{}) == nil {
+			}
+		}, "parse", "does not read", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := startH2Raw(t, c.serve)
+			cfg := quick(s.url("/"))
+			cfg.HTTP2, cfg.Timeout = true, 200*time.Millisecond
+			if c.slow {
+				cfg.Duration, cfg.Timeout = 2*time.Second, 5*time.Second
+			}
+			start := time.Now()
+			sum := runExpectNothing(t, cfg).Summary
+			if el := time.Since(start); el > cfg.Duration+3*time.Second {
+				t.Errorf("run took %v", el)
+			}
+			if sum.Errors[c.class] == 0 || !strings.Contains(sum.ErrorMessages[c.class], c.want) {
+				t.Fatalf("errors %v %v: want %s saying %q", sum.Errors, sum.ErrorMessages, c.class, c.want)
+			}
+			if n := sum.Generator.Connects; n > 200 {
+				t.Errorf("%d connects in %v: the slots did not back off", n, cfg.Duration)
+			}
+		})
+	}
+}

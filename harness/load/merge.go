@@ -179,7 +179,7 @@ func mergeAgents(agents []*agentResult) *Merged {
 		}
 		for tag, h := range a.totals {
 			if m.totals[tag] == nil {
-				m.totals[tag] = newHist()
+				m.totals[tag] = rundir.NewHistLike(h)
 			}
 			m.totals[tag].Merge(h)
 		}

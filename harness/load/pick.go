@@ -10,7 +10,7 @@ import (
 type Pick uint8
 
 const (
-	PickRoundRobin Pick = iota // in the plan's global order: request k of connection g is number k*conns+g
+	PickRoundRobin Pick = iota // each connection in turn through the targets, starting at its own offset
 	PickRandom                 // uniformly, seeded
 	PickWeighted               // in proportion to the file's weights, seeded
 )
@@ -35,16 +35,19 @@ func (p Pick) String() string {
 // picker chooses the target of request k of the plan's connection g. It
 // is a pure function of (g, k) and the seed, so a sharded agent picks
 // exactly what the whole plan would, and a rerun with one seed repeats.
+// Round robin walks each connection through every target, from its own
+// offset: a connection stuck on one target (as (k·conns+g) mod n would
+// leave it whenever n divides conns) would make a closed loop's shares
+// follow the targets' speeds.
 type picker struct {
-	how   Pick
-	n     uint64   // targets
-	conns uint64   // the whole plan's connections
-	seed  uint64   // mixed into every draw
-	cum   []uint64 // weighted: cumulative weights
+	how  Pick
+	n    uint64   // targets
+	seed uint64   // mixed into every draw
+	cum  []uint64 // weighted: cumulative weights
 }
 
-func newPicker(how Pick, targets []Target, conns int, seed uint64) picker {
-	p := picker{how: how, n: uint64(max(len(targets), 1)), conns: uint64(conns), seed: seed}
+func newPicker(how Pick, targets []Target, seed uint64) picker {
+	p := picker{how: how, n: uint64(max(len(targets), 1)), seed: seed}
 	if how == PickWeighted {
 		var sum uint64
 		for _, t := range targets {
@@ -67,7 +70,7 @@ func (p *picker) pick(g int, k int64) int32 {
 		i, _ := slices.BinarySearch(p.cum, u+1) // the first cumulative weight above u
 		return int32(i)
 	}
-	return int32((uint64(k)*p.conns + uint64(g)) % p.n)
+	return int32((uint64(g) + uint64(k)) % p.n)
 }
 
 // draw is a 64-bit hash of (seed, g, k): splitmix64's finaliser over a

@@ -43,14 +43,10 @@ func buildRequest(cfg Config, method string, t target, headers []string, body []
 	if !cfg.HTTP2 {
 		return renderRequest(method, t, headers, body, cfg.Mode.Closes()), nil
 	}
-	scheme := "http"
-	if t.tls {
-		scheme = "https"
-	}
 	if len(body) > h2BodyMax {
 		return request{}, fmt.Errorf("a body of %d bytes: at most %d with HTTP/2", len(body), h2BodyMax)
 	}
-	fields, err := h2Fields(method, scheme, t, headers, len(body))
+	fields, err := h2Fields(method, t.scheme(), t, headers, len(body))
 	return request{h2fields: fields, body: body, head: method == "HEAD"}, err
 }
 

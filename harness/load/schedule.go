@@ -44,7 +44,7 @@ func newPlan(cfg Config, t target, t0 time.Time) *plan {
 		t0: t0, open: cfg.openLoop(), rate: cfg.Rate, mode: cfg.Mode,
 		nodelay: cfg.NoDelay, warmupNs: int64(cfg.Warmup), timeoutNs: int64(cfg.Timeout), spinNs: int64(cfg.Spin),
 		reqs: reqs, target: t, requests: cfg.Requests, conns: cfg.Conns,
-		pick: newPicker(cfg.Pick, cfg.Targets, cfg.Conns, cfg.Seed), targets: cfg.Targets,
+		pick: newPicker(cfg.Pick, cfg.Targets, cfg.Seed), targets: cfg.Targets,
 		h2: cfg.HTTP2, streams: cfg.streams(),
 	}
 	p.endNs = p.warmupNs + int64(cfg.Duration)

@@ -42,9 +42,12 @@ const recordHeaderLen = 5
 
 // loopConn is the net.Conn under a tls.Conn (see above). After the
 // handshake, Read hands tls at most the rest of the record it is in, so
-// tls never holds a whole record the loop does not know of: when the loop
-// has no ciphertext left, tls has no record left either, and the loop can
-// stop calling it without the extra call that would say "would block".
+// that tls takes no whole record the loop does not know of: when the loop
+// has no ciphertext left, tls has no record left of what the loop gave it,
+// and the loop can stop calling it without the extra call that would say
+// "would block". (Records the handshake goroutine read past the server's
+// Finished, such as TLS 1.3 session tickets, wait in tls for the next
+// read; they carry no response.)
 type loopConn struct {
 	hs   net.Conn // the handshake's blocking duplicate; nil after it
 	in   []byte   // ciphertext the loop read that tls has not taken yet

@@ -93,9 +93,12 @@ func (t *target) sockaddr() (unix.Sockaddr, int) {
 
 // origin is the server the target is on: scheme, host and port.
 func (t target) origin() string {
-	scheme := "http"
+	return t.scheme() + "://" + net.JoinHostPort(strings.ToLower(t.hostname), strconv.Itoa(t.port))
+}
+
+func (t target) scheme() string {
 	if t.tls {
-		scheme = "https"
+		return "https"
 	}
-	return scheme + "://" + net.JoinHostPort(strings.ToLower(t.hostname), strconv.Itoa(t.port))
+	return "http"
 }

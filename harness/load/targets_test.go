@@ -83,8 +83,8 @@ func TestReadTargetsErrors(t *testing.T) {
 	}
 }
 
-// rr follows the plan's global order; random and weighted give each
-// target its share; every pick is a function of (connection, request),
+// rr walks every connection through every target; random and weighted
+// give each target its share; every pick is a function of (connection, request),
 // so a rerun, or a shard, repeats it.
 func TestPicker(t *testing.T) {
 	ts := []Target{{Weight: 1}, {Weight: 3}, {Weight: 6}}
@@ -97,8 +97,8 @@ func TestPicker(t *testing.T) {
 		{PickRandom, []float64{1. / 3, 1. / 3, 1. / 3}},
 		{PickWeighted, []float64{0.1, 0.3, 0.6}},
 	} {
-		p := newPicker(c.how, ts, conns, 7)
-		again := newPicker(c.how, ts, conns, 7)
+		p := newPicker(c.how, ts, 7)
+		again := newPicker(c.how, ts, 7)
 		count := make([]float64, len(ts))
 		for g := range conns {
 			for k := range int64(perConn) {
@@ -115,10 +115,12 @@ func TestPicker(t *testing.T) {
 			}
 		}
 	}
-	p := newPicker(PickRoundRobin, ts, conns, 0)
-	for n := range int64(30) { // global order: request k of connection g is number k*conns+g
-		if got := p.pick(int(n%conns), n/conns); got != int32(n%3) {
-			t.Fatalf("rr: request %d picked %d", n, got)
+	p := newPicker(PickRoundRobin, ts, 0)
+	for g := range 6 { // 6 connections, 3 targets: each one still visits all three
+		for k := range int64(3) {
+			if got := p.pick(g, k); got != int32((int64(g)+k)%3) {
+				t.Fatalf("rr: connection %d request %d picked %d", g, k, got)
+			}
 		}
 	}
 }

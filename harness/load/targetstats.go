@@ -36,22 +36,23 @@ func (t *targetRec) sample(latencyNs int64) {
 	_ = t.latency.RecordValue(clampNs(latencyNs))
 }
 
-func (t *targetRec) status(code int) {
+func (t *targetRec) status(code int) { t.addStatus(code, 1) }
+
+func (t *targetRec) addStatus(code int, n int64) {
 	for i := range t.codes {
 		if t.codes[i].code == code {
-			t.codes[i].n++
+			t.codes[i].n += n
 			return
 		}
 	}
-	t.codes = append(t.codes, statusCount{code: code, n: 1})
+	t.codes = append(t.codes, statusCount{code: code, n: n})
 }
 
 func (t *targetRec) merge(o *targetRec) {
 	t.responses += o.responses
 	t.errors += o.errors
 	for _, c := range o.codes {
-		t.status(c.code)
-		t.codes[slices.IndexFunc(t.codes, func(s statusCount) bool { return s.code == c.code })].n += c.n - 1
+		t.addStatus(c.code, c.n)
 	}
 	if o.latency != nil {
 		if t.latency == nil {
@@ -81,12 +82,22 @@ func targetResults(cfg Config, recs []targetRec) []rundir.TargetResult {
 	return out
 }
 
-// busiest is the indices of the n targets with the most requests.
+// busiest is the indices of the n targets with the most requests sent:
+// responses of any status, and failures.
 func busiest(ts []rundir.TargetResult, n int) []int {
 	idx := make([]int, len(ts))
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(ts[b].Requests+ts[b].Errors, ts[a].Requests+ts[a].Errors) })
+	sent := func(t rundir.TargetResult) int64 {
+		failures := t.Errors
+		for code, k := range t.Statuses {
+			if c, err := strconv.Atoi(code); err == nil && c >= statusErrorAt {
+				failures -= k // a response, counted in Requests too
+			}
+		}
+		return t.Requests + failures
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(sent(ts[b]), sent(ts[a])) })
 	return idx[:min(n, len(idx))]
 }

@@ -9,12 +9,17 @@ import (
 )
 
 var (
-	errH2Closed     = errors.New("http2: the server closed the connection with streams open (no GOAWAY)")
-	errH2NoStatus   = errors.New("http2: a response header block without :status")
-	errH2Push       = errors.New("http2: PUSH_PROMISE, though SETTINGS_ENABLE_PUSH is 0 (PROTOCOL_ERROR)")
-	errH2DataFirst  = errors.New("http2: DATA before the response's HEADERS (PROTOCOL_ERROR)")
-	errH2HTTP1      = errors.New("http2: the server answered in HTTP/1 (does it speak h2c with prior knowledge?)")
-	errH2WindowOver = errors.New("http2: a WINDOW_UPDATE took a window over 2^31-1 (FLOW_CONTROL_ERROR)")
+	errH2Closed      = errors.New("http2: the server closed the connection with streams open (no GOAWAY)")
+	errH2NoStatus    = errors.New("http2: a response header block without :status")
+	errH2Push        = errors.New("http2: PUSH_PROMISE, though SETTINGS_ENABLE_PUSH is 0 (PROTOCOL_ERROR)")
+	errH2DataFirst   = errors.New("http2: DATA before the response's HEADERS (PROTOCOL_ERROR)")
+	errH2HTTP1       = errors.New("http2: the server answered in HTTP/1 (does it speak h2c with prior knowledge?)")
+	errH2WindowOver  = errors.New("http2: a window went over 2^31-1 (FLOW_CONTROL_ERROR)")
+	errH2NotReading  = errors.New("http2: over 1 MiB of frames (PING and SETTINGS answers) queued: the server sends and does not read")
+	errH2BigBlock    = errors.New("http2: a response header block over 64 KiB (SETTINGS_MAX_HEADER_LIST_SIZE)")
+	errH2GoAwayFirst = errors.New("http2: GOAWAY before any response: the server takes no streams on this connection")
+	errH2NoSettings  = errors.New("http2: no SETTINGS from the server within --timeout of the connection")
+	errH2NoStreams   = errors.New("http2: the server allowed no stream (SETTINGS_MAX_CONCURRENT_STREAMS 0) for --timeout")
 )
 
 // stageH2 sets up the next write of an HTTP/2 socket: HEADERS for the
@@ -24,7 +29,7 @@ func (w *worker) stageH2(c *conn, now int64) bool {
 	h := c.h2
 	w.h2Requests(c)
 	w.h2Bodies(c)
-	if len(h.sink.b) == 0 {
+	if len(h.sink.b) == 0 && (c.sec == nil || len(c.sec.lc.out) == 0) {
 		return false
 	}
 	c.wOff = 0
@@ -57,7 +62,7 @@ func (w *worker) h2Requests(c *conn) {
 			EndStream: len(r.body) == 0, EndHeaders: true})
 	}
 	c.unwritten = 0
-	if h.nextID > h2StreamIDReplay {
+	if h.nextID > h2LastNewStream {
 		h.goaway = true
 	}
 }
@@ -100,6 +105,10 @@ func (w *worker) consumeH2(c *conn, b []byte, now int64) bool {
 			return false
 		}
 		if !w.onRawFrame(c, raw, now) || c.gen != gen {
+			return false
+		}
+		if len(h.sink.b) > h2SinkMax {
+			w.fail(c, now, classParse, errH2NotReading)
 			return false
 		}
 	}
@@ -149,7 +158,7 @@ func (w *worker) onFrame(c *conn, f http2.Frame, now int64) bool {
 	case *http2.DataFrame:
 		return w.onData(c, f, now)
 	case *http2.RSTStreamFrame:
-		w.onStreamReset(c, f, now)
+		return w.onStreamReset(c, f, now)
 	case *http2.GoAwayFrame:
 		return w.onGoAway(c, f, now)
 	case *http2.PushPromiseFrame:
@@ -172,11 +181,15 @@ func (w *worker) onSettings(c *conn, f *http2.SettingsFrame, now int64) bool {
 		}
 		switch s.ID {
 		case http2.SettingMaxConcurrentStreams:
+			h.since = now // the limit starts counting now
+			w.rec.h2.serverStreams(int(s.Val))
 			h.maxStreams = int(min(s.Val, h2StreamsMax))
-			w.rec.h2.serverStreams(h.maxStreams)
 		case http2.SettingInitialWindowSize:
 			delta := int64(s.Val) - h.streamWin
 			for i := range c.n {
+				if int64(c.at(i).sendWindow)+delta > h2WindowMax {
+					return errH2WindowOver
+				}
 				c.at(i).sendWindow += int32(delta)
 			}
 			h.streamWin = int64(s.Val)
@@ -199,7 +212,7 @@ func (w *worker) onSettings(c *conn, f *http2.SettingsFrame, now int64) bool {
 func (w *worker) onWindowUpdate(c *conn, f *http2.WindowUpdateFrame, now int64) bool {
 	h := c.h2
 	if f.StreamID == 0 {
-		if h.sendWin += int64(f.Increment); h.sendWin > h2StreamIDMax {
+		if h.sendWin += int64(f.Increment); h.sendWin > h2WindowMax {
 			w.fail(c, now, classParse, errH2WindowOver)
 			return false
 		}
@@ -210,7 +223,7 @@ func (w *worker) onWindowUpdate(c *conn, f *http2.WindowUpdateFrame, now int64) 
 		return true // a stream that has ended
 	}
 	s := c.at(i)
-	if int64(s.sendWindow)+int64(f.Increment) > h2StreamIDMax {
+	if int64(s.sendWindow)+int64(f.Increment) > h2WindowMax {
 		w.fail(c, now, classParse, errH2WindowOver)
 		return false
 	}
@@ -223,6 +236,10 @@ func (w *worker) onWindowUpdate(c *conn, f *http2.WindowUpdateFrame, now int64) 
 // response's status is kept, and a block that ends its stream ends it.
 func (w *worker) onHeaderBlock(c *conn, frag []byte, ended bool, now int64) bool {
 	h := c.h2
+	if h.blockBytes += len(frag); h.blockBytes > h2HeaderListMax {
+		w.fail(c, now, classParse, errH2BigBlock)
+		return false
+	}
 	if _, err := h.dec.Write(frag); err != nil {
 		w.fail(c, now, classParse, fmt.Errorf("http2: header block: %w (COMPRESSION_ERROR)", err))
 		return false
@@ -230,6 +247,7 @@ func (w *worker) onHeaderBlock(c *conn, frag []byte, ended bool, now int64) bool
 	if !ended {
 		return true
 	}
+	h.blockBytes = 0
 	if err := h.dec.Close(); err != nil {
 		w.fail(c, now, classParse, fmt.Errorf("http2: header block: %w (COMPRESSION_ERROR)", err))
 		return false
@@ -281,36 +299,47 @@ func (w *worker) onData(c *conn, f *http2.DataFrame, now int64) bool {
 }
 
 // completeStream records the response of the i-th outstanding request.
-// After a GOAWAY, the connection is replaced once its streams have ended.
 func (w *worker) completeStream(c *conn, i int, now int64) bool {
-	if c.n == w.room(c) {
-		c.roomAt = now
-	}
-	s := c.remove(i)
+	s := w.endStream(c, i, now)
 	w.record(c, s, now, int(s.status))
+	return w.afterStream(c, now)
+}
+
+// onStreamReset: the server refused or cancelled a stream; its request
+// failed, with the error code as the message. A refused stream (RFC 9113
+// §8.7: not processed) could be sent again; it counts as an error all the
+// same, so that a server refusing work shows in the errors.
+func (w *worker) onStreamReset(c *conn, f *http2.RSTStreamFrame, now int64) bool {
+	i := c.findStream(f.StreamID)
+	if i < 0 {
+		return true
+	}
+	s := w.endStream(c, i, now)
+	w.failed(c, s, now, classStream, fmt.Errorf("http2: stream reset by the server: %v", f.ErrCode))
+	w.rec.h2.resets++
+	return w.afterStream(c, now)
+}
+
+// endStream takes the i-th outstanding request out: its stream ended.
+func (w *worker) endStream(c *conn, i int, now int64) reqSlot {
+	if c.n == w.room(c) {
+		c.roomAt = now // it was full: from now on it can send
+	}
+	c.h2.since = now
+	return c.remove(i)
+}
+
+// afterStream replaces a connection whose last stream ended after a
+// GOAWAY; one that never answered backs off first.
+func (w *worker) afterStream(c *conn, now int64) bool {
 	if c.h2.goaway && c.n == 0 {
+		if !c.answered {
+			c.failures++
+		}
 		w.drop(c, now)
 		return false
 	}
 	return true
-}
-
-// onStreamReset: the server refused or cancelled a stream; its request
-// failed, with the error code as the message.
-func (w *worker) onStreamReset(c *conn, f *http2.RSTStreamFrame, now int64) {
-	i := c.findStream(f.StreamID)
-	if i < 0 {
-		return
-	}
-	s := c.remove(i)
-	err := fmt.Errorf("http2: stream reset by the server: %v", f.ErrCode)
-	if w.counts(c, s, now) {
-		w.rec.failRequest(classStream, err, s.t)
-		w.errs++
-	} else {
-		w.rec.note(classStream, err)
-	}
-	w.rec.h2.resets++
 }
 
 // onGoAway: the server takes no new streams. Those it will not process
@@ -335,10 +364,25 @@ func (w *worker) onGoAway(c *conn, f *http2.GoAwayFrame, now int64) bool {
 		w.rec.note(classStream, fmt.Errorf("http2: GOAWAY %v: %s", f.ErrCode, f.DebugData()))
 	}
 	if c.n == 0 {
+		if !c.answered {
+			c.failures++ // a GOAWAY before any response: back off, do not hammer it
+			w.countError(classStream, now, errH2GoAwayFirst)
+		}
 		w.drop(c, now)
 		return false
 	}
 	return true
+}
+
+// h2Stalled fails a connection whose server has let it open no stream for
+// --timeout: no SETTINGS yet, or SETTINGS_MAX_CONCURRENT_STREAMS 0 (a
+// GOAWAY's connection is replaced as soon as its streams end).
+func (w *worker) h2Stalled(c *conn, now int64) {
+	err := errH2NoStreams
+	if !c.h2.ready {
+		err = errH2NoSettings
+	}
+	w.fail(c, now, classParse, err)
 }
 
 // sortRetry keeps the retry list oldest first (it is a few entries).

@@ -140,7 +140,7 @@ func (w *worker) record(c *conn, s reqSlot, now int64, status int) {
 // closing with our request unread sends RST): its requests are retried,
 // counted apart, not failed.
 // HTTP/2 has no such race: a server ends a connection with GOAWAY, and a
-// close with streams open fails them.
+// close with streams open fails the oldest (the others are sent again).
 func betweenResponses(c *conn) bool { return !c.multiplexed && c.answered && !c.parser.started }
 
 // onEOF: the server closed. Idle or between responses, that is a normal
@@ -182,13 +182,7 @@ func (w *worker) fail(c *conn, now int64, class errClass, err error) {
 		return
 	}
 	if c.n > 0 {
-		s := c.popFront()
-		if w.counts(c, s, now) {
-			w.rec.failRequest(class, err, s.t)
-			w.errs++
-		} else {
-			w.rec.note(class, err)
-		}
+		w.failed(c, c.popFront(), now, class, err)
 	} else {
 		w.countError(class, now, err)
 	}
@@ -196,6 +190,17 @@ func (w *worker) fail(c *conn, now int64, class errClass, err error) {
 		c.failures++
 	}
 	w.drop(c, now)
+}
+
+// failed counts request s as failed with class, if it is measured; a
+// warm-up failure keeps its message only.
+func (w *worker) failed(c *conn, s reqSlot, now int64, class errClass, err error) {
+	if w.counts(c, s, now) {
+		w.rec.failRequest(class, err, s.t)
+		w.errs++
+		return
+	}
+	w.rec.note(class, err)
 }
 
 // drop closes the socket, requeues its outstanding requests and moves on

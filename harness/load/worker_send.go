@@ -138,13 +138,16 @@ func (w *worker) flush(c *conn, now int64) {
 			return
 		}
 	}
-	c.wLen, c.wOff, c.unwritten = 0, 0, 0
+	more := false // bytes queued while this write went out: tls's own (a key update), HTTP/2's frames
 	if c.sec != nil {
-		c.sec.lc.out = c.sec.lc.out[:0]
+		lc := &c.sec.lc
+		lc.out = lc.out[:copy(lc.out, lc.out[c.wLen:])]
+		more = len(lc.out) > 0
 	}
+	c.wLen, c.wOff, c.unwritten = 0, 0, 0
 	w.setEvents(c, unix.EPOLLIN)
-	if c.h2 != nil && len(c.h2.sink.b) > 0 {
-		w.flush(c, now) // frames queued while this write went out
+	if more || c.h2 != nil && len(c.h2.sink.b) > 0 {
+		w.flush(c, now)
 	}
 }
 
@@ -255,7 +258,7 @@ func (w *worker) onConnected(c *conn, now int64) {
 func (w *worker) onSecured(c *conn, now int64) {
 	c.state, c.ever, c.roomAt = stOpen, true, now
 	if c.multiplexed {
-		c.h2 = newH2Conn()
+		c.h2 = newH2Conn(now)
 		c.h2.preface()
 	}
 	w.advance(c, now)
@@ -264,8 +267,15 @@ func (w *worker) onSecured(c *conn, now int64) {
 // connectFailed counts a connect error; requests waiting for this socket
 // are not lost: they go out on the next one.
 func (w *worker) connectFailed(c *conn, now int64, err error) {
+	w.setupFailed(c, now, classConnect, err)
+}
+
+// setupFailed ends a socket that failed before it carried requests (its
+// connect, its TLS handshake): the error counts by its time, and the
+// slot backs off.
+func (w *worker) setupFailed(c *conn, now int64, class errClass, err error) {
 	c.closeSocket()
-	w.countError(classConnect, now, err)
+	w.countError(class, now, err)
 	c.failures++
 	c.requeue()
 	c.retryAt = now + backoffNs(c.failures)
@@ -284,6 +294,8 @@ func (w *worker) checkTimeout(c *conn, now int64) {
 			w.errs++
 		}
 		w.drop(c, now)
+	case c.h2 != nil && c.n == 0 && w.room(c) == 0 && now-c.h2.since >= w.p.timeoutNs:
+		w.h2Stalled(c, now)
 	}
 }
 

@@ -69,15 +69,10 @@ func (w *worker) explainHandshake(err error) error {
 	return err
 }
 
-// handshakeFailed is connectFailed with the tls class: its requests wait
-// for the next socket, after the back-off.
+// handshakeFailed: its requests wait for the next socket, after the
+// back-off.
 func (w *worker) handshakeFailed(c *conn, now int64, err error) {
-	c.closeSocket()
-	w.countError(classTLS, now, err)
-	c.failures++
-	c.requeue()
-	c.retryAt = now + backoffNs(c.failures)
-	w.advance(c, now)
+	w.setupFailed(c, now, classTLS, err)
 }
 
 // consumeTLS decrypts the ciphertext the loop read and feeds the

@@ -25,6 +25,12 @@ const (
 // NewHist makes an empty latency histogram of the lab's range.
 func NewHist() *hdr.Histogram { return hdr.New(HistLowestNS, HistHighestNS, HistSigFigs) }
 
+// NewHistLike is an empty histogram of the lab's range at h's precision
+// (a request mix's per-target histograms keep fewer figures).
+func NewHistLike(h *hdr.Histogram) *hdr.Histogram {
+	return hdr.New(HistLowestNS, HistHighestNS, int(h.SignificantFigures()))
+}
+
 // Hlog is an interval log (CONTRACTS.md §3): the latency intervals in
 // order, and the tagged histograms (a sharded agent's service and
 // send-lag totals, a merged log's per-agent intervals), summed per tag.
@@ -73,7 +79,7 @@ func ReadHlog(path string) (*Hlog, error) {
 			continue
 		}
 		if l.Tagged[tag] == nil {
-			l.Tagged[tag] = NewHist()
+			l.Tagged[tag] = NewHistLike(h)
 		}
 		l.Tagged[tag].Merge(h)
 	}
