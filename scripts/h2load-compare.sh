@@ -48,15 +48,4 @@ run_lab() {
 }
 
 echo "server $url ($mode); generator CPU $gen_cpu; $conns connections x $streams streams; closed loop; ${dur}s per run; $rounds rounds"
-: >"$tmp/h2load.txt"
-: >"$tmp/lab.txt"
-for r in $(seq "$rounds"); do
-	h=$(run_h2load)
-	l=$(run_lab)
-	echo "$h" >>"$tmp/h2load.txt"
-	echo "$l" >>"$tmp/lab.txt"
-	printf 'round %d: h2load %10.0f req/s   lab %10.0f req/s   ratio %.3f\n' "$r" "$h" "$l" "$(echo "$l $h" | awk '{print $1/$2}')"
-done
-mh=$(median <"$tmp/h2load.txt")
-ml=$(median <"$tmp/lab.txt")
-printf 'median: h2load %10.0f req/s   lab %10.0f req/s   ratio lab/h2load %.3f\n' "$mh" "$ml" "$(echo "$ml $mh" | awk '{print $1/$2}')"
+interleave h2load lab

@@ -1,4 +1,5 @@
 # nginx-lib.sh: sourced by the measurement scripts, after their flags.
+# interleave runs two generators' rounds side by side.
 # It checks taskset, sets root and tmp (removed at exit, with the nginx it
 # may start) and builds $tmp/lab. start_nginx starts a one-worker nginx
 # serving /plaintext on 127.0.0.1:$port, pinned to $srv_cpu, with its files
@@ -57,3 +58,21 @@ CONF
 }
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+
+# interleave A B: $rounds rounds of run_A then run_B (functions printing
+# req/s), each round printed, then the medians and the ratio B/A.
+interleave() {
+	local a=$1 b=$2 r x y
+	: >"$tmp/$a.txt"
+	: >"$tmp/$b.txt"
+	for r in $(seq "$rounds"); do
+		x=$("run_$a")
+		y=$("run_$b")
+		echo "$x" >>"$tmp/$a.txt"
+		echo "$y" >>"$tmp/$b.txt"
+		printf 'round %d: %s %10.0f req/s   %s %10.0f req/s   ratio %.3f\n' "$r" "$a" "$x" "$b" "$y" "$(echo "$y $x" | awk '{print $1/$2}')"
+	done
+	x=$(median <"$tmp/$a.txt")
+	y=$(median <"$tmp/$b.txt")
+	printf 'median: %s %10.0f req/s   %s %10.0f req/s   ratio %s/%s %.3f\n' "$a" "$x" "$b" "$y" "$b" "$a" "$(echo "$y $x" | awk '{print $1/$2}')"
+}

@@ -55,15 +55,4 @@ run_lab() {
 }
 
 echo "server $url; generator CPU $gen_cpu; $conns connections; closed loop; ${dur}s per run; $rounds rounds; lab --spin $spin"
-: >"$tmp/wrk.txt"
-: >"$tmp/lab.txt"
-for r in $(seq "$rounds"); do
-	w=$(run_wrk)
-	l=$(run_lab)
-	echo "$w" >>"$tmp/wrk.txt"
-	echo "$l" >>"$tmp/lab.txt"
-	printf 'round %d: wrk %10.0f req/s   lab %10.0f req/s   ratio %.3f\n' "$r" "$w" "$l" "$(echo "$l $w" | awk '{print $1/$2}')"
-done
-mw=$(median <"$tmp/wrk.txt")
-ml=$(median <"$tmp/lab.txt")
-printf 'median: wrk %10.0f req/s   lab %10.0f req/s   ratio lab/wrk %.3f\n' "$mw" "$ml" "$(echo "$ml $mw" | awk '{print $1/$2}')"
+interleave wrk lab

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -329,12 +328,7 @@ func TestH2WindowNeverOpens(t *testing.T) {
 // HTTP/2's allocations per request, the generator's alone (by stack:
 // anything under a worker's methods), against Go's h2c server.
 func TestNoAllocationPerH2Request(t *testing.T) {
-	if raceEnabled {
-		t.Skip("allocation counts are meaningless under -race; make test's norace pass runs this")
-	}
-	rate := runtime.MemProfileRate
-	runtime.MemProfileRate = 1
-	t.Cleanup(func() { runtime.MemProfileRate = rate })
+	profileEveryAllocation(t)
 	srv := startH2C(t, helloHandler)
 	cfg := quick(srv.URL + "/")
 	cfg.HTTP2, cfg.Streams, cfg.Duration = true, 8, time.Second

@@ -49,16 +49,20 @@ const recordHeaderLen = 5
 // Finished, such as TLS 1.3 session tickets, wait in tls for the next
 // read; they carry no response.)
 type loopConn struct {
-	hs   net.Conn // the handshake's blocking duplicate; nil after it
-	in   []byte   // ciphertext the loop read that tls has not taken yet
-	out  []byte   // ciphertext tls wrote that the loop has not sent yet
-	left int      // bytes of the current record not handed to tls yet
-	hdr  [recordHeaderLen]byte
-	hdrN int // bytes of the next record's header handed over so far
+	// hs is the handshake's blocking duplicate. It is never changed: after
+	// a cancelled handshake, tls's cancel function may still be closing it
+	// while the loop already reads from the loop's buffers (onLoop).
+	hs     net.Conn
+	onLoop bool   // the handshake is over: the loop's buffers are the connection
+	in     []byte // ciphertext the loop read that tls has not taken yet
+	out    []byte // ciphertext tls wrote that the loop has not sent yet
+	left   int    // bytes of the current record not handed to tls yet
+	hdr    [recordHeaderLen]byte
+	hdrN   int // bytes of the next record's header handed over so far
 }
 
 func (l *loopConn) Read(p []byte) (int, error) {
-	if l.hs != nil {
+	if !l.onLoop {
 		return l.hs.Read(p)
 	}
 	if len(l.in) == 0 {
@@ -89,7 +93,7 @@ func (l *loopConn) startRecord() bool {
 }
 
 func (l *loopConn) Write(p []byte) (int, error) {
-	if l.hs != nil {
+	if !l.onLoop {
 		return l.hs.Write(p)
 	}
 	l.out = append(l.out, p...)
@@ -97,23 +101,14 @@ func (l *loopConn) Write(p []byte) (int, error) {
 }
 
 // Close ends the handshake's duplicate (tls.Conn closes it to cancel a
-// handshake); the socket itself belongs to the loop.
-func (l *loopConn) Close() error {
-	if l.hs != nil {
-		return l.hs.Close()
-	}
-	return nil
-}
+// handshake; a second close is harmless); the socket itself belongs to
+// the loop.
+func (l *loopConn) Close() error { return l.hs.Close() }
 
 func (l *loopConn) LocalAddr() net.Addr  { return l.addr(net.Conn.LocalAddr) }
 func (l *loopConn) RemoteAddr() net.Addr { return l.addr(net.Conn.RemoteAddr) }
 
-func (l *loopConn) addr(f func(net.Conn) net.Addr) net.Addr {
-	if l.hs != nil {
-		return f(l.hs)
-	}
-	return &net.TCPAddr{}
-}
+func (l *loopConn) addr(f func(net.Conn) net.Addr) net.Addr { return f(l.hs) }
 
 func (l *loopConn) SetDeadline(t time.Time) error     { return l.deadline(net.Conn.SetDeadline, t) }
 func (l *loopConn) SetReadDeadline(t time.Time) error { return l.deadline(net.Conn.SetReadDeadline, t) }
@@ -122,7 +117,7 @@ func (l *loopConn) SetWriteDeadline(t time.Time) error {
 }
 
 func (l *loopConn) deadline(f func(net.Conn, time.Time) error, t time.Time) error {
-	if l.hs != nil {
+	if !l.onLoop {
 		return f(l.hs, t)
 	}
 	return nil // the loop keeps its own timeouts
@@ -178,7 +173,7 @@ func (h *handshakes) start(fd int, idx, gen uint32, timeout time.Duration, now f
 		err := handshakeError(s.tc.HandshakeContext(ctx), ctx, timeout)
 		cancel()
 		s.lc.hs.Close()
-		s.lc.hs = nil
+		s.lc.onLoop = true // the loop reads it after post's lock
 		h.post(handshakeDone{idx: idx, gen: gen, at: now(), err: err})
 	})
 	return s, nil

@@ -202,12 +202,7 @@ func TestTLSOptionsValidate(t *testing.T) {
 // beside a fixed allowance for the two connections' handshakes (about 800
 // allocations each, both sides) and the run's set-up.
 func TestNoAllocationPerTLSRequest(t *testing.T) {
-	if raceEnabled {
-		t.Skip("allocation counts are meaningless under -race (sync.Pool drops items); make test's norace pass runs this")
-	}
-	rate := runtime.MemProfileRate
-	runtime.MemProfileRate = 1
-	t.Cleanup(func() { runtime.MemProfileRate = rate })
+	profileEveryAllocation(t)
 	s := startTLS(t, helloHandler) // for its certificate
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", s.TLS)
 	if err != nil {
@@ -234,6 +229,19 @@ func TestNoAllocationPerTLSRequest(t *testing.T) {
 		t.Errorf("per request: %.3f allocations besides crypto/tls's record reads and %d for set-up (want < 0.01), %.3f by them (want <= 2, one a side)",
 			float64(other-setUp)/float64(reqs), setUp, float64(tlsReads)/float64(reqs))
 	}
+}
+
+// profileEveryAllocation readies a test that counts allocations by stack:
+// it skips under -race (which allocates, and makes sync.Pool drop items;
+// make test's norace pass runs it) and profiles every allocation until
+// the test ends.
+func profileEveryAllocation(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race; make test's norace pass runs this")
+	}
+	rate := runtime.MemProfileRate
+	runtime.MemProfileRate = 1
+	t.Cleanup(func() { runtime.MemProfileRate = rate })
 }
 
 // allocsBy is the objects allocated so far whose allocating function (the
