@@ -625,7 +625,7 @@ func TestAttachedServersEndToEnd(t *testing.T) {
 	if lr, err := rundir.ReadRound(dir, "withpid", 1); err != nil || lr.Kernel == nil {
 		t.Errorf("withpid: no kernel counters (%v)", err)
 	}
-	if only.Failed || only.Throughput.Center <= 0 || only.CPUPerRequestUS != nil || len(only.Warnings) > 1 {
+	if only.Failed || only.Throughput.Center <= 0 || only.CPUPerRequestUS != nil || len(targetWarnings(only.Warnings)) > 1 {
 		t.Errorf("urlonly: %+v", only)
 	}
 	if r := server(t, run, "refused"); !r.Failed || !strings.Contains(r.FailReason, "refused") {
@@ -671,4 +671,17 @@ func freeAddr(t *testing.T) string {
 	a := ln.Addr().String()
 	ln.Close()
 	return a
+}
+
+// targetWarnings leaves out the warnings about the generator itself (it
+// fell behind, it was saturated): on a busy two-CPU machine under -race
+// they come and go, and they say nothing of how a target is measured.
+func targetWarnings(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		if !strings.Contains(w, "generator fell behind") && !strings.Contains(w, "generator saturated") {
+			out = append(out, w)
+		}
+	}
+	return out
 }
