@@ -70,6 +70,19 @@ func (c *child) exited() bool {
 	}
 }
 
+// exitsWithin waits up to d for the process to end and reports whether it
+// has.
+func (c *child) exitsWithin(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-c.done:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
 // exitReason describes how the process ended, with the tail of its output.
 func (c *child) exitReason() string {
 	<-c.done

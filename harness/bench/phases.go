@@ -113,6 +113,7 @@ func (r *runner) trial(ctx context.Context, t *target, k int) {
 		if ctx.Err() != nil {
 			return
 		}
+		r.settle(t)
 		if r.alive(t, fmt.Sprintf("during round %d", k)) {
 			t.warn(fmt.Sprintf("round %d: %v", k, err))
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"latencylab/harness/rundir"
 	"latencylab/internal/lossnet"
@@ -132,6 +133,19 @@ func (r *runner) netOf(t *target) error {
 }
 
 // alive checks that a server's process still runs, failing it if not.
+// exitSettle is how long a failed round waits for its server's exit to be
+// seen: a server that died mid-round ends the load at once, but its exit
+// is seen only once its output pipes close.
+const exitSettle = 2 * time.Second
+
+// settle gives a started server whose round just failed the time to be
+// seen exiting, so that alive blames the round it died in.
+func (r *runner) settle(t *target) {
+	if !t.attached() && t.proc != nil {
+		t.proc.exitsWithin(exitSettle)
+	}
+}
+
 func (r *runner) alive(t *target, when string) bool {
 	if t.failed() {
 		return false
