@@ -259,7 +259,7 @@ func (w *worker) onHeaderBlock(c *conn, frag []byte, ended bool, now int64) bool
 	s := c.at(i)
 	switch {
 	case s.status == 0 && h.status == 0:
-		w.fail(c, now, classParse, errH2NoStatus)
+		w.failStream(c, i, now, errH2NoStatus)
 		return false
 	case s.status == 0 && h.status >= 200:
 		s.status = int32(h.status)
@@ -286,7 +286,7 @@ func (w *worker) onData(c *conn, f *http2.DataFrame, now int64) bool {
 	s := c.at(i)
 	switch {
 	case s.status == 0:
-		w.fail(c, now, classParse, errH2DataFirst)
+		w.failStream(c, i, now, errH2DataFirst)
 		return false
 	case f.StreamEnded():
 		return w.completeStream(c, i, now)
@@ -303,6 +303,17 @@ func (w *worker) completeStream(c *conn, i int, now int64) bool {
 	s := w.endStream(c, i, now)
 	w.record(c, s, now, int(s.status))
 	return w.afterStream(c, now)
+}
+
+// failStream ends the connection for a protocol error on the i-th
+// outstanding request's stream: that request failed (not the oldest, as
+// a connection error charges), the others go out again.
+func (w *worker) failStream(c *conn, i int, now int64, err error) {
+	w.failed(c, c.remove(i), now, classParse, err)
+	if !c.answered {
+		c.failures++
+	}
+	w.drop(c, now)
 }
 
 // onStreamReset: the server refused or cancelled a stream; its request
