@@ -275,6 +275,19 @@ func TestH2MalformedFrames(t *testing.T) {
 			_, err := w.Write([]byte{0, 0, 2, 1, flagPadded | flagEndHeaders, 0, 0, 0, byte(stream), 9, 0x88})
 			return err
 		}, "padding longer"},
+		"a header block over 64 KiB": {func(_ io.Writer, fr *http2.Framer, stream uint32) error {
+			block := hugeBlock(80 << 10)
+			if err := fr.WriteHeaders(http2.HeadersFrameParam{StreamID: stream, BlockFragment: block[:16000]}); err != nil {
+				return err
+			}
+			for off := 16000; off < len(block); off += 16000 {
+				end := min(off+16000, len(block))
+				if err := fr.WriteContinuation(stream, end == len(block), block[off:end]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "over 64 KiB"},
 		"data first": {func(_ io.Writer, fr *http2.Framer, stream uint32) error {
 			return fr.WriteData(stream, true, []byte("x"))
 		}, "DATA before"},
@@ -440,4 +453,16 @@ func TestH2StalledServers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hugeBlock is a valid response header block of at least n bytes: a
+// status and many short fields, none indexed.
+func hugeBlock(n int) []byte {
+	var b bytes.Buffer
+	enc := hpack.NewEncoder(&b)
+	enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+	for b.Len() < n {
+		enc.WriteField(hpack.HeaderField{Name: "x-a", Value: "aaaaaaaa", Sensitive: true})
+	}
+	return b.Bytes()
 }

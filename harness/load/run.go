@@ -74,7 +74,7 @@ func prepare(ctx context.Context, cfg Config) (*plan, []*worker, *hlogWriter, er
 		"mode", cfg.Mode.String(), "rate", cfg.Rate, "warmup", cfg.Warmup, "duration", cfg.Duration)
 	var hw *hlogWriter
 	if cfg.HlogPath != "" {
-		if hw, err = newHlogWriter(cfg.HlogPath, threads, hlogHeader(cfg)); err != nil {
+		if hw, err = newHlogWriter(cfg.HlogPath, threads, hlogHeader(cfg, t)); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -175,7 +175,7 @@ func finishRun(cfg Config, p *plan, workers []*worker, hw *hlogWriter, out execu
 	res.Summary = buildSummary(cfg, rec, summaryInputs{
 		windowNs: windowNs, connected: connected, threads: len(workers), cpus: cpus,
 		loadCPU: out.cpu.utilization(cpus), busiest: busiest, marginNs: marginNs,
-		interrupted: interrupted, requestsShare: share,
+		interrupted: interrupted, requestsShare: share, server: p.target,
 	})
 	res.Summary.Shard = shardInfo(cfg, p, out)
 	if res.Summary.Shard != nil && res.Summary.Shard.Late {
@@ -254,7 +254,7 @@ func sleepUntil(p *plan, at int64, done <-chan struct{}) bool {
 	}
 }
 
-func hlogHeader(cfg Config) string {
+func hlogHeader(cfg Config, t target) string {
 	return fmt.Sprintf("[lab load %s: %d conns, mode %s, rate %g, latency in ns from the intended send time]",
-		summaryURL(cfg), cfg.Conns, cfg.Mode, cfg.Rate)
+		summaryURL(cfg, t), cfg.Conns, cfg.Mode, cfg.Rate)
 }

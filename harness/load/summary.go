@@ -30,18 +30,19 @@ type summaryInputs struct {
 	marginNs  int64 // the pacers' early-wake margin at the end
 	// interrupted: cancelled (a signal) before the window ended
 	interrupted   bool
-	requestsShare int64 // this agent's share of --requests (0: none)
+	requestsShare int64  // this agent's share of --requests (0: none)
+	server        target // the server the run loaded (the URL's, or a mix's)
 }
 
 func buildSummary(cfg Config, rec *recorder, in summaryInputs) rundir.LoadResult {
 	s := rundir.LoadResult{
-		URL: summaryURL(cfg), Conns: cfg.Shard.size(cfg.Conns), Rate: shareOfRate(cfg), Mode: cfg.Mode.String(),
+		URL: summaryURL(cfg, in.server), Conns: cfg.Shard.size(cfg.Conns), Rate: shareOfRate(cfg), Mode: cfg.Mode.String(),
 		DurationS: float64(in.windowNs) / 1e9, Requests: rec.responses,
 		Errors: errorCounts(rec), Statuses: statusCounts(rec),
 		Latency: percentiles(rec.latency), Service: percentiles(rec.service), SendLag: percentiles(rec.sendLag),
 		Connected: in.connected, WarmupS: cfg.Warmup.Seconds(), WarmupReqs: rec.warmupResponses,
 		LoadCPU: in.loadCPU, Interrupted: in.interrupted, RequestsLimit: in.requestsShare,
-		Protocol: protocol(cfg), TLS: tlsInfo(cfg, rec), HTTP2: http2Info(cfg, rec), Targets: targetResults(cfg, rec.targets),
+		Protocol: protocol(cfg, in.server), TLS: tlsInfo(cfg, in.server, rec), HTTP2: http2Info(cfg, rec), Targets: targetResults(cfg, rec.targets),
 	}
 	if len(cfg.Targets) > 0 {
 		s.TargetsPick, s.TargetsSeed = cfg.Pick.String(), cfg.Seed
@@ -244,9 +245,8 @@ func shardInfo(cfg Config, p *plan, out execution) *rundir.ShardInfo {
 }
 
 // tlsInfo is the tls object of an https:// run's summary.
-func tlsInfo(cfg Config, rec *recorder) *rundir.TLSInfo {
-	t, err := parseTarget(cfg.server())
-	if err != nil || !t.tls {
+func tlsInfo(cfg Config, t target, rec *recorder) *rundir.TLSInfo {
+	if !t.tls {
 		return nil
 	}
 	info := &rundir.TLSInfo{
@@ -261,17 +261,15 @@ func tlsInfo(cfg Config, rec *recorder) *rundir.TLSInfo {
 }
 
 // summaryURL is the result's url: the URL, or a mix's server.
-func summaryURL(cfg Config) string {
+func summaryURL(cfg Config, t target) string {
 	if cfg.URL != "" {
 		return cfg.URL
 	}
-	t, _ := parseTarget(cfg.server())
 	return t.origin()
 }
 
 // protocol is the HTTP the run spoke, as the JSON names it.
-func protocol(cfg Config) string {
-	t, _ := parseTarget(cfg.server())
+func protocol(cfg Config, t target) string {
 	switch {
 	case !cfg.HTTP2:
 		return protoHTTP1
