@@ -466,3 +466,59 @@ func hugeBlock(n int) []byte {
 	}
 	return b.Bytes()
 }
+
+// A protocol error tied to a stream (DATA before its HEADERS) is charged
+// to that stream's request, not to the oldest one on the connection.
+func TestH2StreamErrorChargesItsTarget(t *testing.T) {
+	s := startH2Raw(t, func(fr *http2.Framer) {
+		fr.WriteSettings()
+		paths := map[uint32]string{}
+		dec := hpack.NewDecoder(4096, nil)
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			switch f := f.(type) {
+			case *http2.SettingsFrame:
+				if !f.IsAck() && fr.WriteSettingsAck() != nil {
+					return
+				}
+			case *http2.HeadersFrame:
+				fields, err := dec.DecodeFull(f.HeaderBlockFragment())
+				if err != nil {
+					return
+				}
+				for _, h := range fields {
+					if h.Name == ":path" {
+						paths[f.StreamID] = h.Value
+					}
+				}
+				if len(paths) < 4 {
+					continue // answer once four streams are open, newest first
+				}
+				for id := uint32(7); id >= 1 && id <= 7; id -= 2 {
+					if paths[id] == "/bad" {
+						err = fr.WriteData(id, true, []byte("x"))
+					} else {
+						err = h2Respond(fr, id)
+					}
+					if err != nil {
+						return
+					}
+				}
+				return
+			}
+		}
+	})
+	cfg := quick("")
+	for _, path := range []string{"/good", "/bad"} {
+		cfg.Targets = append(cfg.Targets, Target{Method: "GET", URL: s.url(path), Weight: 1})
+	}
+	cfg.Conns, cfg.HTTP2, cfg.Streams = 1, true, 4
+	sum := mustRun(t, cfg).Summary
+	good, bad := sum.Targets[0], sum.Targets[1]
+	if bad.Errors == 0 || good.Errors != 0 {
+		t.Fatalf("good %+v, bad %+v: the DATA-first stream's target should carry the error", good, bad)
+	}
+}
