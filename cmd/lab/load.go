@@ -41,7 +41,8 @@ type loadFlags struct {
 	jsonPath, hlogPath, cpu   string
 	nodelay                   string
 	threads                   int
-	spin                      time.Duration
+	spin, coalesce            time.Duration
+	coalesceSet               bool // --coalesce was given
 	shard                     load.Shard
 	startAt                   time.Time
 	slo                       *capacity.SLO // nil: no objective
@@ -94,9 +95,9 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.bodyFile, "body-file", "", "read the request body from this file")
 	fs.StringVar(&f.jsonPath, "json", "", "write the summary as JSON (docs/CONTRACTS.md §3 keys) to this file; - writes it to stdout (the text summary then goes to stderr)")
 	fs.StringVar(&f.hlogPath, "hlog", "", "write an HdrHistogram interval log (100 ms intervals of latency, ns) to this file")
-	fs.DurationVar(&f.spin, "spin", 0, "poll for responses this long before an event loop sleeps (at most 1ms; 0 = sleep at once).\n"+
+	fs.DurationVar(&f.spin, "spin", d.Spin, "poll for responses this long before an event loop sleeps (at most 1ms; 0 = sleep at once).\n"+
 		"On loopback a sleeping generator's wake-ups are charged to the server; polling spares it them,\n"+
-		"as a busy client or a real network would, at the cost of the generator's idle CPU")
+		"as a busy client or a real network would, at the cost of the generator's idle CPU (polls count as idle)")
 	fs.StringVar(&f.nodelay, "nodelay", "on", "TCP_NODELAY on the generator's sockets: on | off")
 	fs.StringVar(&f.cpu, "cpu", "", "pin the generator to these CPUs, e.g. 2 or 2-3 (sets GOMAXPROCS to their count)")
 	fs.IntVar(&f.threads, "threads", 0, "event-loop threads (0 = one per usable CPU, at most --conns)")
@@ -118,6 +119,11 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.http2, "http2", false, "speak HTTP/2: h2 over TLS (negotiated by ALPN) for https://, h2c with prior knowledge for http://")
 	fs.IntVar(&f.streams, "streams", 0, "with --http2, streams in flight per connection (default 1), capped by the server's\n"+
 		"SETTINGS_MAX_CONCURRENT_STREAMS (the summary says when): HTTP/2's pipeline depth")
+	f.coalesce = d.Coalesce
+	fs.Func("coalesce", "closed-loop --http2: while a connection's responses are still arriving, hold its next requests\n"+
+		"until none has arrived for this long (or none is in flight), then write them together (at most 1ms;\n"+
+		"0 = write each as its stream ends) (default "+d.Coalesce.String()+")",
+		func(s string) (err error) { f.coalesce, err = time.ParseDuration(s); f.coalesceSet = true; return err })
 	fs.StringVar(&f.targets, "targets", "", "a request mix instead of URL: a file in vegeta's http format (METHOD URL lines, header\n"+
 		"lines, @body-file; blank lines between targets; \"weight=N\" may end a METHOD URL line); every\n"+
 		"target on one server. Per-target results in the JSON, the busiest in the summary")
@@ -169,7 +175,10 @@ func (f *loadFlags) config(url string) (load.Config, error) {
 	}
 	cfg.Rate, cfg.Mode, cfg.Method, cfg.Headers = f.rate, f.mode, f.method, f.headers
 	cfg.HlogPath, cfg.Threads, cfg.Spin = f.hlogPath, f.threads, f.spin
-	cfg.HTTP2, cfg.Streams = f.http2, f.streams
+	cfg.HTTP2, cfg.Streams, cfg.Coalesce = f.http2, f.streams, f.coalesce
+	if f.coalesceSet && (!f.http2 || f.rate > 0) {
+		return cfg, errors.New("--coalesce is for a closed-loop --http2 run: an open loop sends on its schedule, and HTTP/1.1 writes as responses end")
+	}
 	cfg.Shard, cfg.StartAt = f.shard, f.startAt
 	var err error
 	if cfg.TLS, err = f.tlsOptions(); err != nil {

@@ -151,6 +151,7 @@ func fakeLoad(args []string) error {
 	fs.Float64("rate", 0, "")
 	fs.String("mode", "", "")
 	fs.String("cpu", "", "")
+	fs.Duration("spin", 0, "")
 	url := args[0]
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

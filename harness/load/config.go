@@ -26,7 +26,17 @@ const (
 	threadsMax     = 256
 	requestsMax    = 1 << 40
 	spinMax        = time.Millisecond
+	coalesceMax    = time.Millisecond
 )
+
+// DefaultSpin is lab load's poll before an event loop sleeps (Config.Spin):
+// long enough to span the gap between two responses of a busy server.
+const DefaultSpin = 50 * time.Microsecond
+
+// DefaultCoalesce is lab load's hold for a closed-loop HTTP/2
+// connection's next requests (Config.Coalesce): nginx answers a batch of
+// streams with a write per response, a few microseconds apart.
+const DefaultCoalesce = 10 * time.Microsecond
 
 // DurationMax is the longest window (and time limit) a run may have.
 const DurationMax = 24 * time.Hour
@@ -64,7 +74,13 @@ type Config struct {
 	// (0: it sleeps at once). See worker.spin for why it changes what the
 	// server pays per request on loopback.
 	Spin time.Duration
-	TLS  TLSOptions // for an https:// URL; options on an http:// URL are refused
+	// Coalesce applies to a closed-loop HTTP/2 connection only: while its
+	// responses are still arriving it holds its next requests, until none
+	// has arrived for Coalesce (at most coalesceHolds times that in all),
+	// or none of its streams is in flight; then it writes them in one
+	// write. 0 writes each as soon as its stream ends. See worker.hold.
+	Coalesce time.Duration
+	TLS      TLSOptions // for an https:// URL; options on an http:// URL are refused
 	// HTTP2 speaks HTTP/2: h2 over TLS (ALPN) for https://, h2c with prior
 	// knowledge for http://. Streams (default 1) streams are in flight per
 	// connection, capped by the server's SETTINGS_MAX_CONCURRENT_STREAMS.
@@ -87,7 +103,7 @@ func DefaultConfig(url string) Config {
 	return Config{
 		URL: url, Conns: 64, Duration: 10 * time.Second, Warmup: 2 * time.Second,
 		Timeout: 5 * time.Second, Mode: loadmode.Mode{Kind: loadmode.KeepAlive},
-		Method: "GET", NoDelay: true,
+		Method: "GET", NoDelay: true, Spin: DefaultSpin, Coalesce: DefaultCoalesce,
 	}
 }
 
@@ -225,6 +241,8 @@ func (c Config) validateTimes() error {
 		return fmt.Errorf("timeout %v not in (0, %v]", c.Timeout, timeoutMax)
 	case c.Spin < 0 || c.Spin > spinMax:
 		return fmt.Errorf("spin %v not in [0, %v]", c.Spin, spinMax)
+	case c.Coalesce < 0 || c.Coalesce > coalesceMax:
+		return fmt.Errorf("coalesce %v not in [0, %v]", c.Coalesce, coalesceMax)
 	}
 	return nil
 }

@@ -58,6 +58,9 @@ type conn struct {
 	wakeAt      int64
 	wakeGen     uint32
 	wakeSet     bool
+	held        bool  // HTTP/2 closed loop: its next requests are held (worker.hold)
+	heldAt      int64 // since when
+	lastRead    int64 // while held: when its responses last arrived
 	// With --requests, the window is requests [winFrom, winTo) of this
 	// slot: known from the start in open loop; in closed loop it opens
 	// with the first request sent after the warm-up (winFrom < 0 until).
@@ -144,7 +147,7 @@ func (c *conn) closeSocket() {
 	if c.fd >= 0 {
 		unix.Close(c.fd)
 	}
-	c.fd, c.events, c.state, c.sec, c.h2 = -1, 0, stIdle, nil, nil
+	c.fd, c.events, c.state, c.sec, c.h2, c.held = -1, 0, stIdle, nil, nil, false
 	c.gen++
 }
 

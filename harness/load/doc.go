@@ -22,8 +22,10 @@
 //
 // The run is warm-up [0, W) then the measured window [W, E). In closed loop
 // (Rate 0) every connection sends its next request as soon as it has room
-// (pipeline depth), responses completing in [W, E) are measured, and the run
-// stops at E. Latency equals service time.
+// (pipeline depth; an HTTP/2 connection whose responses are still arriving
+// holds its next requests up to Config.Coalesce, to write them together),
+// responses completing in [W, E) are measured, and the run stops at E.
+// Latency equals service time.
 //
 // In open loop (Rate > 0) the global rate is split evenly over the
 // connections: connection i sends request k at the intended time
@@ -86,7 +88,8 @@
 // Connected counts the connection slots that established at least one
 // connection (at most Conns); Extra["connects"] counts every successful
 // connect (close mode: one per request). LoadCPU is the process's CPU time
-// over the window / (wall × CPUs it may use), pacing polls included.
+// over the window / (wall × CPUs it may use), pacing and --spin polls
+// included (a closed loop that spins shows near 100%).
 // Extra["busiest_loop_busy"] is the share of the window the busiest event
 // loop spent working rather than waiting; above 90% the generator is the
 // bottleneck and a warning says so. Warnings also cover the generator's

@@ -522,3 +522,31 @@ func TestH2StreamErrorChargesItsTarget(t *testing.T) {
 		t.Fatalf("good %+v, bad %+v: the DATA-first stream's target should carry the error", good, bad)
 	}
 }
+
+// A server that answers a connection's streams one by one, 100 µs apart:
+// with a hold, the generator writes its next requests together once the
+// responses stop (here: all eight, each time); without one, a request per
+// write (a busy machine may join a few). The JSON says which, and how
+// many requests a write carried.
+func TestH2CoalesceBatchesWrites(t *testing.T) {
+	s := startH2Script(t, h2Script{respond: func(fr *http2.Framer, stream uint32, _ int) error {
+		for start := time.Now(); time.Since(start) < 100*time.Microsecond; {
+			// each response its own writes, apart (a sleep would take a millisecond)
+		}
+		return h2Respond(fr, stream)
+	}})
+	for _, c := range []struct {
+		hold     time.Duration
+		min, max float64
+	}{{time.Millisecond, 5, 8}, {0, 1, 3.5}} {
+		cfg := quick(s.url("/"))
+		cfg.HTTP2, cfg.Streams, cfg.Conns, cfg.Coalesce = true, 8, 1, c.hold
+		h := mustRun(t, cfg).Summary.HTTP2
+		got := h.RequestsPerWrite()
+		t.Logf("hold %v: %d requests in %d writes", c.hold, h.RequestsWritten, h.RequestWrites)
+		if got < c.min || got > c.max || h.CoalesceNs != int64(c.hold) || h.RequestWrites < 50 {
+			t.Errorf("hold %v: %.2f requests per write (%d writes), coalesce_ns %d: want %v..%v",
+				c.hold, got, h.RequestWrites, h.CoalesceNs, c.min, c.max)
+		}
+	}
+}

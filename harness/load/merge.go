@@ -234,7 +234,8 @@ func mergeHTTP2(into, h *rundir.HTTP2Info) *rundir.HTTP2Info {
 	}
 	if into == nil {
 		return &rundir.HTTP2Info{Streams: h.Streams, ServerMaxStreams: h.ServerMaxStreams, Capped: h.Capped,
-			GoAways: h.GoAways, Retried: h.Retried, StreamResets: h.StreamResets}
+			GoAways: h.GoAways, Retried: h.Retried, StreamResets: h.StreamResets, CoalesceNs: h.CoalesceNs,
+			RequestWrites: h.RequestWrites, RequestsWritten: h.RequestsWritten}
 	}
 	if m := h.ServerMaxStreams; m != nil && (into.ServerMaxStreams == nil || *m < *into.ServerMaxStreams) {
 		into.ServerMaxStreams = m
@@ -243,6 +244,8 @@ func mergeHTTP2(into, h *rundir.HTTP2Info) *rundir.HTTP2Info {
 	into.GoAways += h.GoAways
 	into.Retried += h.Retried
 	into.StreamResets += h.StreamResets
+	into.RequestWrites += h.RequestWrites
+	into.RequestsWritten += h.RequestsWritten
 	return into
 }
 

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"latencylab/harness/rundir"
 )
 
 // N shards of a plan run every connection of it exactly once, each with
@@ -293,5 +295,21 @@ func TestShardSize(t *testing.T) {
 	}
 	if got := (Shard{}).size(7); got != 7 {
 		t.Errorf("the whole plan: %d", got)
+	}
+}
+
+// HTTP/2's counts add up over agents, the write counts among them, and
+// the lowest server limit is kept.
+func TestMergeHTTP2(t *testing.T) {
+	four, two := 4, 2
+	a := &rundir.HTTP2Info{Streams: 8, ServerMaxStreams: &four, GoAways: 1, CoalesceNs: 10_000, RequestWrites: 10, RequestsWritten: 70}
+	b := &rundir.HTTP2Info{Streams: 8, ServerMaxStreams: &two, Capped: true, StreamResets: 3, CoalesceNs: 10_000, RequestWrites: 5, RequestsWritten: 10}
+	m := mergeHTTP2(mergeHTTP2(nil, a), b)
+	if *m.ServerMaxStreams != 2 || !m.Capped || m.GoAways != 1 || m.StreamResets != 3 || m.CoalesceNs != 10_000 ||
+		m.RequestWrites != 15 || m.RequestsWritten != 80 || m.RequestsPerWrite() != 80.0/15 {
+		t.Fatalf("merged %+v", m)
+	}
+	if *a.ServerMaxStreams != 4 || a.RequestWrites != 10 {
+		t.Fatalf("the first agent's info changed: %+v", a)
 	}
 }

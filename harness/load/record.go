@@ -74,6 +74,8 @@ type h2Record struct {
 	goaways    int64 // GOAWAY frames
 	retried    int64 // requests a GOAWAY left unprocessed, sent again on a new connection
 	resets     int64 // streams the server reset
+	writes     int64 // writes that carried requests (HEADERS), warm-up included
+	written    int64 // the requests they carried
 }
 
 func (h *h2Record) serverStreams(n int) {
@@ -89,6 +91,8 @@ func (h *h2Record) merge(o h2Record) {
 	h.goaways += o.goaways
 	h.retried += o.retried
 	h.resets += o.resets
+	h.writes += o.writes
+	h.written += o.written
 }
 
 // connected records how long a TCP connect took.

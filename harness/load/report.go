@@ -134,6 +134,7 @@ func (r *Result) writeCounts(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  http2        %s, %d streams per connection asked, %s; %d GOAWAY (%d requests sent again), %d streams reset\n",
 			s.Protocol, h.Streams, limit, h.GoAways, h.Retried, h.StreamResets)
+		fmt.Fprintf(w, "               %.1f requests per write (%s)\n", h.RequestsPerWrite(), holdText(h.CoalesceNs))
 	}
 	if t := s.TLS; t != nil {
 		fmt.Fprintf(w, "  tls          %s, %s, ALPN %s, server name %s (%s); handshakes in the window: %d full, %d resumed (tickets %s)\n",
@@ -144,7 +145,7 @@ func (r *Result) writeCounts(w io.Writer) {
 	if n := s.Extra["closed_between"]; n != "" && n != "0" {
 		fmt.Fprintf(w, "               %s closed by the server between responses (FIN or RST): the requests on their way were retried, not counted as errors (RFC 9112 §9.3.1)\n", n)
 	}
-	fmt.Fprintf(w, "  generator    CPU %.1f%% of %s CPUs; busiest event loop %s busy (pacing polls count as idle)\n",
+	fmt.Fprintf(w, "  generator    CPU %.1f%% of %s CPUs; busiest event loop %s busy (pacing and --spin polls count as idle)\n",
 		100*s.LoadCPU, s.Extra["cpus"], pct(s.Extra["busiest_loop_busy"]))
 	if v := s.SLO; v != nil {
 		verdict := "met"
@@ -200,4 +201,12 @@ func writeTargets(w io.Writer, s *rundir.LoadResult) {
 		fmt.Fprintf(w, "               %s %s (weight %d): %d requests, %d errors; %s; statuses %s\n",
 			t.Method, t.URL, t.Weight, t.Requests, t.Errors, lat, joinCounts(t.Statuses, false))
 	}
+}
+
+// holdText says how a closed loop's next requests waited for a write.
+func holdText(ns int64) string {
+	if ns == 0 {
+		return "each written as its stream ended, or on schedule"
+	}
+	return fmt.Sprintf("held up to %v while responses still arrived: --coalesce", time.Duration(ns))
 }

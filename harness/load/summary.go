@@ -284,7 +284,11 @@ func http2Info(cfg Config, rec *recorder) *rundir.HTTP2Info {
 	if !cfg.HTTP2 {
 		return nil
 	}
-	h := &rundir.HTTP2Info{Streams: cfg.streams(), GoAways: rec.h2.goaways, Retried: rec.h2.retried, StreamResets: rec.h2.resets}
+	h := &rundir.HTTP2Info{Streams: cfg.streams(), GoAways: rec.h2.goaways, Retried: rec.h2.retried, StreamResets: rec.h2.resets,
+		RequestWrites: rec.h2.writes, RequestsWritten: rec.h2.written}
+	if !cfg.openLoop() {
+		h.CoalesceNs = int64(cfg.Coalesce)
+	}
 	if m := rec.h2.maxStreams; m >= 0 {
 		h.ServerMaxStreams, h.Capped = &m, m < cfg.streams()
 	}

@@ -53,6 +53,10 @@ func (w *worker) stageH2(c *conn, now int64) bool {
 // new ones and is replaced once its streams end.
 func (w *worker) h2Requests(c *conn) {
 	h := c.h2
+	if c.unwritten > 0 {
+		w.rec.h2.writes++
+		w.rec.h2.written += int64(c.unwritten)
+	}
 	for i := c.n - c.unwritten; i < c.n; i++ {
 		s := c.at(i)
 		r := &w.p.reqs[s.t]

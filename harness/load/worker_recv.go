@@ -62,6 +62,9 @@ func (w *worker) onReadable(c *conn, now int64) {
 		}
 		break
 	}
+	if w.hold(c, now) {
+		return
+	}
 	w.advance(c, now)
 }
 

@@ -183,6 +183,21 @@ type HTTP2Info struct {
 	GoAways          int64 `json:"goaways"`
 	Retried          int64 `json:"goaway_retried"` // requests a GOAWAY left unprocessed, sent again
 	StreamResets     int64 `json:"stream_resets"`
+	// CoalesceNs is the hold of a closed-loop run's next requests while
+	// responses still arrive (lab load --coalesce; 0: none). RequestWrites
+	// writes carried RequestsWritten requests, over the whole run.
+	CoalesceNs      int64 `json:"coalesce_ns"`
+	RequestWrites   int64 `json:"request_writes"`
+	RequestsWritten int64 `json:"requests_written"`
+}
+
+// RequestsPerWrite is how many requests a write carried, on average (0
+// when none was written).
+func (h *HTTP2Info) RequestsPerWrite() float64 {
+	if h.RequestWrites == 0 {
+		return 0
+	}
+	return float64(h.RequestsWritten) / float64(h.RequestWrites)
 }
 
 // TargetResult is one target of a request mix: its counts over the window
