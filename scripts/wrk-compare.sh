@@ -10,13 +10,14 @@
 # (default 18089) with a minimal temporary config serving /plaintext,
 # pinned to SERVER_CPU; -t makes it HTTPS (TLS 1.3, a self-signed
 # certificate made by openssl, trusted by lab load with --cacert; wrk
-# verifies nothing). -S passes --spin SPIN to lab load (see lab load
-# --help: on loopback a sleeping client's wake-ups are charged to the
-# server, and wrk, busier per request, sleeps less). With URL it measures that server (loopback only:
-# this is a lab tool, point it at your own machine).
+# verifies nothing). -S passes --spin SPIN to lab load instead of its
+# default (see lab load --help: on loopback a sleeping client's wake-ups
+# are charged to the server; -S 0 shows what they cost it). With URL it
+# measures that server (loopback only: this is a lab tool, point it at
+# your own machine).
 set -euo pipefail
 
-conns=32 dur=5 rounds=3 gen_cpu=1 srv_cpu=0 port=${PORT:-18089} tls= spin=0
+conns=32 dur=5 rounds=3 gen_cpu=1 srv_cpu=0 port=${PORT:-18089} tls= spin=default
 while getopts "tS:c:d:n:g:s:h" opt; do
 	case $opt in
 	t) tls=tls ;;
@@ -43,6 +44,8 @@ if [[ -z $url ]]; then
 	[[ -z $tls ]] || lab_tls=(--cacert "$tmp/cert.pem")
 fi
 
+lab_spin=()
+[[ $spin == default ]] || lab_spin=(--spin "$spin")
 limit=$((dur + 30))
 run_wrk() {
 	timeout "$limit" taskset -c "$gen_cpu" wrk -t1 -c"$conns" -d"${dur}s" "$url" |
@@ -50,7 +53,7 @@ run_wrk() {
 }
 run_lab() {
 	timeout "$limit" taskset -c "$gen_cpu" "$tmp/lab" load "$url" --conns "$conns" --duration "${dur}s" \
-		--warmup 1s --cpu "$gen_cpu" --spin "$spin" "${lab_tls[@]}" --json "$tmp/lab.json" >/dev/null
+		--warmup 1s --cpu "$gen_cpu" "${lab_spin[@]}" "${lab_tls[@]}" --json "$tmp/lab.json" >/dev/null
 	sed -n 's/^ *"throughput_rps": *\([0-9.]*\),*$/\1/p' "$tmp/lab.json"
 }
 
