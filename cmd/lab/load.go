@@ -97,7 +97,8 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.hlogPath, "hlog", "", "write an HdrHistogram interval log (100 ms intervals of latency, ns) to this file")
 	fs.DurationVar(&f.spin, "spin", d.Spin, "poll for responses this long before an event loop sleeps (at most 1ms; 0 = sleep at once).\n"+
 		"On loopback a sleeping generator's wake-ups are charged to the server; polling spares it them,\n"+
-		"as a busy client or a real network would, at the cost of the generator's idle CPU (polls count as idle)")
+		"as a busy client or a real network would, at the cost of the generator's idle CPU (polls count as idle).\n"+
+		"Not while TLS handshakes run. Use 0 when the generator shares CPUs with the server")
 	fs.StringVar(&f.nodelay, "nodelay", "on", "TCP_NODELAY on the generator's sockets: on | off")
 	fs.StringVar(&f.cpu, "cpu", "", "pin the generator to these CPUs, e.g. 2 or 2-3 (sets GOMAXPROCS to their count)")
 	fs.IntVar(&f.threads, "threads", 0, "event-loop threads (0 = one per usable CPU, at most --conns)")
@@ -119,11 +120,9 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.http2, "http2", false, "speak HTTP/2: h2 over TLS (negotiated by ALPN) for https://, h2c with prior knowledge for http://")
 	fs.IntVar(&f.streams, "streams", 0, "with --http2, streams in flight per connection (default 1), capped by the server's\n"+
 		"SETTINGS_MAX_CONCURRENT_STREAMS (the summary says when): HTTP/2's pipeline depth")
-	f.coalesce = d.Coalesce
-	fs.Func("coalesce", "closed-loop --http2: while a connection's responses are still arriving, hold its next requests\n"+
-		"until none has arrived for this long (or none is in flight), then write them together (at most 1ms;\n"+
-		"0 = write each as its stream ends) (default "+d.Coalesce.String()+")",
-		func(s string) (err error) { f.coalesce, err = time.ParseDuration(s); f.coalesceSet = true; return err })
+	fs.DurationVar(&f.coalesce, "coalesce", d.Coalesce, "closed-loop --http2 with --streams > 1: while a connection's responses are still arriving,\n"+
+		"hold its next requests until none has arrived for this long (or none is in flight), at most 4 times\n"+
+		"this long, then write them together; up to 1ms; 0 = write each as its stream ends")
 	fs.StringVar(&f.targets, "targets", "", "a request mix instead of URL: a file in vegeta's http format (METHOD URL lines, header\n"+
 		"lines, @body-file; blank lines between targets; \"weight=N\" may end a METHOD URL line); every\n"+
 		"target on one server. Per-target results in the JSON, the busiest in the summary")
@@ -300,6 +299,7 @@ func (f *loadFlags) parseArgs(fs *flag.FlagSet, args []string) (string, error) {
 		return "", err
 	}
 	f.tlsSet = slices.ContainsFunc(tlsFlags, func(name string) bool { return flagSet(fs, name) })
+	f.coalesceSet = flagSet(fs, "coalesce")
 	return f.checkTargets(fs, pos)
 }
 

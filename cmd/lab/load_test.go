@@ -50,6 +50,9 @@ func TestLoadCommand(t *testing.T) {
 	if m["url"] != url || m["conns"] != 2.0 || m["mode"] != "keepalive" {
 		t.Errorf("json: url %v conns %v mode %v", m["url"], m["conns"], m["mode"])
 	}
+	if g, _ := m["generator"].(map[string]any); g["spin_ns"] != float64(load.DefaultSpin) {
+		t.Errorf("json: generator %v: want the default spin_ns %d", g, load.DefaultSpin)
+	}
 	if st, err := os.Stat(hlogPath); err != nil || st.Size() == 0 {
 		t.Errorf("--hlog: %v", err)
 	}

@@ -74,11 +74,12 @@ type Config struct {
 	// (0: it sleeps at once). See worker.spin for why it changes what the
 	// server pays per request on loopback.
 	Spin time.Duration
-	// Coalesce applies to a closed-loop HTTP/2 connection only: while its
-	// responses are still arriving it holds its next requests, until none
-	// has arrived for Coalesce (at most coalesceHolds times that in all),
-	// or none of its streams is in flight; then it writes them in one
-	// write. 0 writes each as soon as its stream ends. See worker.hold.
+	// Coalesce applies to a closed-loop HTTP/2 run with more than one
+	// stream per connection (Config.hold): while a connection's responses
+	// are still arriving it holds its next requests, until none has
+	// arrived for Coalesce (at most coalesceHolds times that in all), or
+	// none of its streams is in flight; then it writes them in one write.
+	// 0 writes each as soon as its stream ends. See worker.hold.
 	Coalesce time.Duration
 	TLS      TLSOptions // for an https:// URL; options on an http:// URL are refused
 	// HTTP2 speaks HTTP/2: h2 over TLS (ALPN) for https://, h2c with prior
@@ -262,6 +263,15 @@ func (c Config) logger() *slog.Logger {
 }
 
 func (c Config) openLoop() bool { return c.Rate > 0 }
+
+// hold is Coalesce where it applies: a closed-loop HTTP/2 run with more
+// than one stream per connection (one stream has nothing to write along).
+func (c Config) hold() time.Duration {
+	if c.HTTP2 && !c.openLoop() && c.streams() > 1 {
+		return c.Coalesce
+	}
+	return 0
+}
 
 // threads is the number of event loops: Threads, or GOMAXPROCS, at most
 // the connections this agent runs.

@@ -58,6 +58,7 @@ type conn struct {
 	wakeAt      int64
 	wakeGen     uint32
 	wakeSet     bool
+	unwritable  bool  // HTTP/2: a write failed; the socket is read, then failed (worker.writeFailed)
 	held        bool  // HTTP/2 closed loop: its next requests are held (worker.hold)
 	heldAt      int64 // since when
 	lastRead    int64 // while held: when its responses last arrived
@@ -147,7 +148,8 @@ func (c *conn) closeSocket() {
 	if c.fd >= 0 {
 		unix.Close(c.fd)
 	}
-	c.fd, c.events, c.state, c.sec, c.h2, c.held = -1, 0, stIdle, nil, nil, false
+	c.fd, c.events, c.state, c.sec, c.h2 = -1, 0, stIdle, nil, nil
+	c.held, c.unwritable = false, false
 	c.gen++
 }
 

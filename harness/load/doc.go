@@ -23,7 +23,8 @@
 // The run is warm-up [0, W) then the measured window [W, E). In closed loop
 // (Rate 0) every connection sends its next request as soon as it has room
 // (pipeline depth; an HTTP/2 connection whose responses are still arriving
-// holds its next requests up to Config.Coalesce, to write them together),
+// holds its next requests until they pause for Config.Coalesce, at most
+// four times that, to write them together),
 // responses completing in [W, E) are measured, and the run stops at E.
 // Latency equals service time.
 //

@@ -52,6 +52,13 @@ func TestH2C(t *testing.T) {
 			t.Fatalf("streams %d: %d requests, protocol %q, statuses %v, http2 %+v", streams, sum.Requests, sum.Protocol, sum.Statuses, sum.HTTP2)
 		}
 		t.Logf("streams %d: %d requests, http2 %+v", streams, sum.Requests, *sum.HTTP2)
+		// One stream has nothing to write along: no hold applies, and
+		// the run says so.
+		if hold := map[int]int64{1: 0, 8: int64(DefaultCoalesce)}[streams]; sum.HTTP2.CoalesceNs != hold ||
+			sum.Generator.SpinNS != 0 || sum.HTTP2.RequestsWritten < sum.Requests {
+			t.Errorf("streams %d: coalesce_ns %d (want %d), spin_ns %d (quick: 0), %d requests written",
+				streams, sum.HTTP2.CoalesceNs, hold, sum.Generator.SpinNS, sum.HTTP2.RequestsWritten)
+		}
 	}
 }
 
@@ -468,7 +475,8 @@ func hugeBlock(n int) []byte {
 }
 
 // A protocol error tied to a stream (DATA before its HEADERS) is charged
-// to that stream's request, not to the oldest one on the connection.
+// to that stream's request, not to the oldest one on the connection. The
+// server answers four streams, says GOAWAY and closes.
 func TestH2StreamErrorChargesItsTarget(t *testing.T) {
 	s := startH2Raw(t, func(fr *http2.Framer) {
 		fr.WriteSettings()
@@ -507,6 +515,9 @@ func TestH2StreamErrorChargesItsTarget(t *testing.T) {
 						return
 					}
 				}
+				// A close with the client's next streams unread would be
+				// a reset, charged to whichever request is oldest then.
+				_ = fr.WriteGoAway(7, http2.ErrCodeNo, nil)
 				return
 			}
 		}
@@ -548,5 +559,27 @@ func TestH2CoalesceBatchesWrites(t *testing.T) {
 			t.Errorf("hold %v: %.2f requests per write (%d writes), coalesce_ns %d: want %v..%v",
 				c.hold, got, h.RequestWrites, h.CoalesceNs, c.min, c.max)
 		}
+	}
+}
+
+// A server that answers in bursts of four with a pause between them: a
+// held connection is released by its timer once a burst has ended, so a
+// write carries the four requests that burst freed (not eight, as it
+// would if the hold waited for the next burst, nor one, without a hold).
+func TestH2HoldEndsWhenResponsesPause(t *testing.T) {
+	s := startH2Script(t, h2Script{respond: func(fr *http2.Framer, stream uint32, n int) error {
+		if err := h2Respond(fr, stream); err != nil || n%4 != 0 {
+			return err
+		}
+		time.Sleep(3 * time.Millisecond)
+		return nil
+	}})
+	cfg := quick(s.url("/"))
+	cfg.HTTP2, cfg.Streams, cfg.Conns, cfg.Coalesce = true, 8, 1, 500*time.Microsecond
+	h := mustRun(t, cfg).Summary.HTTP2
+	got := h.RequestsPerWrite()
+	t.Logf("%d requests in %d writes", h.RequestsWritten, h.RequestWrites)
+	if got < 2.5 || got > 5 || h.RequestWrites < 20 {
+		t.Errorf("%.2f requests per write (%d writes): want about 4", got, h.RequestWrites)
 	}
 }

@@ -378,7 +378,7 @@ func mergeGenerator(m, g *rundir.GeneratorInfo) *rundir.GeneratorInfo {
 	if m == nil {
 		return &rundir.GeneratorInfo{Loop: g.Loop, Threads: g.Threads, CPUs: g.CPUs, TimeoutS: g.TimeoutS,
 			Connects: g.Connects, ClosedBetween: g.ClosedBetween, BusiestLoopBusy: g.BusiestLoopBusy,
-			PacerLagP99NS: g.PacerLagP99NS, Saturated: g.Saturated, FellBehind: g.FellBehind}
+			PacerLagP99NS: g.PacerLagP99NS, Saturated: g.Saturated, FellBehind: g.FellBehind, SpinNS: g.SpinNS}
 	}
 	m.Threads += g.Threads
 	m.CPUs += g.CPUs

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -79,6 +80,15 @@ func (p *poller) wait(timeoutNs int64) (n int, timedOut bool) {
 	r, _, e := unix.Syscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),
 		uintptr(unsafe.Pointer(&p.events[0])), eventsMax, uintptr(ms), 0, 0)
 	return waitResult(r, e)
+}
+
+// shortestWaitNs is the shortest wait that does not sleep longer than
+// asked: a millisecond without epoll_pwait2.
+func (p *poller) shortestWaitNs() int64 {
+	if p.noPwait {
+		return int64(time.Millisecond)
+	}
+	return 1
 }
 
 func waitResult(r uintptr, e unix.Errno) (int, bool) {

@@ -134,7 +134,7 @@ func (r *Result) writeCounts(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  http2        %s, %d streams per connection asked, %s; %d GOAWAY (%d requests sent again), %d streams reset\n",
 			s.Protocol, h.Streams, limit, h.GoAways, h.Retried, h.StreamResets)
-		fmt.Fprintf(w, "               %.1f requests per write (%s)\n", h.RequestsPerWrite(), holdText(h.CoalesceNs))
+		fmt.Fprintf(w, "               %.1f requests per write, whole run (%s)\n", h.RequestsPerWrite(), holdText(s, h))
 	}
 	if t := s.TLS; t != nil {
 		fmt.Fprintf(w, "  tls          %s, %s, ALPN %s, server name %s (%s); handshakes in the window: %d full, %d resumed (tickets %s)\n",
@@ -203,10 +203,16 @@ func writeTargets(w io.Writer, s *rundir.LoadResult) {
 	}
 }
 
-// holdText says how a closed loop's next requests waited for a write.
-func holdText(ns int64) string {
-	if ns == 0 {
-		return "each written as its stream ended, or on schedule"
+// holdText says when an HTTP/2 run's requests were written.
+func holdText(s *rundir.LoadResult, h *rundir.HTTP2Info) string {
+	d := time.Duration(h.CoalesceNs)
+	switch {
+	case s.Extra["loop"] == loopName(true):
+		return "each as its schedule said"
+	case h.Streams < 2:
+		return "one stream per connection: each as the last ended"
+	case d == 0:
+		return "each as a stream ended: --coalesce 0"
 	}
-	return fmt.Sprintf("held up to %v while responses still arrived: --coalesce", time.Duration(ns))
+	return fmt.Sprintf("held until responses paused %v, at most %v: --coalesce", d, coalesceHolds*d)
 }

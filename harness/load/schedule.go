@@ -23,7 +23,7 @@ type plan struct {
 	hardNs    int64 // nothing runs past it
 	timeoutNs int64
 	spinNs    int64     // Config.Spin
-	holdNs    int64     // Config.Coalesce for a closed-loop HTTP/2 plan; else 0
+	holdNs    int64     // Config.hold
 	requests  int64     // --requests: the window's requests over all connections (0: none)
 	conns     int       // the whole plan's connections
 	reqs      []request // the URL's one request, or a mix's, one per target
@@ -48,9 +48,7 @@ func newPlan(cfg Config, t target, t0 time.Time) *plan {
 		pick: newPicker(cfg.Pick, cfg.Targets, cfg.Seed), targets: cfg.Targets,
 		h2: cfg.HTTP2, streams: cfg.streams(),
 	}
-	if p.h2 && !p.open {
-		p.holdNs = int64(cfg.Coalesce)
-	}
+	p.holdNs = int64(cfg.hold())
 	p.endNs = p.warmupNs + int64(cfg.Duration)
 	p.hardNs = p.endNs
 	if p.open {

@@ -147,6 +147,9 @@ type handshakes struct {
 	mu     sync.Mutex
 	done   []handshakeDone
 	spare  []handshakeDone
+	// running counts the handshakes started and not yet taken (the loop's
+	// own count: start and take run on it).
+	running int
 }
 
 func newHandshakes(ctx context.Context, cfg *tls.Config) (*handshakes, error) {
@@ -168,6 +171,7 @@ func (h *handshakes) start(fd int, idx, gen uint32, timeout time.Duration, now f
 	}
 	s := &secure{lc: loopConn{hs: dup}}
 	s.tc = tls.Client(&s.lc, h.cfg)
+	h.running++
 	h.wg.Go(func() {
 		ctx, cancel := context.WithTimeout(h.ctx, timeout)
 		err := handshakeError(s.tc.HandshakeContext(ctx), ctx, timeout)
@@ -195,6 +199,7 @@ func (h *handshakes) take() []handshakeDone {
 	h.mu.Lock()
 	h.done, h.spare = h.spare[:0], h.done
 	h.mu.Unlock()
+	h.running -= len(h.spare)
 	return h.spare
 }
 

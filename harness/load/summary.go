@@ -86,6 +86,7 @@ func generatorInfo(cfg Config, rec *recorder, in summaryInputs) *rundir.Generato
 	g := &rundir.GeneratorInfo{
 		Loop: loopName(cfg.openLoop()), Threads: in.threads, CPUs: in.cpus, TimeoutS: cfg.Timeout.Seconds(),
 		Connects: rec.connects, ClosedBetween: rec.closedBetween, BusiestLoopBusy: in.busiest,
+		SpinNS:         int64(cfg.Spin),
 		PacerLagP99NS:  rec.pacerLag.ValueAtQuantile(99),
 		Saturated:      in.busiest > busyWarnFrac,
 		FellBehind:     cfg.openLoop() && rec.pacerLag.ValueAtQuantile(99) > lagWarnNs,
@@ -285,10 +286,7 @@ func http2Info(cfg Config, rec *recorder) *rundir.HTTP2Info {
 		return nil
 	}
 	h := &rundir.HTTP2Info{Streams: cfg.streams(), GoAways: rec.h2.goaways, Retried: rec.h2.retried, StreamResets: rec.h2.resets,
-		RequestWrites: rec.h2.writes, RequestsWritten: rec.h2.written}
-	if !cfg.openLoop() {
-		h.CoalesceNs = int64(cfg.Coalesce)
-	}
+		RequestWrites: rec.h2.writes, RequestsWritten: rec.h2.written, CoalesceNs: int64(cfg.hold())}
 	if m := rec.h2.maxStreams; m >= 0 {
 		h.ServerMaxStreams, h.Capped = &m, m < cfg.streams()
 	}

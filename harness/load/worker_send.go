@@ -117,7 +117,7 @@ func (w *worker) recordSend(c *conn, intended, now int64) {
 
 // flush writes the requests not yet written, in one send when it can.
 func (w *worker) flush(c *conn, now int64) {
-	if c.state != stOpen {
+	if c.state != stOpen || c.unwritable {
 		return
 	}
 	if c.wLen == 0 && !w.stageWrite(c, now) {
@@ -134,7 +134,7 @@ func (w *worker) flush(c *conn, now int64) {
 			w.setEvents(c, unix.EPOLLIN|unix.EPOLLOUT)
 			return
 		default:
-			w.fail(c, now, writeClass(e), e)
+			w.writeFailed(c, now, e)
 			return
 		}
 	}
@@ -148,6 +148,24 @@ func (w *worker) flush(c *conn, now int64) {
 	w.setEvents(c, unix.EPOLLIN)
 	if more || c.h2 != nil && len(c.h2.sink.b) > 0 {
 		w.flush(c, now)
+	}
+}
+
+// writeFailed ends a socket whose write failed. An HTTP/2 server that
+// closed it may have sent what settles its streams first (responses, a
+// GOAWAY naming the last one it processed): that is read before the
+// socket is failed, and the read ends in the same error when nothing is
+// left. Failing at once would charge the oldest request, answered or not.
+func (w *worker) writeFailed(c *conn, now int64, e unix.Errno) {
+	if !c.multiplexed {
+		w.fail(c, now, writeClass(e), e)
+		return
+	}
+	gen := c.gen
+	c.unwritable, c.wLen, c.wOff = true, 0, 0
+	w.onReadable(c, now)
+	if c.gen == gen && c.state == stOpen {
+		w.fail(c, now, writeClass(e), e)
 	}
 }
 

@@ -247,6 +247,7 @@ type GeneratorInfo struct {
 	BusiestLoopBusy float64 `json:"busiest_loop_busy"`
 	PacerLagP99NS   int64   `json:"pacer_lag_p99_ns"`
 	PacingMarginNS  int64   `json:"pacing_margin_ns,omitempty"` // open loop: the pacers' early wake-up at the end
+	SpinNS          int64   `json:"spin_ns"`                    // lab load --spin (absent before it defaulted to 50µs: 0 then)
 	// Saturated: its busiest event loop was busy over the saturation
 	// threshold; FellBehind: its own pacer lag p99 was over 1 ms. Either
 	// means the figures may measure the generator.
