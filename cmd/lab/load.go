@@ -120,9 +120,10 @@ func (f *loadFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.http2, "http2", false, "speak HTTP/2: h2 over TLS (negotiated by ALPN) for https://, h2c with prior knowledge for http://")
 	fs.IntVar(&f.streams, "streams", 0, "with --http2, streams in flight per connection (default 1), capped by the server's\n"+
 		"SETTINGS_MAX_CONCURRENT_STREAMS (the summary says when): HTTP/2's pipeline depth")
-	fs.DurationVar(&f.coalesce, "coalesce", d.Coalesce, "closed-loop --http2 with --streams > 1: while a connection's responses are still arriving,\n"+
-		"hold its next requests until none has arrived for this long (or none is in flight), at most 4 times\n"+
-		"this long, then write them together; up to 1ms; 0 = write each as its stream ends")
+	fs.DurationVar(&f.coalesce, "coalesce", d.Coalesce, "closed-loop --http2: while a connection's responses are still arriving, hold its next\n"+
+		"requests until none has arrived for this long (or none is in flight), at most 4 times this long\n"+
+		"after the hold began, then write them together; up to 1ms; 0 = write each as its stream ends.\n"+
+		"Refused without --http2 or with --rate (even at 0); nothing to hold with --streams 1")
 	fs.StringVar(&f.targets, "targets", "", "a request mix instead of URL: a file in vegeta's http format (METHOD URL lines, header\n"+
 		"lines, @body-file; blank lines between targets; \"weight=N\" may end a METHOD URL line); every\n"+
 		"target on one server. Per-target results in the JSON, the busiest in the summary")

@@ -332,8 +332,8 @@ func (w *worker) startTLS(ctx context.Context) error {
 // spin polls for up to Config.Spin before the loop sleeps waiting for
 // responses; it counts as idle time. The pacer decides how an open loop
 // waits for its sends. A wait shorter than the spin (a held connection's)
-// sleeps: polling through it contends with the server's sends for
-// epoll's lock, and cost nginx 12% of its h2 requests per second. It does
+// sleeps: polling through it cost nginx 12-14% of its h2 requests per
+// second (a perf diff showed epoll's lock contended). It does
 // not spin while TLS handshakes run: their goroutines may need the
 // loop's CPU (--cpu 1 gives the process one). On loopback the server's send wakes
 // a sleeping generator, and that wake-up is charged to the server: a
@@ -361,7 +361,7 @@ const coalesceHolds = 4
 // true when it is held. A server that answers a batch of streams with a
 // write per response (nginx does) would otherwise get a write per
 // request back from a fast generator, and pay a read and a record for
-// each: against nginx over TLS, 1.4 requests per write and 0.88× h2load's
+// each: against nginx over TLS, 1.3 requests per write and 0.88× h2load's
 // requests per second, h2load's own slowness batching its writes. A hold
 // lasts at most coalesceHolds × Config.Coalesce; latency is from each
 // request's actual send (a closed loop has no schedule).
