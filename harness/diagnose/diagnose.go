@@ -88,12 +88,16 @@ func (b band) String() string { return fmt.Sprintf("%v–%v", b.lo, b.hi) }
 
 // Bands of the kernel's timers (Linux): the delayed-ACK timer is 40 ms
 // (TCP_DELACK_MIN); a dropped SYN is sent again after 1 s, then 3 s in all
-// (the initial RTO, doubling); a lost segment waits at least 200 ms (RTO
-// min).
+// (the initial RTO, doubling), and a handshake's last ACK dropped by a full
+// accept queue has the server send its SYN-ACK again after 1 s, so one
+// drop of each takes 2 s (a busy server's backlog-tiny shows whole trials
+// there); a lost segment waits at least 200 ms (RTO min). Bands of one
+// rule are in ascending order.
 var (
 	delayedACKBand = band{30 * time.Millisecond, 60 * time.Millisecond}
-	synBands       = []band{{900 * time.Millisecond, 1500 * time.Millisecond}, {2900 * time.Millisecond, 3500 * time.Millisecond}}
-	rtoBand        = band{200 * time.Millisecond, 900 * time.Millisecond}
+	synBands       = []band{{900 * time.Millisecond, 1500 * time.Millisecond}, {1900 * time.Millisecond, 2500 * time.Millisecond},
+		{2900 * time.Millisecond, 3500 * time.Millisecond}}
+	rtoBand = band{200 * time.Millisecond, 900 * time.Millisecond}
 )
 
 // Bands are the latency windows the mode rules read, for charts that mark
@@ -104,7 +108,8 @@ func Bands() map[string][2]float64 {
 }
 
 // peakFactor: a band is a mode when it holds this many times the requests
-// of the window just below it (as wide on a log scale: [lo/2, lo)). An
+// of the window just below it (as wide on a log scale: [lo/2, lo), less
+// the rule's band below, whose mode is no evidence against this one). An
 // overloaded trial whose latency spreads evenly over seconds fills every
 // band a little; it has no peak at a timer.
 const peakFactor = 2
@@ -113,14 +118,24 @@ const peakFactor = 2
 func modeIn(ts []Trial, bs ...band) (in, total int64) {
 	in, total = inBands(ts, bs...)
 	var below int64
-	for _, b := range bs {
-		n, _ := inBands(ts, band{b.lo / 2, b.lo})
+	for i := range bs {
+		n, _ := inBands(ts, belowBand(bs, i))
 		below += n
 	}
 	if in < peakFactor*below {
 		return 0, total
 	}
 	return in, total
+}
+
+// belowBand is the window just below band i of a rule's bands: [lo/2, lo),
+// starting no lower than the band before it ends.
+func belowBand(bs []band, i int) band {
+	lo := bs[i].lo / 2
+	if i > 0 {
+		lo = max(lo, bs[i-1].hi)
+	}
+	return band{lo, bs[i].lo}
 }
 
 // inBands counts the requests of every trial inside the bands.

@@ -29,9 +29,9 @@ func delayedACK(ts []Trial) (Diagnosis, bool) {
 		Remedy:   "turn Nagle off (TCP_NODELAY: the nodelay stage), or send each response in one write (stackbuf)"}, true
 }
 
-// synRetransmit: modes at 1 s and 3 s, and the listen queue dropping SYNs
-// (ListenOverflows, ListenDrops) or the client sending them again
-// (TCPSynRetrans).
+// synRetransmit: modes at 1, 2 and 3 s, and the listen queue dropping
+// SYNs and handshakes' last ACKs (ListenOverflows, ListenDrops) or the
+// client sending SYNs again (TCPSynRetrans).
 func synRetransmit(ts []Trial) (Diagnosis, bool) {
 	in, total := modeIn(ts, synBands...)
 	drops, known := kernelSum(ts, "ListenOverflows", "ListenDrops")
@@ -43,8 +43,8 @@ func synRetransmit(ts []Trial) (Diagnosis, bool) {
 		return Diagnosis{}, false
 	}
 	return Diagnosis{ID: "syn-retransmit", Share: s,
-		Evidence: fmt.Sprintf("%s of requests took %v or %v (a dropped SYN is sent again after 1 s, then 3 s); ListenOverflows+ListenDrops +%d, TCPSynRetrans +%d",
-			pct(s), synBands[0], synBands[1], drops, retrans),
+		Evidence: fmt.Sprintf("%s of requests took %v, %v or %v (a dropped SYN is sent again after 1 s, then 3 s; a dropped last ACK has the SYN-ACK sent again after 1 s); "+
+			"ListenOverflows+ListenDrops +%d, TCPSynRetrans +%d", pct(s), synBands[0], synBands[1], synBands[2], drops, retrans),
 		Remedy: "a longer listen backlog (lab serve --backlog; the core's default is 1024, naive's 128) within net.core.somaxconn, or accept faster"}, true
 }
 
