@@ -385,8 +385,8 @@ func startH2Raw(t *testing.T, serve func(fr *http2.Framer)) *rawServer {
 }
 
 // serveUntil answers SETTINGS and calls onRequest for each request that
-// ends, until the connection fails.
-func serveUntil(fr *http2.Framer, onRequest func(stream uint32) error) {
+// ends with its HEADERS, until the connection fails or onRequest does.
+func serveUntil(fr *http2.Framer, onRequest func(f *http2.HeadersFrame) error) {
 	for {
 		f, err := fr.ReadFrame()
 		if err != nil {
@@ -398,7 +398,7 @@ func serveUntil(fr *http2.Framer, onRequest func(stream uint32) error) {
 				return
 			}
 		case *http2.HeadersFrame:
-			if f.StreamEnded() && onRequest(f.StreamID) != nil {
+			if f.StreamEnded() && onRequest(f) != nil {
 				return
 			}
 		}
@@ -414,24 +414,24 @@ func TestH2StalledServers(t *testing.T) {
 		want  string
 		slow  bool // it takes the server a while to fill the socket buffers
 	}{
-		"no SETTINGS": {func(fr *http2.Framer) { serveUntil(fr, func(uint32) error { return nil }) },
+		"no SETTINGS": {func(fr *http2.Framer) { serveUntil(fr, func(*http2.HeadersFrame) error { return nil }) },
 			"parse", "no SETTINGS", false},
 		"no streams allowed": {func(fr *http2.Framer) {
 			fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 0})
-			serveUntil(fr, func(uint32) error { return nil })
+			serveUntil(fr, func(*http2.HeadersFrame) error { return nil })
 		}, "parse", "allowed no stream", false},
 		"GOAWAY before any response": {func(fr *http2.Framer) {
 			fr.WriteSettings()
 			fr.WriteGoAway(0, http2.ErrCodeNo, nil)
-			serveUntil(fr, func(uint32) error { return nil })
+			serveUntil(fr, func(*http2.HeadersFrame) error { return nil })
 		}, "stream", "GOAWAY before any response", false},
 		"reset after GOAWAY": {func(fr *http2.Framer) {
 			fr.WriteSettings()
-			serveUntil(fr, func(stream uint32) error {
-				if err := fr.WriteGoAway(stream, http2.ErrCodeNo, nil); err != nil {
+			serveUntil(fr, func(f *http2.HeadersFrame) error {
+				if err := fr.WriteGoAway(f.StreamID, http2.ErrCodeNo, nil); err != nil {
 					return err
 				}
-				return fr.WriteRSTStream(stream, http2.ErrCodeCancel)
+				return fr.WriteRSTStream(f.StreamID, http2.ErrCodeCancel)
 			})
 		}, "stream", "CANCEL", false},
 		"PINGs, never reading": {func(fr *http2.Framer) {
@@ -482,45 +482,34 @@ func TestH2StreamErrorChargesItsTarget(t *testing.T) {
 		fr.WriteSettings()
 		paths := map[uint32]string{}
 		dec := hpack.NewDecoder(4096, nil)
-		for {
-			f, err := fr.ReadFrame()
+		serveUntil(fr, func(f *http2.HeadersFrame) error {
+			fields, err := dec.DecodeFull(f.HeaderBlockFragment())
 			if err != nil {
-				return
+				return err
 			}
-			switch f := f.(type) {
-			case *http2.SettingsFrame:
-				if !f.IsAck() && fr.WriteSettingsAck() != nil {
-					return
+			for _, h := range fields {
+				if h.Name == ":path" {
+					paths[f.StreamID] = h.Value
 				}
-			case *http2.HeadersFrame:
-				fields, err := dec.DecodeFull(f.HeaderBlockFragment())
+			}
+			if len(paths) < 4 {
+				return nil // answer once four streams are open, newest first
+			}
+			for id := uint32(7); id >= 1 && id <= 7; id -= 2 {
+				if paths[id] == "/bad" {
+					err = fr.WriteData(id, true, []byte("x"))
+				} else {
+					err = h2Respond(fr, id)
+				}
 				if err != nil {
-					return
+					return err
 				}
-				for _, h := range fields {
-					if h.Name == ":path" {
-						paths[f.StreamID] = h.Value
-					}
-				}
-				if len(paths) < 4 {
-					continue // answer once four streams are open, newest first
-				}
-				for id := uint32(7); id >= 1 && id <= 7; id -= 2 {
-					if paths[id] == "/bad" {
-						err = fr.WriteData(id, true, []byte("x"))
-					} else {
-						err = h2Respond(fr, id)
-					}
-					if err != nil {
-						return
-					}
-				}
-				// A close with the client's next streams unread would be
-				// a reset, charged to whichever request is oldest then.
-				_ = fr.WriteGoAway(7, http2.ErrCodeNo, nil)
-				return
 			}
-		}
+			// A close with the client's next streams unread would be a
+			// reset, charged to whichever request is oldest then.
+			_ = fr.WriteGoAway(7, http2.ErrCodeNo, nil)
+			return io.EOF // done: close
+		})
 	})
 	cfg := quick("")
 	for _, path := range []string{"/good", "/bad"} {
